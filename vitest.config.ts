@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Physics tests are CPU-bound; two cores in CI.
+    pool: 'forks',
+    testTimeout: 60_000,
+  },
+});
