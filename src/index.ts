@@ -1,0 +1,10 @@
+/**
+ * lattice-gauge: SU(N) lattice gauge theory and lattice gauge equivariant neural networks.
+ *
+ * Sub-modules: `lattice-gauge/sun` (matrix algebra), `lattice-gauge/lattice` (geometry,
+ * fields, symmetries, observables). Everything is also re-exported here.
+ *
+ * @packageDocumentation
+ */
+export * from './sun/index.js';
+export * from './lattice/index.js';
