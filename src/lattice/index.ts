@@ -22,6 +22,7 @@ export {
 export { wilsonLine, straightLines, transportField, type Path, type Segment } from './transport.js';
 export {
   PointTransformation,
+  type PlaneImage,
   identityTransformation,
   rotation,
   reflection,
@@ -47,7 +48,12 @@ export {
   siteWilsonLoop,
   averageWilsonLoop,
 } from './observables/wilsonLoops.js';
-export { polyakovLoopField, sitePolyakovLoop, polyakovLoop } from './observables/polyakov.js';
+export {
+  polyakovLoopField,
+  sitePolyakovLoop,
+  polyakovLoop,
+  type Complex,
+} from './observables/polyakov.js';
 export { cloverLeaves, cloverField } from './observables/clover.js';
 export { topologicalChargeDensity, topologicalCharge } from './observables/topologicalCharge.js';
 export {

@@ -14,10 +14,13 @@ import { Lattice } from './lattice.js';
 
 /** `components` matrices at each site of a lattice. */
 export class MatrixField {
+  /** The lattice the field lives on. */
   readonly lattice: Lattice;
+  /** The kernels of its group; `group.N` is the number of colours. */
   readonly group: SUNKernels;
   /** Matrices per site. */
   readonly components: number;
+  /** The matrices, in the layout of this module's header. */
   readonly data: Float64Array;
 
   /**
@@ -45,6 +48,7 @@ export class MatrixField {
     }
   }
 
+  /** Number of colours N. */
   get N(): number {
     return this.group.N;
   }
@@ -54,6 +58,7 @@ export class MatrixField {
     return (site * this.components + k) * this.group.matrixSize;
   }
 
+  /** A deep copy. */
   clone(): MatrixField {
     return new MatrixField(this.lattice, this.group, this.components, this.data.slice());
   }

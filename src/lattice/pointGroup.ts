@@ -12,10 +12,21 @@
  */
 import { checkInteger, rangeError } from '../sun/validate.js';
 
+/** The image of an oriented plane under a point transformation. */
+export interface PlaneImage {
+  /** The smaller axis of the image plane. */
+  mu: number;
+  /** The larger axis of the image plane. */
+  nu: number;
+  /** +1 when the orientation is kept, -1 when it is reversed. */
+  sign: number;
+}
+
 /** An element of the hypercubic point group, as a signed permutation of the axes. */
 export class PointTransformation {
-  /** R e_mu = signs[mu] e_perm[mu]. */
+  /** The axis that axis mu is mapped to: R e_mu = signs[mu] e_perm[mu]. */
   readonly perm: readonly number[];
+  /** The sign R puts on the image of axis mu, +1 or -1. */
   readonly signs: readonly number[];
 
   /**
@@ -93,7 +104,7 @@ export class PointTransformation {
    * a < b. Quantities antisymmetric in (mu, nu), like the clover F_mu,nu, map as
    * F'_a,b(R x) = sign F_mu,nu(x).
    */
-  mapPlane(mu: number, nu: number): { mu: number; nu: number; sign: number } {
+  mapPlane(mu: number, nu: number): PlaneImage {
     let a = this.perm[mu];
     let b = this.perm[nu];
     let sign = this.signs[mu] * this.signs[nu];

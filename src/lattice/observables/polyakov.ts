@@ -14,6 +14,14 @@ import type { GaugeField } from '../gaugeField.js';
 import type { MatrixField } from '../matrixField.js';
 import { straightLines } from '../transport.js';
 
+/** A complex number. */
+export interface Complex {
+  /** Real part. */
+  re: number;
+  /** Imaginary part. */
+  im: number;
+}
+
 /** The Polyakov loop matrices P(x) at every site, along `axis` (default: the last, time). */
 export function polyakovLoopField(field: GaugeField, axis = field.lattice.D - 1): MatrixField {
   field.lattice.checkDirection('polyakovLoopField', 'axis', axis);
@@ -34,10 +42,7 @@ export function sitePolyakovLoop(field: GaugeField, axis = field.lattice.D - 1):
 }
 
 /** The average Polyakov loop p = <(1/N) tr P> along `axis`, as a complex number. */
-export function polyakovLoop(
-  field: GaugeField,
-  axis = field.lattice.D - 1,
-): { re: number; im: number } {
+export function polyakovLoop(field: GaugeField, axis = field.lattice.D - 1): Complex {
   field.lattice.checkDirection('polyakovLoop', 'axis', axis);
   const per = sitePolyakovLoop(field, axis);
   let re = 0;

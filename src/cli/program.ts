@@ -1,0 +1,54 @@
+/**
+ * The `lgt` program: its commands and its error policy. Results go to stdout (`--json` for scripts),
+ * progress and errors to stderr; exit code 0 only on success, 2 for bad input.
+ *
+ * @module
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { registerDemo } from './commands/demo.js';
+import { isUserFacing } from './errors.js';
+
+/** The package version, read from the nearest package.json above this file (src or dist). */
+function version(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'package.json');
+    if (existsSync(candidate)) return String(JSON.parse(readFileSync(candidate, 'utf8')).version);
+    const parent = dirname(dir);
+    if (parent === dir) return 'unknown';
+    dir = parent;
+  }
+}
+
+/** Builds the program with every command registered. */
+export function buildProgram(): Command {
+  const program = new Command('lgt')
+    .description('SU(N) lattice gauge theory and lattice gauge equivariant neural networks')
+    .version(version())
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerDemo(program);
+  return program;
+}
+
+/** Runs the CLI on `argv` and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander already printed help, the version or the usage error
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (isUserFacing(error)) {
+      process.stderr.write(`lgt: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
