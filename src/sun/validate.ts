@@ -12,7 +12,7 @@ export function describe(value: unknown): string {
     return `${value.constructor.name}(length ${(value as Float64Array).length})`;
   }
   if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
-  if (typeof value === 'string') return JSON.stringify(value);
+  // Strings are descriptions built by the caller ("length 63", "D = 3"), shown as they are.
   return String(value);
 }
 

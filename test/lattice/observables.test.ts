@@ -328,7 +328,7 @@ describe('topological charge', () => {
   it('is defined in four dimensions only', () => {
     const field = GaugeField.cold(new Lattice([4, 4, 4]), 2);
     expect(() => topologicalCharge(field)).toThrow(
-      /topologicalChargeDensity: invalid field: expected a 4-dimensional field, got "D = 3"/,
+      /topologicalChargeDensity: invalid field: expected a 4-dimensional field, got D = 3/,
     );
   });
 });
