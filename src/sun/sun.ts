@@ -337,9 +337,12 @@ export function createSUNKernels(N: number): SUNKernels {
     let norm = 0;
     for (let k = 0; k < size; k++) norm += a[aOff + k] ** 2;
     norm = Math.sqrt(norm);
+    // A non-finite norm (an infinite entry, or squares that overflow) would ask for infinitely
+    // many squarings below; there is no finite exponential to return, so the result is NaN.
+    if (!Number.isFinite(norm)) return out.fill(NaN, oOff, oOff + size);
     const s = norm > 0.5 ? Math.ceil(Math.log2(norm / 0.5)) : 0;
     const f = 2 ** -s;
-    // scratch2 = X = a 2^-s; power = X^k / k!; scratch = running sum.
+    // scratch2 = X = a 2^-s; power = X^k / k!; lu = running sum (scratch is used by product).
     for (let k = 0; k < size; k++) scratch2[k] = a[aOff + k] * f;
     identity(power, 0);
     identity(lu, 0);

@@ -111,6 +111,6 @@ export interface SUNKernels {
   exp(out: Matrices, oOff: number, a: Matrices, aOff: number): Matrices;
   /** True when every component of a and b differs by at most `tolerance` (absolute). */
   equals(a: Matrices, aOff: number, b: Matrices, bOff: number, tolerance?: number): boolean;
-  /** True when a and b are bit-for-bit equal. */
+  /** True when every component of a and b is equal (`===`: NaN never equals, -0 equals +0). */
   exactEquals(a: Matrices, aOff: number, b: Matrices, bOff: number): boolean;
 }
