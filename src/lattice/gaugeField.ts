@@ -69,6 +69,16 @@ export class GaugeField {
     return field;
   }
 
+  /**
+   * A copy whose links live in a SharedArrayBuffer, so that worker threads can update them
+   * in place (parallel sweeps).
+   */
+  toShared(): GaugeField {
+    const links = new Float64Array(new SharedArrayBuffer(this.links.byteLength));
+    links.set(this.links);
+    return new GaugeField(this.lattice, this.group, links);
+  }
+
   /** A deep copy. */
   clone(): GaugeField {
     return new GaugeField(this.lattice, this.group, this.links.slice());

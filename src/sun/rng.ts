@@ -81,9 +81,9 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
-/** Standard normal draw from any uniform source (Box-Muller). */
+/** Standard normal draw from any source: its own `normal()` if it has one, else Box-Muller. */
 export function normalFrom(rng: UniformRandom): number {
-  if (rng instanceof Xoshiro128) return rng.normal();
+  if (rng.normal !== undefined) return rng.normal();
   const u1 = 1 - rng.uniform();
   const u2 = rng.uniform();
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);

@@ -19,6 +19,8 @@ export type Matrices = Float64Array;
 export interface UniformRandom {
   /** Next uniform draw in [0, 1). */
   uniform(): number;
+  /** Next standard normal draw, where the source provides one (else Box-Muller is used). */
+  normal?(): number;
 }
 
 /**

@@ -1,0 +1,141 @@
+/**
+ * Sweepers run checkerboard sweeps (./checkerboard.ts) over a gauge field: in this thread
+ * ({@link SerialSweeper}) or split over piscina worker threads that share the links through a
+ * SharedArrayBuffer ({@link WorkerSweeper}). Both give bit-for-bit the same field.
+ *
+ * @module
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { GaugeField } from '../lattice/gaugeField.js';
+import { checkInteger, rangeError } from '../sun/validate.js';
+import {
+  checkCheckerboard,
+  PassContext,
+  sitesByParity,
+  sweepPasses,
+  updatePassRange,
+  type PassSpec,
+} from './checkerboard.js';
+
+/** A sweep: the same update applied in every (direction, parity) pass. */
+export type SweepSpec = Omit<PassSpec, 'mu' | 'parity'>;
+
+/** Runs sweeps over a field. */
+export interface Sweeper {
+  /** One sweep of 2D passes; resolves to the number of accepted Metropolis proposals. */
+  sweep(field: GaugeField, spec: SweepSpec): Promise<number>;
+  /** Releases threads. */
+  close(): Promise<void>;
+}
+
+/** Sweeps in the calling thread. */
+export class SerialSweeper implements Sweeper {
+  private ctx: PassContext | undefined;
+  private sites: [Int32Array, Int32Array] | undefined;
+  private forField: GaugeField | undefined;
+
+  async sweep(field: GaugeField, spec: SweepSpec): Promise<number> {
+    return this.sweepSync(field, spec);
+  }
+
+  /** The same sweep, synchronously. */
+  sweepSync(field: GaugeField, spec: SweepSpec): number {
+    if (this.forField !== field) {
+      checkCheckerboard('SerialSweeper.sweep', field.lattice);
+      this.ctx = new PassContext(field.group, spec.seed);
+      this.sites = sitesByParity(field.lattice);
+      this.forField = field;
+    }
+    let accepted = 0;
+    for (const pass of sweepPasses(field.lattice.D, spec)) {
+      const sites = this.sites![pass.parity];
+      accepted += updatePassRange(field, sites, 0, sites.length, pass, this.ctx!);
+    }
+    return accepted;
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** What a worker receives for one chunk of one pass. */
+export interface PassTask {
+  links: Float64Array;
+  dims: number[];
+  N: number;
+  pass: PassSpec;
+  begin: number;
+  end: number;
+}
+
+/** Locates the compiled worker module (dist), also when this file runs from sources. */
+function workerFile(): string {
+  const here = new URL('./sweepWorker.js', import.meta.url);
+  const direct = fileURLToPath(here);
+  if (existsSync(direct)) return direct;
+  // running from src/ (tests): use the build in dist/ (npm test builds first)
+  const fromSrc = fileURLToPath(
+    new URL('../../dist/src/montecarlo/sweepWorker.js', import.meta.url),
+  );
+  if (existsSync(fromSrc)) return fromSrc;
+  throw new Error(`sweep worker not found at ${direct} or ${fromSrc}: run npm run build`);
+}
+
+/**
+ * Sweeps with `workers` threads: every pass is split into `workers` contiguous chunks of its
+ * sites. The field's links must live in a SharedArrayBuffer (GaugeField.toShared).
+ */
+export class WorkerSweeper implements Sweeper {
+  private readonly pool: Piscina;
+  readonly workers: number;
+
+  constructor(workers: number) {
+    checkInteger('WorkerSweeper', 'workers', workers, 1, 256);
+    this.workers = workers;
+    this.pool = new Piscina({
+      filename: workerFile(),
+      minThreads: workers,
+      maxThreads: workers,
+      idleTimeout: 60_000,
+    });
+  }
+
+  async sweep(field: GaugeField, spec: SweepSpec): Promise<number> {
+    if (!(field.links.buffer instanceof SharedArrayBuffer)) {
+      throw rangeError(
+        'WorkerSweeper.sweep',
+        'field',
+        'links in a SharedArrayBuffer (see GaugeField.toShared)',
+        'links in an ArrayBuffer',
+      );
+    }
+    checkCheckerboard('WorkerSweeper.sweep', field.lattice);
+    const half = field.lattice.volume / 2;
+    let accepted = 0;
+    for (const pass of sweepPasses(field.lattice.D, spec)) {
+      const chunks: Array<Promise<number>> = [];
+      for (let w = 0; w < this.workers; w++) {
+        const begin = Math.floor((w * half) / this.workers);
+        const end = Math.floor(((w + 1) * half) / this.workers);
+        if (end > begin) {
+          const task: PassTask = {
+            links: field.links,
+            dims: [...field.lattice.dims],
+            N: field.N,
+            pass,
+            begin,
+            end,
+          };
+          chunks.push(this.pool.run(task));
+        }
+      }
+      for (const a of await Promise.all(chunks)) accepted += a;
+    }
+    return accepted;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
