@@ -1,0 +1,82 @@
+/**
+ * Monte Carlo algorithms as data, and one step ("sweep") of each:
+ *
+ * - heatbath: one Cabibbo-Marinari heatbath sweep followed by `overrelaxation`
+ *   overrelaxation sweeps (the usual compound sweep, e.g. 1 + 4 in Boyd et al.'s SU(3) runs);
+ * - metropolis: one sweep of `hits`-hit Metropolis with step `step`;
+ * - hmc: one HMC trajectory of length `tau` in `steps` steps.
+ *
+ * The sweep number is the counter of the random streams, so a run is a pure function of
+ * (seed, start field, sequence of steps): resumable and independent of the worker count.
+ *
+ * @module
+ */
+import type { GaugeField } from '../lattice/gaugeField.js';
+import { hmcTrajectory, type Integrator } from './hmc.js';
+import type { Sweeper } from './sweeper.js';
+
+/** A heatbath compound sweep: 1 heatbath + `overrelaxation` overrelaxation sweeps. */
+export interface HeatbathAlgorithm {
+  kind: 'heatbath';
+  overrelaxation: number;
+}
+/** A multi-hit Metropolis sweep. */
+export interface MetropolisAlgorithm {
+  kind: 'metropolis';
+  hits: number;
+  step: number;
+}
+/** An HMC trajectory. */
+export interface HmcAlgorithm {
+  kind: 'hmc';
+  tau: number;
+  steps: number;
+  integrator: Integrator;
+}
+/** Any of the algorithms. */
+export type Algorithm = HeatbathAlgorithm | MetropolisAlgorithm | HmcAlgorithm;
+
+/** What one step reports. */
+export interface StepStatistics {
+  /** Accepted proposals (Metropolis: link proposals; HMC: 0 or 1). */
+  accepted: number;
+  /** Proposals made. */
+  proposals: number;
+  /** HMC only: the energy violation of the trajectory. */
+  deltaH?: number;
+}
+
+/** Performs one step of `algorithm` at `beta`; `sweep` numbers the step within its chain. */
+export async function monteCarloStep(
+  field: GaugeField,
+  algorithm: Algorithm,
+  beta: number,
+  seed: number,
+  sweep: number,
+  stream: number,
+  sweeper: Sweeper,
+): Promise<StepStatistics> {
+  const links = field.lattice.volume * field.lattice.D;
+  const base = { beta, seed, sweep, stream };
+  switch (algorithm.kind) {
+    case 'heatbath':
+      await sweeper.sweep(field, { ...base, kind: 'heatbath' });
+      for (let k = 0; k < algorithm.overrelaxation; k++) {
+        await sweeper.sweep(field, { ...base, kind: 'overrelaxation' });
+      }
+      return { accepted: links, proposals: links };
+    case 'metropolis': {
+      const accepted = await sweeper.sweep(field, {
+        ...base,
+        kind: 'metropolis',
+        metropolis: { hits: algorithm.hits, step: algorithm.step },
+      });
+      return { accepted, proposals: links * algorithm.hits };
+    }
+    case 'hmc': {
+      const { tau, steps, integrator } = algorithm;
+      const r = hmcTrajectory(field, { beta, tau, steps, integrator }, seed, sweep, stream);
+      return { accepted: r.accepted ? 1 : 0, proposals: 1, deltaH: r.deltaH };
+    }
+  }
+}
