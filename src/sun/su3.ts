@@ -13,9 +13,9 @@
  * Every kernel reads all of its operands into locals before it writes `out`, so `out` may alias
  * any input (even at an overlapping offset); none allocates. The products load the 18 + 18
  * inputs into locals and then write the 18 outputs: in V8 this measured as fast as any other
- * plain-JS formulation (row-by-row or column-by-column loads) and about 3x faster than the
- * nested loops of the generic `createSUNKernels(3)` in `./sun.ts`, which is the reference the
- * tests hold these kernels to.
+ * plain-JS formulation (row-by-row or column-by-column loads) and 1.7-1.8x faster than the
+ * nested loops of the generic `createSUNKernels(3)` in `./sun.ts` (bench/RESULTS.md), which is
+ * the reference the tests hold these kernels to.
  *
  * Exponential: the Cayley-Hamilton form of C. Morningstar and M. Peardon, "Analytic smearing of
  * SU(3) link variables in lattice QCD", Phys. Rev. D 69 (2004) 054501, hep-lat/0311018,

@@ -57,9 +57,7 @@ function sumReTracePlane(
     g.multiply(a, 0, U, (x * D + mu) * m, U, (up[x * D + mu] * D + nu) * m);
     g.multiply(b, 0, U, (x * D + nu) * m, U, (up[x * D + nu] * D + mu) * m);
     // Re tr(a b^dagger): no need to form U_P.
-    const t = g.reTraceMultiplyAdjoint(a, 0, b, 0);
-    if (perSite !== undefined) perSite[x] += t;
-    sum += t;
+    sum += g.reTraceMultiplyAdjoint(a, 0, b, 0);
   }
   return sum;
 }
@@ -73,21 +71,46 @@ export function planePlaquette(field: GaugeField, mu: number, nu: number): numbe
   return sumReTracePlane(field, a, b) / (field.N * field.lattice.volume);
 }
 
+/**
+ * Sum over planes of Re tr U_mu,nu(x) for every site, site-major: all planes of a site
+ * while its links are in cache (1.5-1.75x faster on 16^4 than plane by plane, bench/RESULTS.md).
+ * Writes per-site sums into perSite when given; returns the total.
+ */
+function sumReTraceAllPlanes(field: GaugeField, perSite?: Float64Array): number {
+  const g = field.group;
+  const { volume, D, up } = field.lattice;
+  const U = field.links;
+  const m = g.matrixSize;
+  const a = new Float64Array(m);
+  const b = new Float64Array(m);
+  let sum = 0;
+  for (let x = 0; x < volume; x++) {
+    let site = 0;
+    for (let mu = 0; mu < D; mu++) {
+      const xmu = up[x * D + mu];
+      for (let nu = mu + 1; nu < D; nu++) {
+        g.multiply(a, 0, U, (x * D + mu) * m, U, (xmu * D + nu) * m);
+        g.multiply(b, 0, U, (x * D + nu) * m, U, (up[x * D + nu] * D + mu) * m);
+        site += g.reTraceMultiplyAdjoint(a, 0, b, 0);
+      }
+    }
+    if (perSite !== undefined) perSite[x] = site;
+    sum += site;
+  }
+  return sum;
+}
+
 /** Per site: (1/N) Re tr U_P averaged over the D(D-1)/2 planes. */
 export function sitePlaquette(field: GaugeField): Float64Array {
-  const { volume, D } = field.lattice;
-  const out = new Float64Array(volume);
-  const P = planes(D);
-  for (const [mu, nu] of P) sumReTracePlane(field, mu, nu, out);
-  const norm = 1 / (field.N * P.length);
-  for (let x = 0; x < volume; x++) out[x] *= norm;
+  const out = new Float64Array(field.lattice.volume);
+  sumReTraceAllPlanes(field, out);
+  const norm = 1 / (field.N * planes(field.lattice.D).length);
+  for (let x = 0; x < out.length; x++) out[x] *= norm;
   return out;
 }
 
 /** P = <(1/N) Re tr U_P> over all sites and planes: 1 on a cold start. */
 export function averagePlaquette(field: GaugeField): number {
-  const P = planes(field.lattice.D);
-  let sum = 0;
-  for (const [mu, nu] of P) sum += sumReTracePlane(field, mu, nu);
-  return sum / (field.N * field.lattice.volume * P.length);
+  const nPlanes = planes(field.lattice.D).length;
+  return sumReTraceAllPlanes(field) / (field.N * field.lattice.volume * nPlanes);
 }
