@@ -4,33 +4,23 @@
  *
  * @module
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo.js';
 import { isUserFacing } from './errors.js';
-
-/** The package version, read from the nearest package.json above this file (src or dist). */
-function version(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, 'package.json');
-    if (existsSync(candidate)) return String(JSON.parse(readFileSync(candidate, 'utf8')).version);
-    const parent = dirname(dir);
-    if (parent === dir) return 'unknown';
-    dir = parent;
-  }
-}
+import { registerGenerate } from './commands/generate.js';
+import { registerMeasure } from './commands/measure.js';
+import { packageVersion } from './version.js';
 
 /** Builds the program with every command registered. */
 export function buildProgram(): Command {
   const program = new Command('lgt')
     .description('SU(N) lattice gauge theory and lattice gauge equivariant neural networks')
-    .version(version())
+    .version(packageVersion())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerDemo(program);
+  registerGenerate(program);
+  registerMeasure(program);
   return program;
 }
 

@@ -40,12 +40,7 @@ export function plaquetteField(field: GaugeField): MatrixField {
 }
 
 /** Sum over sites of Re tr U_mu,nu(x) for one plane: the unnormalised kernel of the ladder. */
-function sumReTracePlane(
-  field: GaugeField,
-  mu: number,
-  nu: number,
-  perSite?: Float64Array,
-): number {
+function sumReTracePlane(field: GaugeField, mu: number, nu: number): number {
   const g = field.group;
   const { volume, D, up } = field.lattice;
   const U = field.links;
