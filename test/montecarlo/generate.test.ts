@@ -1,0 +1,192 @@
+/**
+ * Ensembles (DESIGN.md 3-5): a run is a pure function of its specification. Same seed ->
+ * identical files; 1 or 2 workers -> identical links; killed and resumed -> identical ensemble.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openEnsemble } from '../../src/lattice/io/ensembleFile.js';
+import { averagePlaquette } from '../../src/lattice/observables/plaquette.js';
+import { generateEnsemble, type RunSpec } from '../../src/montecarlo/generate.js';
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'lgt-generate-'));
+}
+
+const spec: RunSpec = {
+  N: 2,
+  dims: [4, 4, 4, 4],
+  betas: [2.2, 2.5],
+  algorithm: { kind: 'heatbath', overrelaxation: 2 },
+  thermalization: 3,
+  separation: 2,
+  configurations: 3,
+  seed: 77,
+  start: 'hot',
+  reunitarizeEvery: 2,
+  measurements: { wilsonLoops: 2, polyakovLoop: true, topologicalCharge: true },
+};
+
+async function contents(path: string) {
+  const e = await openEnsemble(path);
+  try {
+    const links = [];
+    for (let i = 0; i < e.count; i++) links.push(e.configuration(i).links);
+    return {
+      count: e.count,
+      beta: Array.from(e.beta),
+      sweep: Array.from(e.sweep),
+      observables: e.observables,
+      links,
+      metadata: e.metadata,
+    };
+  } finally {
+    e.close();
+  }
+}
+
+describe('generateEnsemble', () => {
+  it('writes every configuration with its beta, sweep and measurements, and the spec as metadata', async () => {
+    const output = join(tempDir(), 'run.h5');
+    const progress: number[] = [];
+    const summary = await generateEnsemble(spec, {
+      output,
+      onProgress: (p) => progress.push(p.done),
+    });
+    expect(summary).toMatchObject({ configurations: 6, finished: true });
+    const c = await contents(output);
+    expect(c.count).toBe(6);
+    expect(c.beta).toEqual([2.2, 2.2, 2.2, 2.5, 2.5, 2.5]);
+    expect(c.sweep).toEqual([5, 7, 9, 5, 7, 9]);
+    expect(Object.keys(c.observables).sort()).toEqual([
+      'plaquette',
+      'polyakov_loop_im',
+      'polyakov_loop_re',
+      'topological_charge',
+      'wilson_loop_1x2',
+      'wilson_loop_2x2',
+    ]);
+    // the recorded plaquette is that of the stored links
+    const e = await openEnsemble(output);
+    expect(c.observables.plaquette[4]).toBe(averagePlaquette(e.configuration(4)));
+    e.close();
+    expect(c.metadata).toMatchObject({ N: 2, dims: [4, 4, 4, 4], seed: 77, betas: [2.2, 2.5] });
+    expect(progress.at(-1)).toBe(18);
+    expect(existsSync(`${output}.checkpoint`)).toBe(false);
+    expect(existsSync(`${output}.partial`)).toBe(false);
+  });
+
+  it('gives bit-for-bit identical files for the same seed, and different ones for another', async () => {
+    const dir = tempDir();
+    await generateEnsemble(spec, { output: join(dir, 'a.h5') });
+    await generateEnsemble(spec, { output: join(dir, 'b.h5') });
+    await generateEnsemble({ ...spec, seed: 78 }, { output: join(dir, 'c.h5') });
+    const a = await contents(join(dir, 'a.h5'));
+    const b = await contents(join(dir, 'b.h5'));
+    const c = await contents(join(dir, 'c.h5'));
+    expect(b.links).toEqual(a.links);
+    expect(b.observables).toEqual(a.observables);
+    expect(c.observables.plaquette).not.toEqual(a.observables.plaquette);
+  });
+
+  it('gives identical links on 1 and 2 worker threads', async () => {
+    const dir = tempDir();
+    const s = { ...spec, N: 3, betas: [5.8], configurations: 2 };
+    await generateEnsemble(s, { output: join(dir, 'serial.h5'), workers: 1 });
+    await generateEnsemble(s, { output: join(dir, 'two.h5'), workers: 2 });
+    expect((await contents(join(dir, 'two.h5'))).links).toEqual(
+      (await contents(join(dir, 'serial.h5'))).links,
+    );
+  });
+
+  it.each([
+    ['heatbath', spec.algorithm],
+    ['metropolis', { kind: 'metropolis', hits: 3, step: 0.4 }],
+    ['hmc', { kind: 'hmc', tau: 0.5, steps: 4, integrator: 'omelyan' }],
+  ] as Array<[string, RunSpec['algorithm']]>)(
+    '%s: a run killed at any point and resumed equals the uninterrupted run, bit for bit',
+    async (_, algorithm) => {
+      const dir = tempDir();
+      const s = { ...spec, algorithm };
+      await generateEnsemble(s, { output: join(dir, 'whole.h5') });
+      const output = join(dir, 'resumed.h5');
+      // stop after 7 steps (mid-chain, between checkpoints), then after 6 more (into beta 2)
+      let r = await generateEnsemble(s, { output, stopAfterSteps: 7, checkpointEvery: 2 });
+      expect(r.finished).toBe(false);
+      expect(existsSync(output)).toBe(false); // nothing under the final name yet
+      r = await generateEnsemble(s, {
+        output,
+        resume: true,
+        stopAfterSteps: 6,
+        checkpointEvery: 2,
+      });
+      expect(r.finished).toBe(false);
+      r = await generateEnsemble(s, { output, resume: true, checkpointEvery: 2 });
+      expect(r.finished).toBe(true);
+      const whole = await contents(join(dir, 'whole.h5'));
+      const resumed = await contents(output);
+      expect(resumed.count).toBe(whole.count);
+      expect(resumed.links).toEqual(whole.links);
+      expect(resumed.observables).toEqual(whole.observables);
+      expect(resumed.sweep).toEqual(whole.sweep);
+    },
+  );
+
+  it('refuses to resume with a different specification, naming the field', async () => {
+    const output = join(tempDir(), 'run.h5');
+    await generateEnsemble(spec, { output, stopAfterSteps: 6 });
+    await expect(
+      generateEnsemble({ ...spec, betas: [2.2, 2.6] }, { output, resume: true }),
+    ).rejects.toThrow(/metadata mismatch in betas\[1\]: checkpoint has 2.5, run has 2.6/);
+  });
+
+  it('refuses a corrupt checkpoint and leaves the partial file alone', async () => {
+    const output = join(tempDir(), 'run.h5');
+    await generateEnsemble(spec, { output, stopAfterSteps: 6 });
+    const checkpoint = `${output}.checkpoint`;
+    const bytes = readFileSync(checkpoint);
+    bytes[bytes.length - 100] ^= 0xff;
+    writeFileSync(checkpoint, bytes);
+    const partial = readFileSync(`${output}.partial`);
+    await expect(generateEnsemble(spec, { output, resume: true })).rejects.toThrow(
+      /checkpoint .*run\.h5\.checkpoint/,
+    );
+    expect(readFileSync(`${output}.partial`).equals(partial)).toBe(true);
+  });
+
+  it('never overwrites an existing output without force', async () => {
+    const output = join(tempDir(), 'run.h5');
+    writeFileSync(output, 'precious');
+    await expect(generateEnsemble(spec, { output })).rejects.toThrow(/run\.h5/);
+    expect(readFileSync(output, 'utf8')).toBe('precious');
+    await generateEnsemble(spec, { output, force: true });
+    expect((await contents(output)).count).toBe(6);
+  });
+
+  it.each([
+    [{ betas: [-1] }, /invalid beta: expected a positive finite number, got -1/],
+    [{ betas: [] }, /invalid betas: expected a non-empty list of positive numbers/],
+    [
+      { dims: [4, 5] },
+      /invalid dims: expected even extents for the checkerboard decomposition, got \[4, 5\]/,
+    ],
+    [{ N: 1 }, /invalid N: expected an integer in \[2, 16\], got 1/],
+    [{ separation: 0 }, /invalid separation: expected an integer >= 1, got 0/],
+    [{ algorithm: { kind: 'metropolis', hits: 0, step: 0.5 } }, /invalid algorithm.hits/],
+    [
+      { algorithm: { kind: 'gibbs' } },
+      /invalid algorithm.kind: expected "heatbath", "metropolis" or "hmc", got gibbs/,
+    ],
+  ] as Array<[Partial<RunSpec>, RegExp]>)(
+    'rejects a bad specification %j with a message naming it',
+    async (change, message) => {
+      const output = join(tempDir(), 'run.h5');
+      await expect(generateEnsemble({ ...spec, ...change } as RunSpec, { output })).rejects.toThrow(
+        message,
+      );
+      expect(existsSync(output)).toBe(false);
+      expect(existsSync(`${output}.partial`)).toBe(false);
+    },
+  );
+});
