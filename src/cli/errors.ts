@@ -1,10 +1,12 @@
 /**
- * Errors the CLI reports to people without a stack trace: bad options, bad files, and the
+ * Errors the CLI reports to people without a stack trace: bad options, bad files (FileError
+ * and the operating system's path errors), and the
  * RangeError/TypeError that the library throws on invalid arguments (their messages already
  * name the argument, the value and what was expected).
  *
  * @module
  */
+import { FileError } from '../lattice/io/fileError.js';
 
 /** An error caused by the user's input: printed as `lgt: message`, exit code 2. */
 export class UserError extends Error {
@@ -13,5 +15,21 @@ export class UserError extends Error {
 
 /** True for errors whose message is meant for the user rather than for a developer. */
 export function isUserFacing(error: unknown): error is Error {
-  return error instanceof UserError || error instanceof RangeError || error instanceof TypeError;
+  return (
+    error instanceof UserError ||
+    error instanceof FileError ||
+    error instanceof RangeError ||
+    error instanceof TypeError ||
+    isFileSystemError(error)
+  );
+}
+
+/** Errors of the operating system about paths (missing, not permitted, full disk...). */
+function isFileSystemError(error: unknown): error is Error {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    error instanceof Error &&
+    typeof code === 'string' &&
+    ['ENOENT', 'EACCES', 'EPERM', 'EEXIST', 'EISDIR', 'ENOTDIR', 'EROFS', 'ENOSPC'].includes(code)
+  );
 }

@@ -37,6 +37,7 @@ import {
 } from '../lattice/io/ensembleFile.js';
 import { writeFileAtomic } from '../lattice/io/atomicWrite.js';
 import { checkInteger, typeError } from '../sun/validate.js';
+import { FileError } from '../lattice/io/fileError.js';
 
 /** The first line of a checkpoint file, without its newline. */
 export const CHECKPOINT_MAGIC = 'lattice-gauge-checkpoint 1';
@@ -64,7 +65,7 @@ function hex(x: number): string {
 
 function checkLittleEndian(fn: string): void {
   if (endianness() !== 'LE') {
-    throw new Error(
+    throw new FileError(
       `${fn}: checkpoints are little-endian; this ${endianness()} host is unsupported`,
     );
   }
@@ -131,7 +132,7 @@ export async function readCheckpoint(
       ? undefined
       : checkJsonObject(fn, 'expectedMetadata', expectedMetadata);
   checkLittleEndian(fn);
-  const fail = (what: string): Error => new Error(`checkpoint ${path}: ${what}`);
+  const fail = (what: string): FileError => new FileError(`checkpoint ${path}: ${what}`);
 
   let bytes: Uint8Array;
   try {

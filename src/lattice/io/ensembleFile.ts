@@ -42,6 +42,7 @@ import { checkInteger, checkLength, describe, rangeError, typeError } from '../.
 import { GaugeField } from '../gaugeField.js';
 import { Lattice } from '../lattice.js';
 import { fsyncDirectory, fsyncFile, fsyncFileSync } from './atomicWrite.js';
+import { FileError } from './fileError.js';
 
 type H5Lib = typeof H5.default;
 type H5Module = Awaited<H5Lib['ready']>;
@@ -255,7 +256,9 @@ function checkMetadata(
 
 /** An error about a file's content: `fn: file: invalid field: expected ..., got ...`. */
 function fileError(fn: string, file: string, field: string, expected: string, got: unknown): Error {
-  return new Error(`${fn}: ${file}: invalid ${field}: expected ${expected}, got ${describe(got)}`);
+  return new FileError(
+    `${fn}: ${file}: invalid ${field}: expected ${expected}, got ${describe(got)}`,
+  );
 }
 
 /** True when the file starts with the HDF5 signature (at 0, 512, 1024, ... for a user block). */
@@ -277,14 +280,14 @@ function hasHdf5Signature(path: string): boolean {
 
 /** Opens an existing HDF5 file after checking that it is one (h5wasm does not throw). */
 function openExisting(lib: H5Lib, fn: string, path: string, mode: 'r' | 'a'): H5File {
-  if (!existsSync(path)) throw new Error(`${fn}: ${path}: no such file`);
-  if (!statSync(path).isFile()) throw new Error(`${fn}: ${path}: not a regular file`);
+  if (!existsSync(path)) throw new FileError(`${fn}: ${path}: no such file`);
+  if (!statSync(path).isFile()) throw new FileError(`${fn}: ${path}: not a regular file`);
   if (!hasHdf5Signature(path)) {
-    throw new Error(`${fn}: ${path}: not an HDF5 file (no HDF5 signature found)`);
+    throw new FileError(`${fn}: ${path}: not an HDF5 file (no HDF5 signature found)`);
   }
   const file = new lib.File(resolve(path), mode);
   if (file.file_id < 0n) {
-    throw new Error(`${fn}: ${path}: HDF5 could not open the file (damaged or truncated?)`);
+    throw new FileError(`${fn}: ${path}: HDF5 could not open the file (damaged or truncated?)`);
   }
   return file;
 }
@@ -334,7 +337,9 @@ function transfer(
 ): void {
   const ptr = module._malloc(Math.max(bytes.byteLength, 8));
   if (ptr === 0) {
-    throw new Error(`${fn}: ${filePath}: out of WebAssembly memory for ${bytes.byteLength} bytes`);
+    throw new FileError(
+      `${fn}: ${filePath}: out of WebAssembly memory for ${bytes.byteLength} bytes`,
+    );
   }
   try {
     if (write) module.HEAPU8.set(bytes, ptr);
@@ -349,7 +354,7 @@ function transfer(
     const status = write ? module.set_dataset_data(...args) : module.get_dataset_data(...args);
     if (status < 0) {
       const verb = write ? 'write' : 'read';
-      throw new Error(
+      throw new FileError(
         `${fn}: ${filePath}: HDF5 failed to ${verb} ${path} at offset ${describe(offset)}, ` +
           `count ${describe(count)} (status ${status})`,
       );
@@ -405,7 +410,7 @@ function resizeDataset(
 ): void {
   const status = module.resize_dataset(file.file_id, path, shape.map(BigInt));
   if (status < 0) {
-    throw new Error(
+    throw new FileError(
       `${fn}: ${filePath}: HDF5 failed to resize ${path} to ${describe(shape)} (status ${status})`,
     );
   }
@@ -431,7 +436,7 @@ function readStructure(fn: string, filePath: string, file: H5File): Structure {
   } catch (error) {
     const message = (error as Error).message;
     if (message.startsWith(`${fn}: `)) throw error;
-    throw new Error(`${fn}: ${filePath}: HDF5 could not read the file (damaged?): ${message}`, {
+    throw new FileError(`${fn}: ${filePath}: HDF5 could not read the file (damaged?): ${message}`, {
       cause: error,
     });
   }
@@ -445,7 +450,7 @@ function readStructureUnchecked(fn: string, filePath: string, file: H5File): Str
 
   const format = attribute('format');
   if (format !== ENSEMBLE_FORMAT) {
-    throw new Error(
+    throw new FileError(
       `${fn}: ${filePath}: not a lattice-gauge ensemble: invalid attribute format: ` +
         `expected "${ENSEMBLE_FORMAT}", got ${describe(shown(format))}`,
     );
@@ -683,20 +688,23 @@ export class EnsembleWriter {
     const force = options.force === true;
     const partialPath = `${path}.partial`;
     if (!existsSync(dirname(resolve(path)))) {
-      throw new Error(`${fn}: ${path}: the directory ${dirname(path)} does not exist`);
+      throw new FileError(`${fn}: ${path}: the directory ${dirname(path)} does not exist`);
     }
     if (!force && existsSync(path)) {
-      throw new Error(`${fn}: ${path} already exists; pass { force: true } to replace it`);
+      throw new FileError(
+        `${fn}: ${path} already exists; pass { force: true } (lgt: --force) to replace it`,
+      );
     }
     if (!force && existsSync(partialPath)) {
-      throw new Error(
+      throw new FileError(
         `${fn}: ${partialPath} already exists (an interrupted run?); resume it with ` +
           'EnsembleWriter.resume, or pass { force: true } to start over',
       );
     }
     const { lib, module } = await loadHdf5();
     const file = new lib.File(resolve(partialPath), 'w');
-    if (file.file_id < 0n) throw new Error(`${fn}: ${partialPath}: HDF5 could not create the file`);
+    if (file.file_id < 0n)
+      throw new FileError(`${fn}: ${partialPath}: HDF5 could not create the file`);
     try {
       file.create_attribute('format', ENSEMBLE_FORMAT);
       writeInteger(file, 'format_version', ENSEMBLE_FORMAT_VERSION);
@@ -761,10 +769,12 @@ export class EnsembleWriter {
     const partialPath = `${path}.partial`;
     if (!existsSync(partialPath)) {
       const hint = existsSync(path) ? ` (${path} exists: was the run already finalized?)` : '';
-      throw new Error(`${fn}: ${partialPath}: no such file, nothing to resume${hint}`);
+      throw new FileError(`${fn}: ${partialPath}: no such file, nothing to resume${hint}`);
     }
     if (!force && existsSync(path)) {
-      throw new Error(`${fn}: ${path} already exists; pass { force: true } to replace it`);
+      throw new FileError(
+        `${fn}: ${path} already exists; pass { force: true } (lgt: --force) to replace it`,
+      );
     }
     const { lib, module } = await loadHdf5();
     const file = openExisting(lib, fn, partialPath, 'a');
@@ -775,13 +785,13 @@ export class EnsembleWriter {
       layout = structure.layout;
       const d = metadataDifference(structure.metadata, normalized);
       if (d) {
-        throw new Error(
+        throw new FileError(
           `${fn}: ${partialPath}: metadata mismatch in ${d.key}: file has ` +
             `${formatMetadataValue(d.a)}, run has ${formatMetadataValue(d.b)}`,
         );
       }
       if (structure.count < count) {
-        throw new Error(
+        throw new FileError(
           `${fn}: ${partialPath}: holds ${structure.count} configurations, fewer than the ` +
             `${count} to resume from`,
         );
@@ -945,7 +955,7 @@ export class EnsembleWriter {
     const file = this.openFile(fn);
     const status = this.module.flush(file.file_id);
     if (status < 0)
-      throw new Error(`${fn}: ${this.partialPath}: HDF5 flush failed (status ${status})`);
+      throw new FileError(`${fn}: ${this.partialPath}: HDF5 flush failed (status ${status})`);
     fsyncFileSync(this.partialPath);
   }
 
@@ -962,7 +972,7 @@ export class EnsembleWriter {
     this.close();
     await fsyncFile(this.partialPath);
     if (!this.force && existsSync(this.path)) {
-      throw new Error(
+      throw new FileError(
         `${fn}: ${this.path} already exists; the ensemble stays in ${this.partialPath}`,
       );
     }
@@ -981,7 +991,7 @@ export class EnsembleWriter {
     this.file = undefined;
     const status = file.close();
     if (status < 0) {
-      throw new Error(
+      throw new FileError(
         `EnsembleWriter.close: ${this.partialPath}: HDF5 close failed (status ${status})`,
       );
     }
@@ -989,7 +999,7 @@ export class EnsembleWriter {
 
   private openFile(fn: string): H5File {
     if (this.file === undefined) {
-      throw new Error(`${fn}: the writer of ${this.partialPath} is closed`);
+      throw new FileError(`${fn}: the writer of ${this.partialPath} is closed`);
     }
     return this.file;
   }
@@ -1098,7 +1108,7 @@ class OpenEnsemble implements Ensemble {
 
   configuration(i: number, options: ConfigurationOptions = {}): GaugeField {
     const fn = 'Ensemble.configuration';
-    if (this.file === undefined) throw new Error(`${fn}: ${this.path} is closed`);
+    if (this.file === undefined) throw new FileError(`${fn}: ${this.path} is closed`);
     checkInteger(fn, 'i', i, 0, this.count - 1);
     const tolerance = options.unitarityTolerance ?? DEFAULT_UNITARITY_TOLERANCE;
     const layout = this.layout;
@@ -1122,7 +1132,7 @@ class OpenEnsemble implements Ensemble {
     }
     for (let k = 0; k < links.length; k++) {
       if (!Number.isFinite(links[k])) {
-        throw new Error(
+        throw new FileError(
           `${fn}: ${this.path}: invalid /links[${i}]: expected finite numbers, got ${links[k]} ` +
             `at index ${k}`,
         );
@@ -1132,7 +1142,7 @@ class OpenEnsemble implements Ensemble {
     if (tolerance !== Infinity) {
       const violation = field.unitarityViolation();
       if (!(violation <= tolerance)) {
-        throw new Error(
+        throw new FileError(
           `${fn}: ${this.path}: invalid /links[${i}]: expected SU(${layout.N}) links ` +
             `(max |U U^dagger - 1| <= ${tolerance}), got ${violation}`,
         );

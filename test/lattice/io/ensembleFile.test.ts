@@ -232,7 +232,7 @@ describe('EnsembleWriter file handling', () => {
     const precious = Buffer.from('an earlier ensemble, not to be lost');
     fs.writeFileSync(path, precious);
     await expect(EnsembleWriter.create(path, metadataFor(2, [2, 2]))).rejects.toThrow(
-      `${path} already exists; pass { force: true } to replace it`,
+      `${path} already exists; pass { force: true } (lgt: --force) to replace it`,
     );
     expect(fs.readFileSync(path).equals(precious)).toBe(true);
     expect(fs.readdirSync(dir)).toEqual(['run.h5']);
