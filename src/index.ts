@@ -2,9 +2,10 @@
  * lattice-gauge: SU(N) lattice gauge theory and lattice gauge equivariant neural networks.
  *
  * Sub-modules: `lattice-gauge/sun` (matrix algebra), `lattice-gauge/lattice` (geometry,
- * fields, symmetries, observables). Everything is also re-exported here.
+ * fields, symmetries, observables, ensemble files), `lattice-gauge/montecarlo`. Everything is also re-exported here.
  *
  * @packageDocumentation
  */
 export * from './sun/index.js';
 export * from './lattice/index.js';
+export * from './montecarlo/index.js';

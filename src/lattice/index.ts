@@ -61,3 +61,15 @@ export {
   wilsonAction,
   cloverEnergyDensity,
 } from './observables/actionDensity.js';
+export {
+  EnsembleWriter,
+  openEnsemble,
+  ENSEMBLE_FORMAT,
+  ENSEMBLE_FORMAT_VERSION,
+  type Ensemble,
+  type EnsembleMetadata,
+  type ConfigurationRecord,
+  type EnsembleWriterOptions,
+  type ConfigurationOptions,
+} from './io/ensembleFile.js';
+export { FileError } from './io/fileError.js';

@@ -17,20 +17,29 @@ import type { Sweeper } from './sweeper.js';
 
 /** A heatbath compound sweep: 1 heatbath + `overrelaxation` overrelaxation sweeps. */
 export interface HeatbathAlgorithm {
+  /** Discriminant. */
   kind: 'heatbath';
+  /** Overrelaxation sweeps after each heatbath sweep. */
   overrelaxation: number;
 }
 /** A multi-hit Metropolis sweep. */
 export interface MetropolisAlgorithm {
+  /** Discriminant. */
   kind: 'metropolis';
+  /** Proposals per link visit. */
   hits: number;
+  /** Step size of the proposals exp(i eps r.T). */
   step: number;
 }
 /** An HMC trajectory. */
 export interface HmcAlgorithm {
+  /** Discriminant. */
   kind: 'hmc';
+  /** Trajectory length in molecular-dynamics time. */
   tau: number;
+  /** Integration steps per trajectory. */
   steps: number;
+  /** Leapfrog or Omelyan's 2MN. */
   integrator: Integrator;
 }
 /** Any of the algorithms. */

@@ -10,9 +10,13 @@ import { gammaAnalysis } from './gamma.js';
 
 /** Mean with its autocorrelation-aware error (stable JSON keys). */
 export interface ObservableEstimate {
+  /** The mean over the configurations used. */
   mean: number;
+  /** Its error, autocorrelations included (Gamma method). */
   error: number;
+  /** Integrated autocorrelation time, in units of the saved configurations (1/2: none). */
   tauInt: number;
+  /** The error of tauInt. */
   tauIntError: number;
   /** Measurements that entered. */
   n: number;
@@ -20,8 +24,11 @@ export interface ObservableEstimate {
 
 /** The estimates of one beta. */
 export interface BetaStatistics {
+  /** The coupling. */
   beta: number;
+  /** Configurations used (after skipping). */
   configurations: number;
+  /** Estimate of every recorded observable, by name. */
   observables: Record<string, ObservableEstimate>;
 }
 

@@ -34,6 +34,7 @@ export interface RunSpec {
   dims: number[];
   /** Couplings; each gets its own chain, in this order. */
   betas: number[];
+  /** The update and its parameters. */
   algorithm: Algorithm;
   /** Steps (sweeps or trajectories) before the first saved configuration, per beta. */
   thermalization: number;
@@ -47,6 +48,7 @@ export interface RunSpec {
   start: 'cold' | 'hot';
   /** Re-unitarise all links every this many steps (0: never). */
   reunitarizeEvery: number;
+  /** What to measure on each saved configuration. */
   measurements: MeasurementSpec;
 }
 
@@ -77,7 +79,9 @@ export interface RunOptions {
 
 /** Reported after every step. */
 export interface RunProgress {
+  /** Index of the current beta in the spec's list. */
   betaIndex: number;
+  /** The current beta. */
   beta: number;
   /** Steps done in this beta's chain. */
   step: number;
@@ -95,10 +99,15 @@ export interface RunProgress {
 
 /** What a finished (or stopped) run reports. */
 export interface RunSummary {
+  /** The output file. */
   output: string;
+  /** Configurations in the file. */
   configurations: number;
+  /** False when the run stopped early (`stopAfterSteps`) and can be resumed. */
   finished: boolean;
+  /** Configurations already in the file when this call resumed, if it did. */
   resumedFrom?: number;
+  /** Acceptance rate per beta chain completed in this call (1 for heatbath). */
   acceptance: number[];
 }
 

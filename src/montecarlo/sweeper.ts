@@ -61,11 +61,17 @@ export class SerialSweeper implements Sweeper {
 
 /** What a worker receives for one chunk of one pass. */
 export interface PassTask {
+  /** The links, backed by a SharedArrayBuffer. */
   links: Float64Array;
+  /** Lattice extents. */
   dims: number[];
+  /** Number of colours. */
   N: number;
+  /** The pass. */
   pass: PassSpec;
+  /** First index into the pass's list of sites of one parity. */
   begin: number;
+  /** One past the last index. */
   end: number;
 }
 
@@ -88,6 +94,7 @@ function workerFile(): string {
  */
 export class WorkerSweeper implements Sweeper {
   private readonly pool: Piscina;
+  /** Number of worker threads. */
   readonly workers: number;
 
   constructor(workers: number) {

@@ -8,5 +8,6 @@
 
 /** A problem with a file's existence, contents or format (not a bug in our code). */
 export class FileError extends Error {
+  /** Always "FileError". */
   override name = 'FileError';
 }

@@ -1,0 +1,96 @@
+/**
+ * Monte Carlo for the Wilson gauge action: counter-based random numbers, heatbath,
+ * overrelaxation, Metropolis and HMC, checkerboard sweeps on worker threads, ensembles with
+ * checkpoints, and Wolff's Gamma method for honest error bars.
+ *
+ * @example
+ * ```ts
+ * import { generateEnsemble } from 'lattice-gauge/montecarlo';
+ * await generateEnsemble(
+ *   {
+ *     N: 2, dims: [16, 16], betas: [2.0], algorithm: { kind: 'heatbath', overrelaxation: 1 },
+ *     thermalization: 100, separation: 10, configurations: 100, seed: 1, start: 'cold',
+ *     reunitarizeEvery: 10, measurements: { wilsonLoops: 2, polyakovLoop: true, topologicalCharge: false },
+ *   },
+ *   { output: 'su2-beta2.h5', workers: 2 },
+ * );
+ * ```
+ *
+ * @module
+ */
+export { philox4x32, SiteStream, DrawKind } from './philox.js';
+export { staple } from './staple.js';
+export { sampleX0, sampleSU2, CREUTZ_BELOW_ALPHA } from './su2Sampler.js';
+export { heatbathLink, createUpdateScratch, type UpdateScratch } from './heatbath.js';
+export { overrelaxLink } from './overrelaxation.js';
+export { metropolisLink, type MetropolisParameters } from './metropolis.js';
+export {
+  checkCheckerboard,
+  sitesByParity,
+  updatePassRange,
+  sweepPasses,
+  PassContext,
+  type PassSpec,
+  type LocalUpdateKind,
+} from './checkerboard.js';
+export {
+  SerialSweeper,
+  WorkerSweeper,
+  type Sweeper,
+  type SweepSpec,
+  type PassTask,
+} from './sweeper.js';
+export {
+  hmcTrajectory,
+  drawMomenta,
+  kineticEnergy,
+  hamiltonian,
+  type TrajectoryResult,
+  type TrajectoryOptions,
+  type ReversibilityCheck,
+} from './hmc.js';
+export { gaugeForce, addGaugeForce, createForceScratch, type ForceScratch } from './gaugeForce.js';
+export {
+  integrate,
+  createIntegratorScratch,
+  OMELYAN_LAMBDA,
+  type IntegratorScratch,
+  type HmcParameters,
+  type Integrator,
+} from './integrators.js';
+export {
+  monteCarloStep,
+  type Algorithm,
+  type HeatbathAlgorithm,
+  type MetropolisAlgorithm,
+  type HmcAlgorithm,
+  type StepStatistics,
+} from './algorithm.js';
+export {
+  gammaAnalysis,
+  gammaAnalysisReplica,
+  gammaAnalysisDerived,
+  type GammaResult,
+  type GammaOptions,
+} from './gamma.js';
+export {
+  measureConfiguration,
+  wilsonLoopName,
+  defaultMeasurements,
+  type MeasurementSpec,
+} from './measurements.js';
+export {
+  ensembleStatistics,
+  type ObservableEstimate,
+  type BetaStatistics,
+} from './ensembleStatistics.js';
+export { writeCheckpoint, readCheckpoint, type Checkpoint } from './checkpoint.js';
+export {
+  generateEnsemble,
+  validateRunSpec,
+  startField,
+  type RunSpec,
+  type RunOptions,
+  type RunProgress,
+  type RunSummary,
+} from './generate.js';
