@@ -94,3 +94,9 @@ export {
   type RunProgress,
   type RunSummary,
 } from './generate.js';
+export {
+  besselI,
+  singleLinkPartitionFunction,
+  exactPlaquette2d,
+  exactWilsonLoop2d,
+} from './exact2d.js';
