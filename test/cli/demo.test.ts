@@ -50,9 +50,29 @@ describe('lgt demo', () => {
   });
 
   it('prints stable JSON keys with --json and exits 0', async () => {
-    const code = await main(['demo', '--group', '3', '--dims', '4,4,4', '--json']);
+    const code = await main([
+      'demo',
+      '--group',
+      '3',
+      '--dims',
+      '4,4,4',
+      '--configs',
+      '40',
+      '--json',
+    ]);
     expect(code).toBe(0);
-    const result = JSON.parse(stdout);
+    const { montecarlo, symmetries: result } = JSON.parse(stdout);
+    expect(montecarlo).toHaveLength(9);
+    expect(Object.keys(montecarlo[0])).toEqual([
+      'beta',
+      'observable',
+      'mean',
+      'error',
+      'tauInt',
+      'exact',
+      'deviation',
+    ]);
+    for (const row of montecarlo) expect(row.deviation).toBeLessThan(4);
     expect(result.group).toBe('SU(3)');
     expect(result.dims).toEqual([4, 4, 4]);
     expect(Object.keys(result.observables)).toEqual([
@@ -69,8 +89,10 @@ describe('lgt demo', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lgt-'));
     const config = join(dir, 'demo.json');
     writeFileSync(config, JSON.stringify({ dims: '3,3', group: 4 }));
-    expect(await main(['demo', '--config', config, '--group', '2', '--json'])).toBe(0);
-    const result = JSON.parse(stdout);
+    expect(
+      await main(['demo', '--config', config, '--group', '2', '--configs', '20', '--json']),
+    ).toBe(0);
+    const result = JSON.parse(stdout).symmetries;
     expect(result.dims).toEqual([3, 3]);
     expect(result.group).toBe('SU(2)');
   });
