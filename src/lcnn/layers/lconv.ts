@@ -1,0 +1,177 @@
+/**
+ * L-Conv, the lattice gauge equivariant convolution (Favoni, Ipp, Mueller, Schuh,
+ * PRL 128 (2022) 032003, arXiv:2012.12901, eq. (6)):
+ *
+ *     W'_i(x) = sum_{j, mu, k} w_{i j mu k} U_{x -> x+k mu} W_j(x + k mu) U_{x -> x+k mu}^+
+ *
+ * with straight Wilson lines U_{x -> x+k mu} (../transportCache.ts), k in -K..K for every
+ * direction mu (the k = 0 term, W_j(x) itself, counted once), and real weights w. Each term
+ * transforms as Omega(x) . Omega(x)^+, so W' does: the layer is gauge equivariant, and
+ * translation equivariant because the weights do not depend on x.
+ *
+ * Backward: the transport T W = L W L^+ is linear with adjoint G -> L^+ G L, so
+ * G_{W_j}(x + k mu) += L^+ (sum_i w_{ij mu k} G_{W'_i}(x)) L, and
+ * dL/dw_{ij mu k} = sum_{b,x} <G_{W'_i}(x), T W_j(x)> with <A, B> = Re tr(A^+ B).
+ *
+ * @module
+ */
+import { rangeError } from '../../sun/validate.js';
+import { addScaled, realInner } from '../matrixOps.js';
+import { Parameter, xavierUniform } from '../parameter.js';
+import { MatrixTensor, type Activation } from '../tensors.js';
+import type { TransportCache } from '../transportCache.js';
+import type { UniformRandom } from '../../sun/types.js';
+import type { BatchContext, Layer, LayerSpec } from './layer.js';
+
+/** The transport terms of a kernel: (mu, k), the first being the identity (k = 0). */
+export function convolutionTerms(D: number, K: number): Array<[number, number]> {
+  const terms: Array<[number, number]> = [[0, 0]];
+  for (let mu = 0; mu < D; mu++) {
+    for (let k = -K; k <= K; k++) if (k !== 0) terms.push([mu, k]);
+  }
+  return terms;
+}
+
+/** T_{mu,k} W_j at (b, x) into out[0..m): L(x) W_j(x + k mu) L(x)^+ (k != 0). */
+export function transportInto(
+  out: Float64Array,
+  tmp: Float64Array,
+  W: MatrixTensor,
+  transport: TransportCache,
+  b: number,
+  x: number,
+  j: number,
+  mu: number,
+  k: number,
+): void {
+  const g = W.group;
+  const lattice = transport.gauge.lattice;
+  const L = transport.get(mu, k);
+  const lOff = (b * W.volume + x) * W.m;
+  const y = lattice.shift(x, mu, k);
+  g.multiply(tmp, 0, L, lOff, W.data, W.offset(b, y, j));
+  g.multiplyAdjoint(out, 0, tmp, 0, L, lOff);
+}
+
+/** The L-Conv layer with Cin inputs, Cout outputs and kernel reach K. */
+export class LConv implements Layer {
+  readonly spec: LayerSpec;
+  readonly parameters: Parameter[];
+  /** Weights w[(o * Cin + i) * T + t]. */
+  readonly weight: Parameter;
+  private readonly terms: Array<[number, number]>;
+  private input: MatrixTensor | undefined;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernel: number,
+    readonly D: number,
+    rng: UniformRandom,
+    name = 'lconv',
+  ) {
+    this.spec = { type: 'lconv', out: outChannels, kernel };
+    this.terms = convolutionTerms(D, kernel);
+    const T = this.terms.length;
+    this.weight = new Parameter(`${name}.weight`, new Float64Array(outChannels * inChannels * T));
+    xavierUniform(this.weight.value, inChannels * T, outChannels, rng);
+    this.parameters = [this.weight];
+  }
+
+  private check(fn: string, input: Activation): MatrixTensor {
+    if (!(input instanceof MatrixTensor) || input.channels !== this.inChannels) {
+      throw rangeError(
+        `LConv.${fn}`,
+        'input',
+        `a matrix field with ${this.inChannels} channels`,
+        input instanceof MatrixTensor ? `${input.channels} channels` : 'real features',
+      );
+    }
+    return input;
+  }
+
+  forward(input: Activation, ctx: BatchContext): MatrixTensor {
+    const W = this.check('forward', input);
+    this.input = W;
+    const { batch: B, volume: V, m } = W;
+    const Cin = this.inChannels;
+    const Cout = this.outChannels;
+    const T = this.terms.length;
+    const w = this.weight.value;
+    const out = new MatrixTensor(B, V, Cout, W.group);
+    const s = new Float64Array(m);
+    const tmp = new Float64Array(m);
+    for (let b = 0; b < B; b++) {
+      for (let x = 0; x < V; x++) {
+        for (let t = 0; t < T; t++) {
+          const [mu, k] = this.terms[t];
+          for (let i = 0; i < Cin; i++) {
+            let src = W.data;
+            let sOff = W.offset(b, x, i);
+            if (k !== 0) {
+              transportInto(s, tmp, W, ctx.transport, b, x, i, mu, k);
+              src = s;
+              sOff = 0;
+            }
+            for (let o = 0; o < Cout; o++) {
+              addScaled(out.data, out.offset(b, x, o), w[(o * Cin + i) * T + t], src, sOff, m);
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  backward(gradOutput: Activation, ctx: BatchContext): MatrixTensor {
+    const W = this.input!;
+    const G = gradOutput as MatrixTensor;
+    const g = W.group;
+    const { batch: B, volume: V, m } = W;
+    const Cin = this.inChannels;
+    const Cout = this.outChannels;
+    const T = this.terms.length;
+    const w = this.weight.value;
+    const gw = this.weight.grad;
+    const gradIn = W.zerosLike();
+    const lattice = ctx.transport.gauge.lattice;
+    const s = new Float64Array(m);
+    const h = new Float64Array(m);
+    const tmp = new Float64Array(m);
+    for (let b = 0; b < B; b++) {
+      for (let x = 0; x < V; x++) {
+        for (let t = 0; t < T; t++) {
+          const [mu, k] = this.terms[t];
+          const L = k !== 0 ? ctx.transport.get(mu, k) : undefined;
+          const lOff = (b * V + x) * m;
+          for (let i = 0; i < Cin; i++) {
+            let src = W.data;
+            let sOff = W.offset(b, x, i);
+            if (k !== 0) {
+              transportInto(s, tmp, W, ctx.transport, b, x, i, mu, k);
+              src = s;
+              sOff = 0;
+            }
+            h.fill(0);
+            for (let o = 0; o < Cout; o++) {
+              const gOff = G.offset(b, x, o);
+              const idx = (o * Cin + i) * T + t;
+              gw[idx] += realInner(G.data, gOff, src, sOff, m);
+              addScaled(h, 0, w[idx], G.data, gOff, m);
+            }
+            if (L === undefined) {
+              addScaled(gradIn.data, gradIn.offset(b, x, i), 1, h, 0, m);
+            } else {
+              // G_W(x + k mu) += L^+ h L
+              const y = lattice.shift(x, mu, k);
+              g.adjointMultiply(tmp, 0, L, lOff, h, 0);
+              g.multiply(s, 0, tmp, 0, L, lOff);
+              addScaled(gradIn.data, gradIn.offset(b, y, i), 1, s, 0, m);
+            }
+          }
+        }
+      }
+    }
+    return gradIn;
+  }
+}

@@ -1,0 +1,253 @@
+/**
+ * L-CNN models described by JSON (DESIGN.md 6): the paper's architectures are
+ * configurations, not code.
+ *
+ * ```json
+ * { "N": 2, "D": 2, "input": { "polyakov": false }, "seed": 1,
+ *   "layers": [ { "type": "lcb", "out": 4, "kernel": 2 }, { "type": "trace" },
+ *               { "type": "dense", "out": 1 } ] }
+ * ```
+ *
+ * Matrix layers (lconv, lbilin, lcb, lact) come before `trace`; real-valued layers (dense,
+ * mean) after it. Without `mean` the model predicts per site; with it, per configuration.
+ *
+ * @module
+ */
+import { kernelsFor } from '../sun/group.js';
+import { Xoshiro128 } from '../sun/rng.js';
+import type { SUNKernels } from '../sun/types.js';
+import { checkInteger, rangeError } from '../sun/validate.js';
+import { inputChannels, inputFeatures, type InputSpec } from './inputFeatures.js';
+import { Dense } from './layers/dense.js';
+import { LAct } from './layers/lact.js';
+import type { BatchContext, Layer, LayerSpec } from './layers/layer.js';
+import { LBilin } from './layers/lbilin.js';
+import { LCB } from './layers/lcb.js';
+import { LConv } from './layers/lconv.js';
+import { SiteMean } from './layers/siteMean.js';
+import { Trace } from './layers/trace.js';
+import type { Parameter } from './parameter.js';
+import { FeatureTensor, type Activation, type GaugeBatch } from './tensors.js';
+import { TransportCache } from './transportCache.js';
+
+/** The JSON description of a model. */
+export interface ModelSpec {
+  /** Number of colours of the gauge group. */
+  N: number;
+  /** Number of lattice dimensions. */
+  D: number;
+  /** Input channels besides the plaquettes. */
+  input?: InputSpec;
+  /** The layers, in order. */
+  layers: LayerSpec[];
+  /** Seed of the weight initialisation. */
+  seed?: number;
+}
+
+/** A sequential L-CNN. */
+export class Model {
+  readonly layers: Layer[];
+  readonly parameters: Parameter[];
+  readonly group: SUNKernels;
+  /** Features per output site. */
+  readonly outputFeatures: number;
+  /** True when the model averages over sites (one output per configuration). */
+  readonly perConfiguration: boolean;
+  private ctx: BatchContext | undefined;
+
+  /**
+   * Builds a model from its spec.
+   * @throws RangeError naming the layer index and the problem (unknown type, a matrix layer
+   *   after the trace, a missing trace, bad sizes).
+   */
+  constructor(readonly spec: ModelSpec) {
+    checkInteger('Model', 'spec.N', spec.N, 2, 16);
+    checkInteger('Model', 'spec.D', spec.D, 2, 8);
+    if (!Array.isArray(spec.layers) || spec.layers.length === 0) {
+      throw rangeError('Model', 'spec.layers', 'a non-empty list of layers', spec.layers);
+    }
+    this.group = kernelsFor(spec.N);
+    const rng = new Xoshiro128(spec.seed ?? 0);
+    this.layers = [];
+    let channels = inputChannels(spec.D, spec.input);
+    let features = -1; // -1 while the activations are matrices
+    let perConfiguration = false;
+    spec.layers.forEach((layer, index) => {
+      const where = `spec.layers[${index}]`;
+      const type = (layer as { type?: unknown }).type;
+      const name = `layers.${index}`;
+      const needMatrix = (): void => {
+        if (features >= 0) {
+          throw rangeError(
+            'Model',
+            where,
+            `a real-valued layer after the trace (not ${type})`,
+            type,
+          );
+        }
+      };
+      const needFeatures = (): void => {
+        if (features < 0) {
+          throw rangeError('Model', where, `a matrix layer or "trace" before ${type}`, type);
+        }
+      };
+      const size = (key: 'out' | 'kernel', min: number): number => {
+        const v = (layer as unknown as Record<string, number>)[key];
+        checkInteger('Model', `${where}.${key}`, v, min, 4096);
+        return v;
+      };
+      switch (type) {
+        case 'lconv': {
+          needMatrix();
+          const l = new LConv(channels, size('out', 1), size('kernel', 0), spec.D, rng, name);
+          this.layers.push(l);
+          channels = l.outChannels;
+          break;
+        }
+        case 'lbilin': {
+          needMatrix();
+          const l = new LBilin(channels, size('out', 1), rng, name);
+          this.layers.push(l);
+          channels = l.outChannels;
+          break;
+        }
+        case 'lcb': {
+          needMatrix();
+          const l = new LCB(channels, size('out', 1), size('kernel', 0), spec.D, rng, name);
+          this.layers.push(l);
+          channels = l.outChannels;
+          break;
+        }
+        case 'lact':
+          needMatrix();
+          this.layers.push(new LAct((layer as { activation: 'relu' }).activation));
+          break;
+        case 'trace':
+          needMatrix();
+          this.layers.push(new Trace());
+          features = 2 * channels;
+          break;
+        case 'dense': {
+          needFeatures();
+          const activation = (layer as { activation?: 'linear' }).activation ?? 'linear';
+          if (!['linear', 'relu', 'tanh'].includes(activation)) {
+            throw rangeError('Model', `${where}.activation`, 'linear, relu or tanh', activation);
+          }
+          const l = new Dense(features, size('out', 1), activation, rng, name);
+          this.layers.push(l);
+          features = l.outFeatures;
+          break;
+        }
+        case 'mean':
+          needFeatures();
+          if (perConfiguration) throw rangeError('Model', where, 'at most one "mean" layer', type);
+          this.layers.push(new SiteMean());
+          perConfiguration = true;
+          break;
+        default:
+          throw rangeError(
+            'Model',
+            `${where}.type`,
+            'one of lconv, lbilin, lcb, lact, trace, dense, mean',
+            type,
+          );
+      }
+    });
+    if (features < 0) {
+      throw rangeError(
+        'Model',
+        'spec.layers',
+        'a "trace" layer (the output must be gauge invariant)',
+        'none',
+      );
+    }
+    this.outputFeatures = features;
+    this.perConfiguration = perConfiguration;
+    this.parameters = this.layers.flatMap((l) => l.parameters);
+  }
+
+  /** Number of trainable weights. */
+  get parameterCount(): number {
+    return this.parameters.reduce((n, p) => n + p.value.length, 0);
+  }
+
+  /** Forward pass: the model's prediction for every configuration (and site). */
+  forward(gauge: GaugeBatch): FeatureTensor {
+    if (gauge.group.N !== this.spec.N || gauge.lattice.D !== this.spec.D) {
+      throw rangeError(
+        'Model.forward',
+        'gauge',
+        `SU(${this.spec.N}) configurations in ${this.spec.D} dimensions`,
+        `SU(${gauge.group.N}) in ${gauge.lattice.D} dimensions`,
+      );
+    }
+    const transport = new TransportCache(gauge);
+    this.ctx = { transport };
+    let a: Activation = inputFeatures(gauge, transport, this.spec.input);
+    for (const layer of this.layers) a = layer.forward(a, this.ctx);
+    return a as FeatureTensor;
+  }
+
+  /** Backward pass after {@link Model.forward}: accumulates every parameter's gradient. */
+  backward(gradOutput: FeatureTensor): void {
+    let g: Activation = gradOutput;
+    for (let i = this.layers.length - 1; i >= 0; i--) g = this.layers[i].backward(g, this.ctx!);
+  }
+
+  /** Sets every gradient to zero. */
+  zeroGrad(): void {
+    for (const p of this.parameters) p.zeroGrad();
+  }
+
+  /** All weights, concatenated in parameter order. */
+  getWeights(): Float64Array {
+    const out = new Float64Array(this.parameterCount);
+    let o = 0;
+    for (const p of this.parameters) {
+      out.set(p.value, o);
+      o += p.value.length;
+    }
+    return out;
+  }
+
+  /** Loads weights produced by {@link Model.getWeights} of a model with the same spec. */
+  setWeights(weights: ArrayLike<number>): void {
+    if (weights.length !== this.parameterCount) {
+      throw rangeError(
+        'Model.setWeights',
+        'weights',
+        `${this.parameterCount} numbers`,
+        `${weights.length}`,
+      );
+    }
+    let o = 0;
+    for (const p of this.parameters) {
+      for (let k = 0; k < p.value.length; k++) p.value[k] = weights[o + k];
+      o += p.value.length;
+    }
+  }
+}
+
+/** Mean squared error and its gradient with respect to the prediction. */
+export function meanSquaredError(
+  prediction: FeatureTensor,
+  target: Float64Array,
+): { loss: number; grad: FeatureTensor } {
+  if (target.length !== prediction.data.length) {
+    throw rangeError(
+      'meanSquaredError',
+      'target',
+      `${prediction.data.length} values`,
+      `${target.length}`,
+    );
+  }
+  const n = target.length;
+  const grad = prediction.zerosLike();
+  let loss = 0;
+  for (let k = 0; k < n; k++) {
+    const d = prediction.data[k] - target[k];
+    loss += d * d;
+    grad.data[k] = (2 * d) / n;
+  }
+  return { loss: loss / n, grad };
+}
