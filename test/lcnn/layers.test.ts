@@ -21,12 +21,7 @@ import { LConv } from '../../src/lcnn/layers/lconv.js';
 import { SiteMean } from '../../src/lcnn/layers/siteMean.js';
 import { Trace } from '../../src/lcnn/layers/trace.js';
 import { meanSquaredError, Model, type ModelSpec } from '../../src/lcnn/model.js';
-import {
-  FeatureTensor,
-  GaugeBatch,
-  MatrixTensor,
-  type Activation,
-} from '../../src/lcnn/tensors.js';
+import { GaugeBatch, MatrixTensor, type Activation } from '../../src/lcnn/tensors.js';
 import { TransportCache } from '../../src/lcnn/transportCache.js';
 import { Xoshiro128 } from '../../src/sun/rng.js';
 import { roughField } from '../helpers.js';
