@@ -1,0 +1,159 @@
+/**
+ * Datasets of configurations and targets for L-CNN training, read from HDF5 ensembles
+ * (src/lattice/io/ensembleFile.ts), with a seeded split into train / validation / test by
+ * configuration. Links live in a SharedArrayBuffer so that worker threads read them without
+ * copies.
+ *
+ * @module
+ */
+import { GaugeField } from '../lattice/gaugeField.js';
+import { openEnsemble } from '../lattice/io/ensembleFile.js';
+import { Lattice } from '../lattice/lattice.js';
+import { kernelsFor } from '../sun/group.js';
+import { Xoshiro128 } from '../sun/rng.js';
+import { checkInteger, rangeError } from '../sun/validate.js';
+import { computeTarget, type TargetSpec } from './targets.js';
+import { GaugeBatch } from './tensors.js';
+
+/** Configurations on one lattice, with one target array each. */
+export class Dataset {
+  /** Doubles per configuration's links. */
+  readonly linkStride: number;
+  /** Target values per configuration (V per site, or 1). */
+  readonly targetStride: number;
+
+  constructor(
+    /** The lattice of every configuration. */
+    readonly lattice: Lattice,
+    /** Number of colours. */
+    readonly N: number,
+    /** Number of configurations. */
+    readonly size: number,
+    /** Links of all configurations, concatenated (SharedArrayBuffer-backed). */
+    readonly links: Float64Array,
+    /** Targets of all configurations, concatenated (SharedArrayBuffer-backed). */
+    readonly targets: Float64Array,
+    /** beta of each configuration. */
+    readonly beta: Float64Array,
+    /** What the targets are. */
+    readonly target: TargetSpec,
+  ) {
+    this.linkStride = lattice.volume * lattice.D * 2 * N * N;
+    this.targetStride = target.perSite ? lattice.volume : 1;
+    if (links.length !== size * this.linkStride || targets.length !== size * this.targetStride) {
+      throw rangeError('Dataset', 'links', `${size} configurations`, `length ${links.length}`);
+    }
+  }
+
+  /** Builds a dataset from gauge fields (targets computed here). */
+  static fromFields(
+    fields: readonly GaugeField[],
+    target: TargetSpec,
+    beta?: ArrayLike<number>,
+  ): Dataset {
+    if (fields.length === 0)
+      throw rangeError('Dataset.fromFields', 'fields', 'at least one field', 0);
+    const { lattice, N } = fields[0];
+    const stride = lattice.volume * lattice.D * 2 * N * N;
+    const tStride = target.perSite ? lattice.volume : 1;
+    const links = new Float64Array(new SharedArrayBuffer(8 * stride * fields.length));
+    const targets = new Float64Array(new SharedArrayBuffer(8 * tStride * fields.length));
+    fields.forEach((f, i) => {
+      fields[0].checkCompatible('Dataset.fromFields', `fields[${i}]`, f);
+      links.set(f.links, i * stride);
+      targets.set(computeTarget(f, target), i * tStride);
+    });
+    const b = Float64Array.from({ length: fields.length }, (_, i) => (beta ? beta[i] : NaN));
+    return new Dataset(lattice, N, fields.length, links, targets, b, target);
+  }
+
+  /** Reads every configuration of an HDF5 ensemble and computes the targets. */
+  static async fromEnsemble(path: string, target: TargetSpec): Promise<Dataset> {
+    const ensemble = await openEnsemble(path);
+    try {
+      const fields: GaugeField[] = [];
+      for (let i = 0; i < ensemble.count; i++) fields.push(ensemble.configuration(i));
+      if (fields.length === 0)
+        throw rangeError('Dataset.fromEnsemble', 'path', 'an ensemble with configurations', path);
+      return Dataset.fromFields(fields, target, ensemble.beta);
+    } finally {
+      ensemble.close();
+    }
+  }
+
+  /** The configuration i as a GaugeField (a view, no copy). */
+  field(i: number): GaugeField {
+    return new GaugeField(
+      this.lattice,
+      this.N,
+      this.links.subarray(i * this.linkStride, (i + 1) * this.linkStride),
+    );
+  }
+
+  /** A batch of the given configurations and their concatenated targets. */
+  batch(indices: ArrayLike<number>): { gauge: GaugeBatch; target: Float64Array } {
+    const gauge = new GaugeBatch(this.lattice, kernelsFor(this.N), indices.length);
+    const target = new Float64Array(indices.length * this.targetStride);
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k];
+      gauge.links.set(
+        this.links.subarray(i * this.linkStride, (i + 1) * this.linkStride),
+        k * gauge.stride,
+      );
+      target.set(
+        this.targets.subarray(i * this.targetStride, (i + 1) * this.targetStride),
+        k * this.targetStride,
+      );
+    }
+    return { gauge, target };
+  }
+}
+
+/** Indices of a split. */
+export interface Split {
+  train: number[];
+  validation: number[];
+  test: number[];
+}
+
+/**
+ * Splits configurations by a seeded shuffle within each beta (so every beta appears in every
+ * part in the given proportions).
+ */
+export function splitDataset(
+  dataset: Dataset,
+  fractions: { validation: number; test: number },
+  seed: number,
+): Split {
+  checkInteger('splitDataset', 'seed', seed, 0);
+  const { validation, test } = fractions;
+  if (!(validation >= 0 && test >= 0 && validation + test < 1)) {
+    throw rangeError(
+      'splitDataset',
+      'fractions',
+      'validation, test >= 0 with validation + test < 1',
+      `${validation}, ${test}`,
+    );
+  }
+  const rng = new Xoshiro128(seed);
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < dataset.size; i++) {
+    const key = Number.isNaN(dataset.beta[i]) ? -1 : dataset.beta[i];
+    let g = groups.get(key);
+    if (g === undefined) groups.set(key, (g = []));
+    g.push(i);
+  }
+  const split: Split = { train: [], validation: [], test: [] };
+  for (const indices of groups.values()) {
+    for (let k = indices.length - 1; k > 0; k--) {
+      const j = Math.floor(rng.uniform() * (k + 1));
+      [indices[k], indices[j]] = [indices[j], indices[k]];
+    }
+    const nTest = Math.round(test * indices.length);
+    const nVal = Math.round(validation * indices.length);
+    split.test.push(...indices.slice(0, nTest));
+    split.validation.push(...indices.slice(nTest, nTest + nVal));
+    split.train.push(...indices.slice(nTest + nVal));
+  }
+  return split;
+}

@@ -1,0 +1,108 @@
+/**
+ * Adam and AdamW (Kingma & Ba, ICLR 2015, Algorithm 1; Loshchilov & Hutter, ICLR 2019,
+ * Algorithm 2 for the decoupled weight decay), with the AMSGrad variant (Reddi, Kale &
+ * Kumar, ICLR 2018) that the L-CNN paper trained with.
+ *
+ * @module
+ */
+import { rangeError } from '../sun/validate.js';
+import type { Parameter } from './parameter.js';
+
+/** Hyper-parameters of Adam/AdamW. */
+export interface AdamOptions {
+  /** Step size alpha. */
+  learningRate: number;
+  /** Decoupled weight decay lambda (AdamW); 0 gives Adam. */
+  weightDecay?: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  /** Use the running maximum of the second moment (AMSGrad). */
+  amsgrad?: boolean;
+}
+
+/** The optimizer's state, for checkpoints. */
+export interface AdamState {
+  step: number;
+  m: number[];
+  v: number[];
+  vMax: number[];
+}
+
+/** Adam/AdamW over a fixed list of parameters. */
+export class Adam {
+  private step = 0;
+  private readonly m: Float64Array;
+  private readonly v: Float64Array;
+  private readonly vMax: Float64Array;
+  private readonly size: number;
+
+  constructor(
+    readonly parameters: Parameter[],
+    readonly options: AdamOptions,
+  ) {
+    if (!(options.learningRate > 0)) {
+      throw rangeError('Adam', 'learningRate', 'a positive number', options.learningRate);
+    }
+    this.size = parameters.reduce((n, p) => n + p.value.length, 0);
+    this.m = new Float64Array(this.size);
+    this.v = new Float64Array(this.size);
+    this.vMax = new Float64Array(this.size);
+  }
+
+  /** One update from the parameters' current gradients. */
+  update(): void {
+    const {
+      learningRate: lr,
+      weightDecay = 0,
+      beta1 = 0.9,
+      beta2 = 0.999,
+      epsilon = 1e-8,
+    } = this.options;
+    const amsgrad = this.options.amsgrad ?? false;
+    this.step++;
+    const c1 = 1 - beta1 ** this.step;
+    const c2 = 1 - beta2 ** this.step;
+    let o = 0;
+    for (const p of this.parameters) {
+      for (let k = 0; k < p.value.length; k++, o++) {
+        const g = p.grad[k];
+        this.m[o] = beta1 * this.m[o] + (1 - beta1) * g;
+        this.v[o] = beta2 * this.v[o] + (1 - beta2) * g * g;
+        let vHat = this.v[o] / c2;
+        if (amsgrad) {
+          this.vMax[o] = Math.max(this.vMax[o], this.v[o]);
+          vHat = this.vMax[o] / c2;
+        }
+        const mHat = this.m[o] / c1;
+        p.value[k] -= lr * (mHat / (Math.sqrt(vHat) + epsilon) + weightDecay * p.value[k]);
+      }
+    }
+  }
+
+  /** The state, for a checkpoint. */
+  getState(): AdamState {
+    return {
+      step: this.step,
+      m: Array.from(this.m),
+      v: Array.from(this.v),
+      vMax: Array.from(this.vMax),
+    };
+  }
+
+  /** Restores a state from {@link Adam.getState}. */
+  setState(state: AdamState): void {
+    if (state.m.length !== this.size) {
+      throw rangeError(
+        'Adam.setState',
+        'state',
+        `moments of ${this.size} weights`,
+        `${state.m.length}`,
+      );
+    }
+    this.step = state.step;
+    this.m.set(state.m);
+    this.v.set(state.v);
+    this.vMax.set(state.vMax);
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Regression targets computed from configurations (the observables of the L-CNN paper,
+ * Favoni, Ipp, Mueller, Schuh, PRL 128 (2022) 032003):
+ *
+ * - `wilson R T`: per site, (1/N) Re tr W(R x T)(x) averaged over the planes mu < nu and
+ *   both orientations (src/lattice/observables/wilsonLoops.ts `siteWilsonLoop`);
+ * - `polyakov`: per site, (1/N) Re tr of the Polyakov loop along the last axis;
+ * - `charge`: per site, the clover topological charge density q(x) (4D).
+ *
+ * `perSite: false` averages over sites: one value per configuration.
+ *
+ * @module
+ */
+import type { GaugeField } from '../lattice/gaugeField.js';
+import { sitePolyakovLoop } from '../lattice/observables/polyakov.js';
+import { topologicalChargeDensity } from '../lattice/observables/topologicalCharge.js';
+import { siteWilsonLoop } from '../lattice/observables/wilsonLoops.js';
+import { rangeError } from '../sun/validate.js';
+
+/** Which observable to learn. */
+export type TargetSpec =
+  | { kind: 'wilson'; R: number; T: number; perSite: boolean }
+  | { kind: 'polyakov'; perSite: boolean }
+  | { kind: 'charge'; perSite: boolean };
+
+/** Parses "wilson:1x2", "wilson:2x2:mean", "polyakov", "charge:mean". */
+export function parseTarget(text: string): TargetSpec {
+  const parts = text.split(':');
+  const perSite = parts.at(-1) !== 'mean';
+  const m = /^wilson$/.exec(parts[0]);
+  if (m && parts[1] !== undefined) {
+    const rt = /^(\d+)x(\d+)$/.exec(parts[1]);
+    if (rt) return { kind: 'wilson', R: Number(rt[1]), T: Number(rt[2]), perSite };
+  }
+  if (parts[0] === 'polyakov') return { kind: 'polyakov', perSite };
+  if (parts[0] === 'charge') return { kind: 'charge', perSite };
+  throw rangeError(
+    'parseTarget',
+    'target',
+    'wilson:RxT, polyakov or charge, optionally followed by :mean (e.g. wilson:1x2, charge:mean)',
+    text,
+  );
+}
+
+/** The text form of a target, inverse of {@link parseTarget}. */
+export function formatTarget(t: TargetSpec): string {
+  const base = t.kind === 'wilson' ? `wilson:${t.R}x${t.T}` : t.kind;
+  return t.perSite ? base : `${base}:mean`;
+}
+
+/** The target values of one configuration: V values per site, or 1. */
+export function computeTarget(field: GaugeField, target: TargetSpec): Float64Array {
+  let perSite: Float64Array;
+  switch (target.kind) {
+    case 'wilson':
+      perSite = siteWilsonLoop(field, target.R, target.T);
+      break;
+    case 'polyakov': {
+      const p = sitePolyakovLoop(field);
+      perSite = new Float64Array(field.lattice.volume);
+      for (let x = 0; x < perSite.length; x++) perSite[x] = p[2 * x];
+      break;
+    }
+    case 'charge':
+      perSite = topologicalChargeDensity(field);
+      break;
+  }
+  if (target.perSite) return perSite;
+  let sum = 0;
+  for (let x = 0; x < perSite.length; x++) sum += perSite[x];
+  return Float64Array.of(sum / perSite.length);
+}

@@ -1,0 +1,50 @@
+/**
+ * The piscina worker of data-parallel training: the gradient of one shard of a mini-batch
+ * (./gradient.ts), for a model rebuilt from its spec once per worker and given the current
+ * weights with every task. The dataset's links and targets are shared (SharedArrayBuffer).
+ *
+ * @module
+ */
+import { Lattice } from '../lattice/lattice.js';
+import { Dataset } from './dataset.js';
+import { shardGradient } from './gradient.js';
+import { Model, type ModelSpec } from './model.js';
+import type { TargetSpec } from './targets.js';
+
+/** One shard's task. */
+export interface ShardTask {
+  spec: ModelSpec;
+  weights: Float64Array;
+  dims: number[];
+  N: number;
+  size: number;
+  links: Float64Array;
+  targets: Float64Array;
+  target: TargetSpec;
+  indices: number[];
+  totalElements: number;
+}
+
+let cachedModel: { key: string; model: Model } | undefined;
+let cachedData: { links: Float64Array; dataset: Dataset } | undefined;
+
+/** Computes the shard's loss sum and gradient. */
+export default function shardTask(task: ShardTask): { lossSum: number; grad: Float64Array } {
+  const key = JSON.stringify(task.spec);
+  if (cachedModel?.key !== key) cachedModel = { key, model: new Model(task.spec) };
+  const model = cachedModel.model;
+  model.setWeights(task.weights);
+  if (cachedData?.links !== task.links) {
+    const dataset = new Dataset(
+      new Lattice(task.dims),
+      task.N,
+      task.size,
+      task.links,
+      task.targets,
+      new Float64Array(task.size),
+      task.target,
+    );
+    cachedData = { links: task.links, dataset };
+  }
+  return shardGradient(model, cachedData.dataset, task.indices, task.totalElements);
+}
