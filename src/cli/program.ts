@@ -9,6 +9,8 @@ import { registerDemo } from './commands/demo.js';
 import { isUserFacing } from './errors.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerMeasure } from './commands/measure.js';
+import { registerTrain } from './commands/train.js';
+import { registerEvaluate } from './commands/evaluate.js';
 import { packageVersion } from './version.js';
 
 /** Builds the program with every command registered. */
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerGenerate(program);
   registerMeasure(program);
+  registerTrain(program);
+  registerEvaluate(program);
   return program;
 }
 

@@ -1,0 +1,164 @@
+/**
+ * `lgt train`: train an L-CNN on ensembles (a progress bar on stderr, a JSON-lines metrics
+ * log, checkpoints and `--resume`), then save the model and print its test errors.
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import type { LayerSpec } from '../../lcnn/layers/layer.js';
+import { parseArchitecture, runTrainJob } from '../../lcnn/experiment.js';
+import { parseTarget } from '../../lcnn/targets.js';
+import { UserError } from '../errors.js';
+import { mergeConfig } from '../options.js';
+import { parseOptions } from '../validation.js';
+
+const schema = z.object({
+  data: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  target: z.string(),
+  architecture: z.string().optional(),
+  model: z.string().optional(),
+  epochs: z.coerce.number().int().min(1),
+  batchSize: z.coerce.number().int().min(1),
+  lr: z.coerce.number().positive().finite(),
+  weightDecay: z.coerce.number().min(0).finite(),
+  patience: z.coerce.number().int().min(0),
+  validation: z.coerce.number().min(0).max(0.9),
+  test: z.coerce.number().min(0).max(0.9),
+  seed: z.coerce.number().int().min(0),
+  workers: z.coerce.number().int().min(1).max(256),
+  output: z.string().min(1),
+  metrics: z.string().optional(),
+  checkpoint: z.boolean(),
+  resume: z.boolean(),
+  force: z.boolean(),
+  json: z.boolean(),
+  progress: z.boolean(),
+  config: z.string().optional(),
+});
+
+const expected: Record<string, string> = {
+  data: 'one or more ensemble HDF5 files',
+  target: 'wilson:RxT, polyakov or charge, optionally with :mean',
+  epochs: 'an integer >= 1',
+  batchSize: 'an integer >= 1',
+  lr: 'a positive number',
+  weightDecay: 'a number >= 0',
+  patience: 'an integer >= 0 (0: no early stopping)',
+  validation: 'a fraction in [0, 0.9]',
+  test: 'a fraction in [0, 0.9]',
+  workers: 'an integer in [1, 256]',
+};
+
+function layersFrom(o: z.infer<typeof schema>): LayerSpec[] {
+  if (o.model !== undefined) {
+    try {
+      const spec = JSON.parse(readFileSync(o.model, 'utf8')) as { layers?: LayerSpec[] };
+      if (!Array.isArray(spec.layers)) throw new Error('no "layers" list');
+      return spec.layers;
+    } catch (error) {
+      throw new UserError(
+        `invalid --model ${o.model}: expected a JSON file with a "layers" list (${(error as Error).message})`,
+      );
+    }
+  }
+  return parseArchitecture(o.architecture ?? 'lcb:4:1,trace,dense:1');
+}
+
+/** Registers `lgt train`. */
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('train an L-CNN to predict an observable from gauge configurations')
+    .requiredOption('--data <files...>', 'ensemble HDF5 file(s) from lgt generate')
+    .requiredOption('-o, --output <file>', 'the trained model (JSON)')
+    .option('-t, --target <name>', 'wilson:RxT | polyakov | charge, optionally :mean', 'wilson:1x2')
+    .option(
+      '--architecture <layers>',
+      'layers, e.g. lcb:4:1,trace,dense:1 (see --help of the README)',
+    )
+    .option('--model <file>', 'a JSON model spec with a "layers" list (instead of --architecture)')
+    .option('--epochs <n>', 'epochs', '100')
+    .option('--batch-size <n>', 'configurations per mini-batch', '16')
+    .option('--lr <rate>', 'AdamW learning rate', '0.01')
+    .option('--weight-decay <lambda>', 'AdamW decoupled weight decay', '0')
+    .option('--patience <n>', 'early stopping: epochs without improvement', '20')
+    .option('--validation <fraction>', 'fraction of each beta for validation', '0.1')
+    .option('--test <fraction>', 'fraction of each beta for the test', '0.1')
+    .option('-s, --seed <int>', 'seed of the weights, the split and the batch order', '1')
+    .option('-w, --workers <n>', 'worker threads for the gradients', '1')
+    .option('--metrics <file>', 'JSON-lines metrics log, one line per epoch')
+    .option('--checkpoint', 'write OUTPUT.checkpoint after every epoch', false)
+    .option('--resume', 'continue from OUTPUT.checkpoint', false)
+    .option('--force', 'replace an existing model file', false)
+    .option('--no-progress', 'no progress bar')
+    .option('--json', 'print a JSON summary on stdout', false)
+    .option('--config <file>', 'read options from a JSON file (command-line options win)')
+    .action(async function (this: Command) {
+      const raw = mergeConfig(
+        this.opts(),
+        this.opts().config as string | undefined,
+        (k) => this.getOptionValueSource(k) === 'cli',
+      );
+      const o = parseOptions(schema, raw, expected);
+      let target;
+      try {
+        target = parseTarget(o.target);
+      } catch {
+        throw new UserError(
+          `invalid --target ${JSON.stringify(o.target)}: expected ${expected.target}`,
+        );
+      }
+      const bar = new SingleBar({
+        format:
+          'train |{bar}| epoch {value}/{total} | train {train} | val {val} | ETA {eta_formatted}',
+        stream: process.stderr,
+        hideCursor: true,
+      });
+      const showProgress = o.progress && !o.json;
+      if (showProgress) bar.start(o.epochs, 0, { train: '-', val: '-' });
+      const summary = await runTrainJob({
+        data: Array.isArray(o.data) ? o.data : [o.data],
+        target,
+        layers: layersFrom(o),
+        modelSeed: o.seed,
+        validation: o.validation,
+        test: o.test,
+        splitSeed: o.seed,
+        train: {
+          epochs: o.epochs,
+          batchSize: o.batchSize,
+          learningRate: o.lr,
+          weightDecay: o.weightDecay,
+          patience: o.patience,
+          seed: o.seed,
+          workers: o.workers,
+          checkpoint: o.checkpoint || o.resume ? `${o.output}.checkpoint` : undefined,
+          resume: o.resume,
+        },
+        output: o.output,
+        force: o.force,
+        metricsLog: o.metrics,
+        onEpoch: (m) => {
+          if (showProgress) {
+            bar.update(m.epoch, {
+              train: m.trainLoss.toExponential(2),
+              val: m.validationLoss.toExponential(2),
+            });
+          }
+        },
+      });
+      if (showProgress) bar.stop();
+      const { history, ...rest } = summary;
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify({ ...rest, lastEpoch: history.at(-1) ?? null })}\n`);
+      } else {
+        process.stdout.write(
+          `model ${summary.output}: ${summary.parameters} weights, best epoch ${summary.bestEpoch} of ${summary.epochs}\n` +
+            `test: MSE ${summary.test.mse.toExponential(3)}, R^2 ${summary.test.r2.toFixed(6)} (${summary.test.n} values)\n`,
+        );
+      }
+    });
+}

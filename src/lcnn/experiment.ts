@@ -1,0 +1,217 @@
+/**
+ * The whole training job, as `lgt train`, the demo and the reproduction run it: read an
+ * ensemble, compute the targets, split by configuration, build the model from its spec,
+ * train with a JSON-lines metrics log, evaluate on the test split (overall and per beta),
+ * and save the model. Evaluation of a saved model on any ensemble and lattice size too.
+ *
+ * @module
+ */
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { FileError } from '../lattice/io/fileError.js';
+import { rangeError } from '../sun/validate.js';
+import { Dataset, splitDataset } from './dataset.js';
+import { predict } from './gradient.js';
+import type { LayerSpec } from './layers/layer.js';
+import { regressionMetrics } from './metrics.js';
+import { Model, type ModelSpec } from './model.js';
+import { saveModel } from './modelFile.js';
+import { formatTarget, type TargetSpec } from './targets.js';
+import { checkCompatible, trainModel, type EpochMetrics, type TrainOptions } from './trainer.js';
+
+/** Error measures of a model on a set of configurations. */
+export interface Evaluation {
+  mse: number;
+  r2: number;
+  /** Target values compared. */
+  n: number;
+  /** The same per beta value of the configurations. */
+  perBeta: Array<{ beta: number; mse: number; r2: number; n: number }>;
+}
+
+/** Evaluates a model on the given configurations of a dataset (all when omitted). */
+export function evaluateModel(model: Model, dataset: Dataset, indices?: number[]): Evaluation {
+  checkCompatible('evaluateModel', model, dataset);
+  const all = indices ?? Array.from({ length: dataset.size }, (_, i) => i);
+  const stride = dataset.targetStride;
+  const prediction = predict(model, dataset, all);
+  const target = new Float64Array(all.length * stride);
+  all.forEach((i, k) =>
+    target.set(dataset.targets.subarray(i * stride, (i + 1) * stride), k * stride),
+  );
+  const overall = regressionMetrics(prediction, target);
+  const betas = [...new Set(all.map((i) => dataset.beta[i]))].sort((a, b) => a - b);
+  const perBeta = betas.map((beta) => {
+    const ks = all
+      .map((i, k) =>
+        dataset.beta[i] === beta || (Number.isNaN(beta) && Number.isNaN(dataset.beta[i])) ? k : -1,
+      )
+      .filter((k) => k >= 0);
+    const p = new Float64Array(ks.length * stride);
+    const t = new Float64Array(ks.length * stride);
+    ks.forEach((k, j) => {
+      p.set(prediction.subarray(k * stride, (k + 1) * stride), j * stride);
+      t.set(target.subarray(k * stride, (k + 1) * stride), j * stride);
+    });
+    return { beta, ...regressionMetrics(p, t) };
+  });
+  return { ...overall, perBeta };
+}
+
+/**
+ * Parses the shorthand "lcb:4:2,lact:tanh,trace,dense:1,mean" into layer specs
+ * (lcb/lconv: out and kernel; lbilin/dense: out; lact: activation).
+ */
+export function parseArchitecture(text: string): LayerSpec[] {
+  return text.split(',').map((part, index): LayerSpec => {
+    const [type, a, b] = part.trim().split(':');
+    const int = (v: string | undefined, what: string): number => {
+      const n = Number(v);
+      if (!Number.isInteger(n)) {
+        throw rangeError('parseArchitecture', `layer ${index} (${part})`, `${type}:${what}`, part);
+      }
+      return n;
+    };
+    switch (type) {
+      case 'lcb':
+        return { type, out: int(a, 'OUT:KERNEL'), kernel: int(b, 'OUT:KERNEL') };
+      case 'lconv':
+        return { type, out: int(a, 'OUT:KERNEL'), kernel: int(b, 'OUT:KERNEL') };
+      case 'lbilin':
+        return { type, out: int(a, 'OUT') };
+      case 'dense':
+        return { type, out: int(a, 'OUT'), ...(b ? { activation: b as 'relu' } : {}) };
+      case 'lact':
+        return { type, activation: (a ?? 'relu') as 'relu' };
+      case 'trace':
+      case 'mean':
+        return { type };
+      default:
+        throw rangeError(
+          'parseArchitecture',
+          `layer ${index}`,
+          'one of lconv:OUT:K, lbilin:OUT, lcb:OUT:K, lact:ACT, trace, dense:OUT[:ACT], mean',
+          part,
+        );
+    }
+  });
+}
+
+/** Everything `lgt train` needs. */
+export interface TrainJob {
+  /** Ensemble files (their configurations are pooled; all on one lattice). */
+  data: string[];
+  target: TargetSpec;
+  /** Model layers (N and D are taken from the data). */
+  layers: LayerSpec[];
+  /** Weight-initialisation seed. */
+  modelSeed: number;
+  validation: number;
+  test: number;
+  splitSeed: number;
+  train: Omit<TrainOptions, 'onEpoch'>;
+  /** Output model file. */
+  output: string;
+  force?: boolean;
+  /** JSON-lines metrics log (one object per epoch). */
+  metricsLog?: string;
+  onEpoch?: (metrics: EpochMetrics) => void;
+}
+
+/** The result of a training job. */
+export interface TrainSummary {
+  output: string;
+  parameters: number;
+  epochs: number;
+  bestEpoch: number;
+  bestValidationLoss: number;
+  test: Evaluation;
+  history: EpochMetrics[];
+}
+
+/** Loads one dataset from several ensemble files on the same lattice. */
+export async function loadDataset(paths: string[], target: TargetSpec): Promise<Dataset> {
+  if (paths.length === 0) throw rangeError('loadDataset', 'paths', 'at least one ensemble file', 0);
+  const parts = await Promise.all(paths.map((p) => Dataset.fromEnsemble(p, target)));
+  if (parts.length === 1) return parts[0];
+  const first = parts[0];
+  parts.forEach((d, i) => {
+    if (!d.lattice.equals(first.lattice) || d.N !== first.N) {
+      throw new FileError(
+        `loadDataset: ${paths[i]}: invalid lattice: expected SU(${first.N}) on ${first.lattice} like ${paths[0]}, got SU(${d.N}) on ${d.lattice}`,
+      );
+    }
+  });
+  const size = parts.reduce((n, d) => n + d.size, 0);
+  const links = new Float64Array(new SharedArrayBuffer(8 * size * first.linkStride));
+  const targets = new Float64Array(new SharedArrayBuffer(8 * size * first.targetStride));
+  const beta = new Float64Array(size);
+  let o = 0;
+  for (const d of parts) {
+    links.set(d.links, o * first.linkStride);
+    targets.set(d.targets, o * first.targetStride);
+    beta.set(d.beta, o);
+    o += d.size;
+  }
+  return new Dataset(first.lattice, first.N, size, links, targets, beta, target);
+}
+
+/** Runs a training job end to end. */
+export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
+  if (existsSync(job.output) && !job.force) {
+    throw new FileError(
+      `${job.output} already exists; pass { force: true } (lgt: --force) to replace it`,
+    );
+  }
+  const dataset = await loadDataset(job.data, job.target);
+  const spec: ModelSpec = {
+    N: dataset.N,
+    D: dataset.lattice.D,
+    layers: job.layers,
+    seed: job.modelSeed,
+  };
+  const model = new Model(spec);
+  const split = splitDataset(
+    dataset,
+    { validation: job.validation, test: job.test },
+    job.splitSeed,
+  );
+  if (job.metricsLog !== undefined) writeFileSync(job.metricsLog, '');
+  const result = await trainModel(model, dataset, split, {
+    ...job.train,
+    onEpoch: (m) => {
+      if (job.metricsLog !== undefined) appendFileSync(job.metricsLog, `${JSON.stringify(m)}\n`);
+      job.onEpoch?.(m);
+    },
+  });
+  const test = evaluateModel(model, dataset, split.test.length > 0 ? split.test : split.validation);
+  await saveModel(
+    job.output,
+    model,
+    {
+      target: job.target,
+      targetName: formatTarget(job.target),
+      trainedOn: [...dataset.lattice.dims],
+      data: job.data,
+      training: {
+        ...job.train,
+        validation: job.validation,
+        test: job.test,
+        splitSeed: job.splitSeed,
+      },
+      bestEpoch: result.bestEpoch,
+      bestValidationLoss: result.bestValidationLoss,
+      testMse: test.mse,
+      testR2: test.r2,
+    },
+    { force: job.force },
+  );
+  return {
+    output: job.output,
+    parameters: model.parameterCount,
+    epochs: result.history.length,
+    bestEpoch: result.bestEpoch,
+    bestValidationLoss: result.bestValidationLoss,
+    test,
+    history: result.history,
+  };
+}
