@@ -5,9 +5,11 @@
  * @module
  */
 import { Command, CommanderError } from 'commander';
+import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { isUserFacing } from './errors.js';
 import { registerGenerate } from './commands/generate.js';
+import { registerInfo } from './commands/info.js';
 import { registerMeasure } from './commands/measure.js';
 import { registerTrain } from './commands/train.js';
 import { registerEvaluate } from './commands/evaluate.js';
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   registerMeasure(program);
   registerTrain(program);
   registerEvaluate(program);
+  registerConvert(program);
+  registerInfo(program);
   return program;
 }
 

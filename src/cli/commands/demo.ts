@@ -1,10 +1,12 @@
 /**
- * `lgt demo`: what the toolkit does today, end to end.
+ * `lgt demo`: the main job end to end, in a few minutes.
  *
- * 1. Monte Carlo: a small 2D SU(2) ensemble at several beta (heatbath + overrelaxation,
- *    progress bar on stderr) into an HDF5 file, measured with Gamma-method errors and
- *    compared with the exact 2D results.
- * 2. Symmetries: a random 4D configuration, its observables, and their invariance under a
+ * 1. Monte Carlo: 2D SU(2) ensembles at several beta on 8x8 and 16x16 (heatbath +
+ *    overrelaxation, progress bars on stderr) into HDF5 files, measured with Gamma-method
+ *    errors and compared with the exact 2D results.
+ * 2. L-CNN: trained on the 8x8 ensemble to predict the per-site 2x2 Wilson loop, evaluated
+ *    on the 16x16 ensemble it never saw.
+ * 3. Symmetries: a random 4D configuration, its observables, and their invariance under a
  *    random gauge transformation and the lattice's rotations, reflections and translations.
  *
  * @module
@@ -24,7 +26,7 @@ import { transformGaugeField, translateGaugeField } from '../../lattice/symmetry
 import { randomNearIdentity } from '../../sun/random.js';
 import { Xoshiro128 } from '../../sun/rng.js';
 import { mergeConfig, parseDims, parseInteger, parseNumber } from '../options.js';
-import { runDemoEnsemble, type DemoComparison } from './demoEnsemble.js';
+import { runDemoPipeline, type DemoComparison, type DemoPipelineResult } from './demoEnsemble.js';
 
 /** Options of `lgt demo`. */
 export interface DemoOptions {
@@ -108,7 +110,7 @@ export function runDemo(options: DemoOptions): DemoResult {
 
 function formatComparison(rows: DemoComparison[]): string {
   const lines = [
-    'Monte Carlo: 2D SU(2), heatbath + overrelaxation, against the exact 2D results',
+    'Monte Carlo: 2D SU(2) on 16x16, heatbath + overrelaxation, against the exact 2D results',
     `${'beta'.padEnd(6)}${'observable'.padEnd(18)}${'measured'.padStart(22)}${'exact'.padStart(14)}${'deviation'.padStart(12)}`,
   ];
   for (const r of rows) {
@@ -117,6 +119,23 @@ function formatComparison(rows: DemoComparison[]): string {
       `${String(r.beta).padEnd(6)}${r.observable.padEnd(18)}${measured.padStart(22)}${r.exact.toFixed(5).padStart(14)}${`${r.deviation.toFixed(1)} sigma`.padStart(12)}`,
     );
   }
+  return lines.join('\n');
+}
+
+function formatLcnn(l: DemoPipelineResult['lcnn']): string {
+  const lines = [
+    `L-CNN ${l.architecture} (${l.parameters} weights) trained ${l.epochs} epochs on ${l.trainLattice.join('x')} to predict per-site ${l.target},`,
+    `evaluated on ${l.testLattice.join('x')} configurations it never saw:`,
+    `${'beta'.padEnd(6)}${'MSE'.padStart(12)}${'R^2'.padStart(12)}`,
+  ];
+  for (const b of l.test.perBeta) {
+    lines.push(
+      `${String(b.beta).padEnd(6)}${b.mse.toExponential(2).padStart(12)}${b.r2.toFixed(5).padStart(12)}`,
+    );
+  }
+  lines.push(
+    `${'all'.padEnd(6)}${l.test.mse.toExponential(2).padStart(12)}${l.test.r2.toFixed(5).padStart(12)}`,
+  );
   return lines.join('\n');
 }
 
@@ -147,13 +166,14 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description(
-      'generate a small ensemble and check it against exact results; check observables under gauge and lattice symmetries',
+      'generate ensembles, check them against exact results, train and test an L-CNN, check symmetries',
     )
     .option('-g, --group <N>', 'number of colours N of SU(N)', '3')
     .option('-d, --dims <list>', 'lattice extents, comma-separated, time last', '8,8,8,8')
     .option('-s, --seed <int>', 'random seed', '2026')
     .option('-e, --epsilon <eps>', 'roughness of the random links, in (0, 10]', '0.5')
-    .option('-n, --configs <n>', 'configurations per beta in the Monte Carlo stage', '400')
+    .option('-n, --configs <n>', 'training configurations per beta (8x8)', '150')
+    .option('--epochs <n>', 'L-CNN training epochs', '40')
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print the result as JSON', false)
     .option('--config <file>', 'read options from a JSON file (command-line options win)')
@@ -170,28 +190,37 @@ export function registerDemo(program: Command): void {
         epsilon: parseNumber(raw.epsilon as string, '--epsilon', 1e-6, 10),
       };
       const configurations = parseInteger(raw.configs as string, '--configs', 10);
+      const epochs = parseInteger(raw.epochs as string, '--epochs', 1);
       const bar = new SingleBar({
-        format: 'Monte Carlo |{bar}| {percentage}% | beta {beta} | ETA {eta_formatted}',
+        format: '{stage} |{bar}| {percentage}% | ETA {eta_formatted}',
         stream: process.stderr,
         hideCursor: true,
       });
-      let started = false;
-      const comparison = await runDemoEnsemble(
-        { betas: [1, 2, 4], L: 16, configurations, seed: options.seed, workers: 1 },
-        (p) => {
+      let stage = '';
+      const pipeline = await runDemoPipeline(
+        {
+          betas: [1, 2, 4],
+          trainConfigurations: configurations,
+          testConfigurations: Math.max(10, Math.round(configurations / 3)),
+          epochs,
+          seed: options.seed,
+        },
+        (name, done, total) => {
           if (raw.json || !raw.progress) return;
-          if (!started) {
-            bar.start(p.total, p.done, { beta: p.beta });
-            started = true;
-          } else bar.update(p.done, { beta: p.beta });
+          if (name !== stage) {
+            if (stage !== '') bar.stop();
+            bar.start(total, done, { stage: name.padEnd(18) });
+            stage = name;
+          } else bar.update(done);
         },
       );
-      if (started) bar.stop();
+      if (stage !== '') bar.stop();
+      const comparison = pipeline.comparison;
       const result = runDemo(options);
       process.stdout.write(
         raw.json
-          ? `${JSON.stringify({ montecarlo: comparison, symmetries: result }, null, 2)}\n`
-          : `${formatComparison(comparison)}\n\n${formatTable(result)}\n`,
+          ? `${JSON.stringify({ montecarlo: comparison, lcnn: pipeline.lcnn, symmetries: result }, null, 2)}\n`
+          : `${formatComparison(comparison)}\n\n${formatLcnn(pipeline.lcnn)}\n\n${formatTable(result)}\n`,
       );
       const broken = Object.values(result.maxRelativeChange).some((c) => !(c < 1e-12));
       const off = comparison.some((r) => !(r.deviation < 4));

@@ -1,6 +1,7 @@
 /**
- * The Monte Carlo stage of `lgt demo`: a small 2D SU(2) ensemble over several beta, measured
- * and compared with the exact 2D plaquette and Wilson loops (DESIGN.md 7).
+ * The pipeline stages of `lgt demo`: 2D SU(2) ensembles at several beta on 8x8 (training)
+ * and 16x16 (testing), measured and compared with the exact 2D results, then an L-CNN
+ * trained on 8x8 to predict the per-site 2x2 Wilson loop and evaluated on 16x16.
  *
  * @module
  */
@@ -8,6 +9,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEnsemble } from '../../lattice/io/ensembleFile.js';
+import {
+  evaluateModel,
+  loadDataset,
+  parseArchitecture,
+  runTrainJob,
+  type Evaluation,
+} from '../../lcnn/experiment.js';
+import { loadModel } from '../../lcnn/modelFile.js';
+import type { EpochMetrics } from '../../lcnn/trainer.js';
+import { parseTarget } from '../../lcnn/targets.js';
 import { ensembleStatistics } from '../../montecarlo/ensembleStatistics.js';
 import { exactPlaquette2d } from '../../montecarlo/exact2d.js';
 import { generateEnsemble, type RunProgress, type RunSpec } from '../../montecarlo/generate.js';
@@ -24,32 +35,67 @@ export interface DemoComparison {
   deviation: number;
 }
 
-/** Generates the demo ensemble and compares it with the exact results. */
-export async function runDemoEnsemble(
-  options: { betas: number[]; L: number; configurations: number; seed: number; workers: number },
-  onProgress?: (p: RunProgress) => void,
-): Promise<DemoComparison[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'lgt-demo-'));
-  const output = join(dir, 'su2-2d.h5');
-  const spec: RunSpec = {
+/** What the pipeline reports. */
+export interface DemoPipelineResult {
+  comparison: DemoComparison[];
+  lcnn: {
+    architecture: string;
+    target: string;
+    parameters: number;
+    epochs: number;
+    trainLattice: number[];
+    testLattice: number[];
+    test: Evaluation;
+  };
+}
+
+/** Sizes of the demo (small enough for a few minutes on 2 cores). */
+export interface DemoSizes {
+  betas: number[];
+  trainConfigurations: number;
+  testConfigurations: number;
+  epochs: number;
+  seed: number;
+}
+
+function spec(L: number, configurations: number, sizes: DemoSizes, seed: number): RunSpec {
+  return {
     N: 2,
-    dims: [options.L, options.L],
-    betas: options.betas,
+    dims: [L, L],
+    betas: sizes.betas,
     algorithm: { kind: 'heatbath', overrelaxation: 1 },
     thermalization: 50,
-    separation: 2,
-    configurations: options.configurations,
-    seed: options.seed,
+    separation: 4,
+    configurations,
+    seed,
     start: 'cold',
     reunitarizeEvery: 10,
     measurements: { wilsonLoops: 2, polyakovLoop: false, topologicalCharge: false },
   };
+}
+
+/** Runs the demo pipeline in a temporary directory (removed afterwards). */
+export async function runDemoPipeline(
+  sizes: DemoSizes,
+  onProgress?: (stage: string, done: number, total: number) => void,
+): Promise<DemoPipelineResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'lgt-demo-'));
+  const train = join(dir, 'su2-8x8.h5');
+  const test = join(dir, 'su2-16x16.h5');
+  const progress = (stage: string) => (p: RunProgress) => onProgress?.(stage, p.done, p.total);
   try {
-    await generateEnsemble(spec, { output, workers: options.workers, onProgress });
-    const ensemble = await openEnsemble(output);
+    await generateEnsemble(spec(8, sizes.trainConfigurations, sizes, sizes.seed), {
+      output: train,
+      onProgress: progress('Monte Carlo 8x8'),
+    });
+    await generateEnsemble(spec(16, sizes.testConfigurations, sizes, sizes.seed + 1), {
+      output: test,
+      onProgress: progress('Monte Carlo 16x16'),
+    });
+    const ensemble = await openEnsemble(test);
     const stats = ensembleStatistics(ensemble.beta, ensemble.observables);
     ensemble.close();
-    const rows: DemoComparison[] = [];
+    const comparison: DemoComparison[] = [];
     for (const s of stats) {
       const P = exactPlaquette2d(2, s.beta);
       const exact: Record<string, number> = {
@@ -59,7 +105,7 @@ export async function runDemoEnsemble(
       };
       for (const [name, value] of Object.entries(exact)) {
         const e = s.observables[name];
-        rows.push({
+        comparison.push({
           beta: s.beta,
           observable: name,
           mean: e.mean,
@@ -70,7 +116,41 @@ export async function runDemoEnsemble(
         });
       }
     }
-    return rows;
+    const architecture = 'lcb:4:1,lcb:4:2,trace,dense:1';
+    const target = parseTarget('wilson:2x2');
+    const modelPath = join(dir, 'model.json');
+    const summary = await runTrainJob({
+      data: [train],
+      target,
+      layers: parseArchitecture(architecture),
+      modelSeed: sizes.seed,
+      validation: 0.15,
+      test: 0,
+      splitSeed: sizes.seed,
+      train: {
+        epochs: sizes.epochs,
+        batchSize: 8,
+        learningRate: 0.01,
+        patience: 0,
+        seed: sizes.seed,
+      },
+      output: modelPath,
+      onEpoch: (m: EpochMetrics) => onProgress?.('L-CNN training', m.epoch, sizes.epochs),
+    });
+    const { model } = loadModel(modelPath);
+    const testData = await loadDataset([test], target);
+    return {
+      comparison,
+      lcnn: {
+        architecture,
+        target: 'wilson:2x2',
+        parameters: summary.parameters,
+        epochs: summary.epochs,
+        trainLattice: [8, 8],
+        testLattice: [16, 16],
+        test: evaluateModel(model, testData),
+      },
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
