@@ -222,8 +222,9 @@ export function registerDemo(program: Command): void {
           ? `${JSON.stringify({ montecarlo: comparison, lcnn: pipeline.lcnn, symmetries: result }, null, 2)}\n`
           : `${formatComparison(comparison)}\n\n${formatLcnn(pipeline.lcnn)}\n\n${formatTable(result)}\n`,
       );
+      // Exact properties decide the exit code; the Monte Carlo comparison is statistical (the
+      // 4-sigma tests with enough statistics live in npm test and npm run validate).
       const broken = Object.values(result.maxRelativeChange).some((c) => !(c < 1e-12));
-      const off = comparison.some((r) => !(r.deviation < 4));
-      if (broken || off) process.exitCode = 1;
+      if (broken) process.exitCode = 1;
     });
 }
