@@ -1,0 +1,60 @@
+/**
+ * Lattice gauge equivariant convolutional neural networks (L-CNNs; Favoni, Ipp, Mueller,
+ * Schuh, PRL 128 (2022) 032003): float64 layers with hand-written forward and backward
+ * kernels, JSON model specs, training with Adam/AdamW on worker threads, datasets from HDF5
+ * ensembles, and saved models that run on any lattice size.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, Model, parseArchitecture, parseTarget, splitDataset, trainModel } from 'lattice-gauge/lcnn';
+ * const data = await Dataset.fromEnsemble('su2-8x8.h5', parseTarget('wilson:2x2'));
+ * const model = new Model({ N: 2, D: 2, layers: parseArchitecture('lcb:4:1,lcb:4:2,trace,dense:1'), seed: 1 });
+ * await trainModel(model, data, splitDataset(data, { validation: 0.1, test: 0.1 }, 1), {
+ *   epochs: 50, batchSize: 16, learningRate: 0.01,
+ * });
+ * ```
+ *
+ * @module
+ */
+export { MatrixTensor, FeatureTensor, GaugeBatch, type Activation } from './tensors.js';
+export { TransportCache } from './transportCache.js';
+export { Parameter, xavierUniform } from './parameter.js';
+export { inputFeatures, inputChannels, type InputSpec } from './inputFeatures.js';
+export type {
+  Layer,
+  LayerSpec,
+  BatchContext,
+  MatrixActivation,
+  FeatureActivation,
+} from './layers/layer.js';
+export { LConv, convolutionTerms, transportInto } from './layers/lconv.js';
+export { LBilin, Bilinear } from './layers/lbilin.js';
+export { LCB } from './layers/lcb.js';
+export { LAct } from './layers/lact.js';
+export { Trace } from './layers/trace.js';
+export { Dense } from './layers/dense.js';
+export { SiteMean } from './layers/siteMean.js';
+export { Model, meanSquaredError, type ModelSpec } from './model.js';
+export { Adam, type AdamOptions, type AdamState } from './optimizer.js';
+export { regressionMetrics } from './metrics.js';
+export { parseTarget, formatTarget, computeTarget, type TargetSpec } from './targets.js';
+export { Dataset, splitDataset, type Split } from './dataset.js';
+export { shardGradient, predict } from './gradient.js';
+export {
+  trainModel,
+  evaluate,
+  checkCompatible,
+  type TrainOptions,
+  type EpochMetrics,
+  type TrainResult,
+} from './trainer.js';
+export { saveModel, loadModel, MODEL_FORMAT, type ModelInfo } from './modelFile.js';
+export {
+  evaluateModel,
+  parseArchitecture,
+  loadDataset,
+  runTrainJob,
+  type Evaluation,
+  type TrainJob,
+  type TrainSummary,
+} from './experiment.js';
