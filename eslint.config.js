@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'docs/api/**', 'node_modules/**'] },
+  { ignores: ['dist/**', 'docs/api/**', 'node_modules/**', '**/*.py', 'data/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,7 +14,7 @@ export default tseslint.config(
   },
   {
     // Only the CLI, examples and benchmarks talk to the terminal (STYLE.md 4).
-    files: ['src/cli/**', 'examples/**', 'bench/**', 'test/**/*.py'],
+    files: ['src/cli/**', 'examples/**', 'bench/**', 'validate/**', 'reproduce/**'],
     rules: { 'no-console': 'off' },
   },
 );

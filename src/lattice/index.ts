@@ -73,3 +73,34 @@ export {
   type ConfigurationOptions,
 } from './io/ensembleFile.js';
 export { FileError } from './io/fileError.js';
+export {
+  readNersc,
+  writeNersc,
+  decodeNersc,
+  encodeNersc,
+  type NerscConfiguration,
+  type NerscReadOptions,
+  type NerscWriteOptions,
+  type EncodedNersc,
+  type ExpectedConfiguration,
+} from './io/nersc.js';
+export {
+  readIldg,
+  writeIldg,
+  decodeIldg,
+  encodeIldg,
+  type IldgConfiguration,
+  type IldgReadOptions,
+  type IldgWriteOptions,
+  type IldgRecordInfo,
+} from './io/ildg.js';
+export {
+  parseLimeRecords,
+  encodeLimeRecord,
+  LIME_MAGIC,
+  type LimeRecord,
+  type LimeRecordSpec,
+} from './io/lime.js';
+export { nerscChecksum, scidacChecksum, crc32, type ScidacChecksum } from './io/checksums.js';
+export { linkTrace, type ConfigurationCheck } from './io/configurationChecks.js';
+export { detectConfigurationFormat, type ConfigurationFormat } from './io/configurationFormat.js';

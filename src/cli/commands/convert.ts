@@ -38,7 +38,10 @@ type OutputFormat = 'nersc' | 'nersc-2row' | 'ildg' | 'hdf5';
 
 const schema = z.object({
   format: z.enum(['nersc', 'nersc-2row', 'ildg', 'hdf5']).optional(),
-  precision: z.coerce.number().pipe(z.union([z.literal(64), z.literal(32)])).optional(),
+  precision: z.coerce
+    .number()
+    .pipe(z.union([z.literal(64), z.literal(32)]))
+    .optional(),
   index: z.coerce.number().int().min(0).optional(),
   beta: z.coerce.number().finite().optional(),
   force: z.boolean(),
@@ -135,7 +138,9 @@ export function registerConvert(program: Command): void {
       );
       const o = parseOptions(schema, raw, expected);
       if (files.length < 2) {
-        throw new UserError('lgt convert needs an input file and an output file: lgt convert IN OUT');
+        throw new UserError(
+          'lgt convert needs an input file and an output file: lgt convert IN OUT',
+        );
       }
       const inputs = files.slice(0, -1);
       const output = files[files.length - 1];
@@ -163,7 +168,9 @@ export function registerConvert(program: Command): void {
           throw new UserError(`invalid --precision ${o.precision}: HDF5 ensembles store float64`);
         }
         if (o.index !== undefined) {
-          throw new UserError(`invalid --index ${o.index}: it selects a configuration of an HDF5 input`);
+          throw new UserError(
+            `invalid --index ${o.index}: it selects a configuration of an HDF5 input`,
+          );
         }
         const ensembleInput = inputs.find((_, k) => formats[k] === 'hdf5');
         if (ensembleInput !== undefined) {

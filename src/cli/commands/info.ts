@@ -90,7 +90,9 @@ async function inspect(
     );
   }
   if (format !== 'hdf5' && index !== undefined) {
-    throw new UserError(`invalid --index ${index}: only an HDF5 ensemble holds several configurations`);
+    throw new UserError(
+      `invalid --index ${index}: only an HDF5 ensemble holds several configurations`,
+    );
   }
   if (format === 'nersc' || format === 'ildg') {
     const bytes = new Uint8Array(await readFile(file));
@@ -101,7 +103,7 @@ async function inspect(
         : decodeIldg(bytes, file, options, 'info');
     const field = read.field;
     const finite = field.links.every(Number.isFinite);
-    const report: InfoReport = {
+    const common = {
       file,
       format,
       ok: firstFailure(read.checks) === undefined,
@@ -110,24 +112,30 @@ async function inspect(
       precision: read.precision,
       plaquette: finite ? averagePlaquette(field) : null,
       linkTrace: finite ? linkTrace(field) : null,
-      checks: read.checks,
     };
-    if ('dataType' in read) {
-      report.nersc = {
-        dataType: read.dataType,
-        floatingPoint: read.floatingPoint,
-        byteOrder: read.byteOrder,
-        storedRows: read.storedRows,
-        header: read.header,
-      };
-    } else {
-      report.ildg = {
-        field: read.fieldType,
-        lfn: read.lfn ?? null,
-        info: read.info ?? null,
-        records: read.records,
-      };
-    }
+    const report: InfoReport =
+      'dataType' in read
+        ? {
+            ...common,
+            nersc: {
+              dataType: read.dataType,
+              floatingPoint: read.floatingPoint,
+              byteOrder: read.byteOrder,
+              storedRows: read.storedRows,
+              header: read.header,
+            },
+            checks: read.checks,
+          }
+        : {
+            ...common,
+            ildg: {
+              field: read.fieldType,
+              lfn: read.lfn ?? null,
+              info: read.info ?? null,
+              records: read.records,
+            },
+            checks: read.checks,
+          };
     return report;
   }
   const ensemble = await openEnsemble(file);
@@ -139,8 +147,7 @@ async function inspect(
           `(${file} holds ${count} configurations)`,
       );
     }
-    const indices =
-      index !== undefined ? [index] : Array.from({ length: count }, (_, i) => i);
+    const indices = index !== undefined ? [index] : Array.from({ length: count }, (_, i) => i);
     const checks: ConfigurationCheck[] = [];
     const recorded = ensemble.observables.plaquette;
     let plaquette: number | null = null;
@@ -245,7 +252,7 @@ export function registerInfo(program: Command): void {
     .option(
       '--unitarity-tolerance <x>',
       'largest accepted |U U^dagger - 1| and |det U - 1|',
-      String(DEFAULT_UNITARITY_TOLERANCE),
+      DEFAULT_UNITARITY_TOLERANCE.toExponential(),
     )
     .option('--json', 'print the report as JSON', false)
     .option('--config <file>', 'read options from a JSON file (command-line options win)')
