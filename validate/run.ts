@@ -91,8 +91,8 @@ function check(
 
 async function su3Beta6(): Promise<Check[]> {
   const L = quick ? 8 : 16;
-  const therm = quick ? 30 : 100;
-  const meas = quick ? 60 : 300;
+  const therm = quick ? 30 : 60;
+  const meas = quick ? 60 : 200;
   const setup = `SU(3), ${L}^4, beta 6.0, 1 heatbath + 4 overrelaxation per sweep, cold start, ${therm} + ${meas} sweeps, ${workers} workers`;
   const { series, seconds } = await chain(
     3,

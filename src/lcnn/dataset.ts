@@ -91,7 +91,12 @@ export class Dataset {
   }
 
   /** A batch of the given configurations and their concatenated targets. */
-  batch(indices: ArrayLike<number>): { gauge: GaugeBatch; target: Float64Array } {
+  batch(indices: ArrayLike<number>): {
+    /** The configurations' links, in the order of `indices`. */
+    gauge: GaugeBatch;
+    /** Their targets, concatenated ({@link Dataset.targetStride} values each). */
+    target: Float64Array;
+  } {
     const gauge = new GaugeBatch(this.lattice, kernelsFor(this.N), indices.length);
     const target = new Float64Array(indices.length * this.targetStride);
     for (let k = 0; k < indices.length; k++) {
@@ -111,8 +116,11 @@ export class Dataset {
 
 /** Indices of a split. */
 export interface Split {
+  /** Configurations to train on. */
   train: number[];
+  /** Configurations for early stopping and model selection. */
   validation: number[];
+  /** Configurations held out for the final evaluation. */
   test: number[];
 }
 

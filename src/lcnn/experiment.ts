@@ -20,20 +20,37 @@ import { checkCompatible, trainModel, type EpochMetrics, type TrainOptions } fro
 
 /** Error measures of a model on a set of configurations. */
 export interface Evaluation {
+  /** Mean squared error over all target values. */
   mse: number;
+  /** Coefficient of determination R^2. */
   r2: number;
   /** Target values compared. */
   n: number;
   /** The same per beta value of the configurations. */
-  perBeta: Array<{ beta: number; mse: number; r2: number; n: number }>;
+  perBeta: Array<{
+    /** The coupling beta (NaN when the ensemble did not record it). */
+    beta: number;
+    /** Mean squared error over this beta's target values. */
+    mse: number;
+    /** Coefficient of determination R^2 at this beta. */
+    r2: number;
+    /** Target values compared at this beta. */
+    n: number;
+  }>;
 }
 
-/** Evaluates a model on the given configurations of a dataset (all when omitted). */
-export function evaluateModel(model: Model, dataset: Dataset, indices?: number[]): Evaluation {
-  checkCompatible('evaluateModel', model, dataset);
+/** Anything that predicts targets for configurations of a dataset (an L-CNN, the baseline). */
+export type Predictor = (dataset: Dataset, indices: number[]) => Float64Array;
+
+/** Evaluates a predictor on the given configurations of a dataset (all when omitted). */
+export function evaluatePredictor(
+  predictor: Predictor,
+  dataset: Dataset,
+  indices?: number[],
+): Evaluation {
   const all = indices ?? Array.from({ length: dataset.size }, (_, i) => i);
   const stride = dataset.targetStride;
-  const prediction = predict(model, dataset, all);
+  const prediction = predictor(dataset, all);
   const target = new Float64Array(all.length * stride);
   all.forEach((i, k) =>
     target.set(dataset.targets.subarray(i * stride, (i + 1) * stride), k * stride),
@@ -41,11 +58,7 @@ export function evaluateModel(model: Model, dataset: Dataset, indices?: number[]
   const overall = regressionMetrics(prediction, target);
   const betas = [...new Set(all.map((i) => dataset.beta[i]))].sort((a, b) => a - b);
   const perBeta = betas.map((beta) => {
-    const ks = all
-      .map((i, k) =>
-        dataset.beta[i] === beta || (Number.isNaN(beta) && Number.isNaN(dataset.beta[i])) ? k : -1,
-      )
-      .filter((k) => k >= 0);
+    const ks = all.map((i, k) => (Object.is(dataset.beta[i], beta) ? k : -1)).filter((k) => k >= 0);
     const p = new Float64Array(ks.length * stride);
     const t = new Float64Array(ks.length * stride);
     ks.forEach((k, j) => {
@@ -55,6 +68,12 @@ export function evaluateModel(model: Model, dataset: Dataset, indices?: number[]
     return { beta, ...regressionMetrics(p, t) };
   });
   return { ...overall, perBeta };
+}
+
+/** Evaluates an L-CNN on the given configurations of a dataset (all when omitted). */
+export function evaluateModel(model: Model, dataset: Dataset, indices?: number[]): Evaluation {
+  checkCompatible('evaluateModel', model, dataset);
+  return evaluatePredictor((d, i) => predict(model, d, i), dataset, indices);
 }
 
 /**
@@ -100,31 +119,45 @@ export function parseArchitecture(text: string): LayerSpec[] {
 export interface TrainJob {
   /** Ensemble files (their configurations are pooled; all on one lattice). */
   data: string[];
+  /** The observable to learn. */
   target: TargetSpec;
   /** Model layers (N and D are taken from the data). */
   layers: LayerSpec[];
   /** Weight-initialisation seed. */
   modelSeed: number;
+  /** Fraction of the configurations (per beta) held out for validation. */
   validation: number;
+  /** Fraction of the configurations (per beta) held out for testing. */
   test: number;
+  /** Seed of the train/validation/test split. */
   splitSeed: number;
+  /** Training hyper-parameters and run options. */
   train: Omit<TrainOptions, 'onEpoch'>;
   /** Output model file. */
   output: string;
+  /** Replace an existing output file. */
   force?: boolean;
   /** JSON-lines metrics log (one object per epoch). */
   metricsLog?: string;
+  /** Called after every epoch (after the metrics log line is written). */
   onEpoch?: (metrics: EpochMetrics) => void;
 }
 
 /** The result of a training job. */
 export interface TrainSummary {
+  /** Path of the saved model file. */
   output: string;
+  /** Number of trainable weights of the model. */
   parameters: number;
+  /** Number of epochs trained (the length of `history`). */
   epochs: number;
+  /** The epoch with the lowest validation loss, from 1. */
   bestEpoch: number;
+  /** The lowest validation loss (mean squared error). */
   bestValidationLoss: number;
+  /** Evaluation of the saved model on the test split (the validation split if it is empty). */
   test: Evaluation;
+  /** Metrics of every epoch. */
   history: EpochMetrics[];
 }
 

@@ -15,7 +15,12 @@ export function shardGradient(
   dataset: Pick<Dataset, 'batch'>,
   indices: ArrayLike<number>,
   totalElements: number,
-): { lossSum: number; grad: Float64Array } {
+): {
+  /** Sum of squared errors over the shard's target values. */
+  lossSum: number;
+  /** Gradient of SSE_batch / totalElements w.r.t. all weights, in parameter order. */
+  grad: Float64Array;
+} {
   model.zeroGrad();
   const { gauge, target } = dataset.batch(indices);
   const prediction = model.forward(gauge);

@@ -23,6 +23,13 @@ export { inputFeatures, inputChannels, type InputSpec } from './inputFeatures.js
 export type {
   Layer,
   LayerSpec,
+  LConvSpec,
+  LBilinSpec,
+  LCBSpec,
+  LActSpec,
+  TraceSpec,
+  DenseSpec,
+  MeanSpec,
   BatchContext,
   MatrixActivation,
   FeatureActivation,
@@ -36,8 +43,16 @@ export { Dense } from './layers/dense.js';
 export { SiteMean } from './layers/siteMean.js';
 export { Model, meanSquaredError, type ModelSpec } from './model.js';
 export { Adam, type AdamOptions, type AdamState } from './optimizer.js';
-export { regressionMetrics } from './metrics.js';
-export { parseTarget, formatTarget, computeTarget, type TargetSpec } from './targets.js';
+export { regressionMetrics, type RegressionMetrics } from './metrics.js';
+export {
+  parseTarget,
+  formatTarget,
+  computeTarget,
+  type TargetSpec,
+  type WilsonTargetSpec,
+  type PolyakovTargetSpec,
+  type ChargeTargetSpec,
+} from './targets.js';
 export { Dataset, splitDataset, type Split } from './dataset.js';
 export { shardGradient, predict } from './gradient.js';
 export {
@@ -51,6 +66,8 @@ export {
 export { saveModel, loadModel, MODEL_FORMAT, type ModelInfo } from './modelFile.js';
 export {
   evaluateModel,
+  evaluatePredictor,
+  type Predictor,
   parseArchitecture,
   loadDataset,
   runTrainJob,

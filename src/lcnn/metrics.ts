@@ -5,11 +5,21 @@
  * @module
  */
 
+/** The result of {@link regressionMetrics}. */
+export interface RegressionMetrics {
+  /** Mean squared error over all target values. */
+  mse: number;
+  /** Coefficient of determination R^2 (NaN when the targets are all equal). */
+  r2: number;
+  /** Number of target values compared. */
+  n: number;
+}
+
 /** MSE and R^2 of predictions against targets. */
 export function regressionMetrics(
   prediction: ArrayLike<number>,
   target: ArrayLike<number>,
-): { mse: number; r2: number; n: number } {
+): RegressionMetrics {
   const n = target.length;
   let mean = 0;
   for (let i = 0; i < n; i++) mean += target[i];

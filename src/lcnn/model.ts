@@ -46,8 +46,11 @@ export interface ModelSpec {
 
 /** A sequential L-CNN. */
 export class Model {
+  /** The layers, in the order of the forward pass. */
   readonly layers: Layer[];
+  /** Trainable parameters of all layers, in layer order. */
   readonly parameters: Parameter[];
+  /** Matrix kernels of the gauge group SU(N). */
   readonly group: SUNKernels;
   /** Features per output site. */
   readonly outputFeatures: number;
@@ -60,7 +63,10 @@ export class Model {
    * @throws RangeError naming the layer index and the problem (unknown type, a matrix layer
    *   after the trace, a missing trace, bad sizes).
    */
-  constructor(readonly spec: ModelSpec) {
+  constructor(
+    /** The JSON description the model was built from. */
+    readonly spec: ModelSpec,
+  ) {
     checkInteger('Model', 'spec.N', spec.N, 2, 16);
     checkInteger('Model', 'spec.D', spec.D, 2, 8);
     if (!Array.isArray(spec.layers) || spec.layers.length === 0) {
@@ -232,7 +238,12 @@ export class Model {
 export function meanSquaredError(
   prediction: FeatureTensor,
   target: Float64Array,
-): { loss: number; grad: FeatureTensor } {
+): {
+  /** Mean squared error over all target values. */
+  loss: number;
+  /** dLoss/dPrediction: 2 (prediction - target) / n. */
+  grad: FeatureTensor;
+} {
   if (target.length !== prediction.data.length) {
     throw rangeError(
       'meanSquaredError',

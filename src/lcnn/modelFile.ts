@@ -47,7 +47,12 @@ export async function saveModel(
 }
 
 /** Reads a model file; errors name the file and the field. */
-export function loadModel(path: string): { model: Model; info: ModelInfo } {
+export function loadModel(path: string): {
+  /** The model, with its saved weights. */
+  model: Model;
+  /** The file's info, with `target` parsed to a {@link TargetSpec}. */
+  info: ModelInfo;
+} {
   if (!existsSync(path)) throw new FileError(`loadModel: ${path}: no such file`);
   let body: { format?: unknown; spec?: ModelSpec; info?: ModelInfo; weights?: number[] };
   try {

@@ -14,8 +14,11 @@ export interface AdamOptions {
   learningRate: number;
   /** Decoupled weight decay lambda (AdamW); 0 gives Adam. */
   weightDecay?: number;
+  /** Decay rate of the first-moment (mean) estimate; default 0.9. */
   beta1?: number;
+  /** Decay rate of the second-moment (uncentred variance) estimate; default 0.999. */
   beta2?: number;
+  /** Added to the square root of the second moment to avoid division by zero; default 1e-8. */
   epsilon?: number;
   /** Use the running maximum of the second moment (AMSGrad). */
   amsgrad?: boolean;
@@ -23,9 +26,13 @@ export interface AdamOptions {
 
 /** The optimizer's state, for checkpoints. */
 export interface AdamState {
+  /** Number of updates done so far. */
   step: number;
+  /** First-moment estimates, one per weight in parameter order. */
   m: number[];
+  /** Second-moment estimates, one per weight in parameter order. */
   v: number[];
+  /** Running maxima of the second moment (AMSGrad), one per weight. */
   vMax: number[];
 }
 
@@ -38,7 +45,9 @@ export class Adam {
   private readonly size: number;
 
   constructor(
+    /** The parameters updated, in order (the order of the state's moment arrays). */
     readonly parameters: Parameter[],
+    /** The hyper-parameters. */
     readonly options: AdamOptions,
   ) {
     if (!(options.learningRate > 0)) {

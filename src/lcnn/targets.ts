@@ -17,11 +17,36 @@ import { topologicalChargeDensity } from '../lattice/observables/topologicalChar
 import { siteWilsonLoop } from '../lattice/observables/wilsonLoops.js';
 import { rangeError } from '../sun/validate.js';
 
+/** The Wilson loop target: (1/N) Re tr W(R x T), averaged over planes and orientations. */
+export interface WilsonTargetSpec {
+  /** Target kind tag. */
+  kind: 'wilson';
+  /** Extent of the loop along the first direction of each plane, in lattice units. */
+  R: number;
+  /** Extent of the loop along the second direction of each plane, in lattice units. */
+  T: number;
+  /** True: one value per site; false: the average over sites, one per configuration. */
+  perSite: boolean;
+}
+
+/** The Polyakov loop target: (1/N) Re tr of the loop along the last axis. */
+export interface PolyakovTargetSpec {
+  /** Target kind tag. */
+  kind: 'polyakov';
+  /** True: one value per site; false: the average over sites, one per configuration. */
+  perSite: boolean;
+}
+
+/** The topological charge density target q(x) (clover definition, 4D). */
+export interface ChargeTargetSpec {
+  /** Target kind tag. */
+  kind: 'charge';
+  /** True: one value per site; false: the average over sites, one per configuration. */
+  perSite: boolean;
+}
+
 /** Which observable to learn. */
-export type TargetSpec =
-  | { kind: 'wilson'; R: number; T: number; perSite: boolean }
-  | { kind: 'polyakov'; perSite: boolean }
-  | { kind: 'charge'; perSite: boolean };
+export type TargetSpec = WilsonTargetSpec | PolyakovTargetSpec | ChargeTargetSpec;
 
 /** Parses "wilson:1x2", "wilson:2x2:mean", "polyakov", "charge:mean". */
 export function parseTarget(text: string): TargetSpec {

@@ -23,8 +23,11 @@ import type { ShardTask } from './trainWorker.js';
 
 /** Hyper-parameters and run options of training. */
 export interface TrainOptions {
+  /** Total number of epochs (including those of a resumed checkpoint). */
   epochs: number;
+  /** Configurations per mini-batch. */
   batchSize: number;
+  /** Adam step size alpha (constant). */
   learningRate: number;
   /** AdamW's decoupled weight decay (0: Adam). */
   weightDecay?: number;
@@ -50,19 +53,29 @@ export interface TrainOptions {
 
 /** What one epoch reports (the keys of the metrics log). */
 export interface EpochMetrics {
+  /** Epoch number, from 1. */
   epoch: number;
+  /** Mean squared error over the epoch's training batches (weights changing during it). */
   trainLoss: number;
+  /** Mean squared error on the validation split after the epoch. */
   validationLoss: number;
+  /** R^2 on the validation split after the epoch. */
   validationR2: number;
+  /** The learning rate used in the epoch. */
   learningRate: number;
+  /** Wall-clock time of the epoch, in seconds. */
   seconds: number;
 }
 
 /** The result of training. */
 export interface TrainResult {
+  /** Metrics of every epoch so far (a resumed run's earlier epochs included). */
   history: EpochMetrics[];
+  /** The epoch with the lowest validation loss (0 if none yet); restored when finished. */
   bestEpoch: number;
+  /** The lowest validation loss (mean squared error) seen. */
   bestValidationLoss: number;
+  /** False when stopped early by `stopAfterEpochs` (weights not restored to the best). */
   finished: boolean;
 }
 
@@ -111,7 +124,12 @@ export function evaluate(
   model: Model,
   dataset: Dataset,
   indices: number[],
-): { mse: number; r2: number } {
+): {
+  /** Mean squared error over all target values. */
+  mse: number;
+  /** Coefficient of determination R^2. */
+  r2: number;
+} {
   const prediction = predict(model, dataset, indices);
   const target = new Float64Array(indices.length * dataset.targetStride);
   indices.forEach((i, k) =>

@@ -6,9 +6,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { evaluateModel, loadDataset } from '../../lcnn/experiment.js';
-import { predict } from '../../lcnn/gradient.js';
-import { loadModel } from '../../lcnn/modelFile.js';
+import { evaluatePredictor, loadDataset } from '../../lcnn/experiment.js';
+import { loadPredictor } from '../modelFiles.js';
 import { formatTarget } from '../../lcnn/targets.js';
 import { UserError } from '../errors.js';
 import { existsSync } from 'node:fs';
@@ -26,9 +25,9 @@ export function registerEvaluate(program: Command): void {
       false,
     )
     .action(async (modelPath: string, data: string[], options: { json: boolean }) => {
-      const { model, info } = loadModel(modelPath);
+      const { info, predictor } = await loadPredictor(modelPath);
       const dataset = await loadDataset(data, info.target);
-      const e = evaluateModel(model, dataset);
+      const e = evaluatePredictor(predictor, dataset);
       const result = {
         model: modelPath,
         target: formatTarget(info.target),
@@ -75,10 +74,10 @@ export function registerEvaluate(program: Command): void {
         if (existsSync(options.output) && !options.force) {
           throw new UserError(`${options.output} already exists; use --force to replace it`);
         }
-        const { model, info } = loadModel(modelPath);
+        const { info, predictor } = await loadPredictor(modelPath);
         const dataset = await loadDataset([data], info.target);
         const indices = Array.from({ length: dataset.size }, (_, i) => i);
-        const prediction = predict(model, dataset, indices);
+        const prediction = predictor(dataset, indices);
         const s = dataset.targetStride;
         const rows = indices.map((i) => {
           const p = prediction.subarray(i * s, (i + 1) * s);

@@ -9,7 +9,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import type { LayerSpec } from '../../lcnn/layers/layer.js';
-import { parseArchitecture, runTrainJob } from '../../lcnn/experiment.js';
+import { parseArchitecture, runTrainJob, type TrainJob } from '../../lcnn/experiment.js';
 import { parseTarget } from '../../lcnn/targets.js';
 import { UserError } from '../errors.js';
 import { mergeConfig } from '../options.js';
@@ -20,6 +20,8 @@ const schema = z.object({
   target: z.string(),
   architecture: z.string().optional(),
   model: z.string().optional(),
+  cnnLayers: z.string().regex(/^\d+(,\d+)*$/),
+  cnnKernel: z.coerce.number().int().min(1).max(63),
   epochs: z.coerce.number().int().min(1),
   batchSize: z.coerce.number().int().min(1),
   lr: z.coerce.number().positive().finite(),
@@ -40,6 +42,8 @@ const schema = z.object({
 });
 
 const expected: Record<string, string> = {
+  cnnLayers: 'comma-separated channel counts, e.g. 16,16,16',
+  cnnKernel: 'an integer in [1, 63]',
   data: 'one or more ensemble HDF5 files',
   target: 'wilson:RxT, polyakov or charge, optionally with :mean',
   epochs: 'an integer >= 1',
@@ -79,7 +83,12 @@ export function registerTrain(program: Command): void {
       '--architecture <layers>',
       'layers, e.g. lcb:4:1,trace,dense:1 (see --help of the README)',
     )
-    .option('--model <file>', 'a JSON model spec with a "layers" list (instead of --architecture)')
+    .option(
+      '--model <file|cnn>',
+      'a JSON model spec with a "layers" list, or "cnn" for the baseline CNN',
+    )
+    .option('--cnn-layers <list>', 'baseline CNN: channels of its conv layers', '16,16,16')
+    .option('--cnn-kernel <k>', 'baseline CNN: kernel size', '3')
     .option('--epochs <n>', 'epochs', '100')
     .option('--batch-size <n>', 'configurations per mini-batch', '16')
     .option('--lr <rate>', 'AdamW learning rate', '0.01')
@@ -119,10 +128,9 @@ export function registerTrain(program: Command): void {
       });
       const showProgress = o.progress && !o.json;
       if (showProgress) bar.start(o.epochs, 0, { train: '-', val: '-' });
-      const summary = await runTrainJob({
+      const common: Omit<TrainJob, 'layers'> = {
         data: Array.isArray(o.data) ? o.data : [o.data],
         target,
-        layers: layersFrom(o),
         modelSeed: o.seed,
         validation: o.validation,
         test: o.test,
@@ -149,7 +157,16 @@ export function registerTrain(program: Command): void {
             });
           }
         },
-      });
+      };
+      const summary =
+        o.model === 'cnn'
+          ? await (
+              await import('../../lcnn/baseline/job.js')
+            ).runBaselineJob({
+              ...common,
+              cnn: { type: 'cnn', layers: o.cnnLayers.split(',').map(Number), kernel: o.cnnKernel },
+            })
+          : await runTrainJob({ ...common, layers: layersFrom(o) });
       if (showProgress) bar.stop();
       const { history, ...rest } = summary;
       if (o.json) {

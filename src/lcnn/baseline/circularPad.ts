@@ -28,8 +28,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkInteger, rangeError } from '../../sun/validate.js';
 
-/** Pads of the two spatial axes: [top, bottom] and [left, right]. */
-type Pads = readonly [number, number];
+/** Pads of one spatial axis: [top, bottom] for rows, [left, right] for columns. */
+export type Pads = readonly [number, number];
 
 function checkPadArguments(fn: string, x: tf.Tensor4D, rows: Pads, columns: Pads): void {
   if (!(x instanceof tf.Tensor) || x.rank !== 4 || x.shape[1] < 1 || x.shape[2] < 1) {

@@ -6,7 +6,7 @@
  * @module
  */
 export { initTensorflow } from './backend.js';
-export { circularPad, circularPadSlices } from './circularPad.js';
+export { circularPad, circularPadSlices, type Pads } from './circularPad.js';
 export { circularConv2d, kernelPads } from './circularConv2d.js';
 export {
   baselineChannels,
@@ -24,3 +24,4 @@ export {
   type LoadedBaseline,
   type TargetScaling,
 } from './cnn.js';
+export { runBaselineJob, type BaselineJob } from './job.js';

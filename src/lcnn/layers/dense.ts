@@ -23,8 +23,11 @@ export class Dense implements Layer {
   private output: FeatureTensor | undefined;
 
   constructor(
+    /** Number of input features per site. */
     readonly inFeatures: number,
+    /** Number of output features per site. */
     readonly outFeatures: number,
+    /** Activation applied to the affine map (`'linear'`: none). */
     readonly activation: FeatureActivation,
     rng: UniformRandom,
     name = 'dense',

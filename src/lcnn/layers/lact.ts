@@ -34,7 +34,10 @@ export class LAct implements Layer {
   readonly parameters: Parameter[] = [];
   private input: MatrixTensor | undefined;
 
-  constructor(readonly activation: MatrixActivation) {
+  constructor(
+    /** The scalar gate nu applied to Re tr W. */
+    readonly activation: MatrixActivation,
+  ) {
     if (!(activation in gates)) {
       throw rangeError('LAct', 'activation', `one of ${Object.keys(gates).join(', ')}`, activation);
     }

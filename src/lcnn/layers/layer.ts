@@ -27,15 +27,67 @@ export interface Layer {
   backward(gradOutput: Activation, ctx: BatchContext): Activation;
 }
 
+/** JSON form of an {@link LConv} layer. */
+export interface LConvSpec {
+  /** Layer type tag. */
+  type: 'lconv';
+  /** Number of output channels. */
+  out: number;
+  /** Kernel reach K: transports by k = -K..K lattice steps along every direction. */
+  kernel: number;
+}
+
+/** JSON form of an {@link LBilin} layer. */
+export interface LBilinSpec {
+  /** Layer type tag. */
+  type: 'lbilin';
+  /** Number of output channels. */
+  out: number;
+}
+
+/** JSON form of an {@link LCB} layer (L-Conv followed by L-Bilin). */
+export interface LCBSpec {
+  /** Layer type tag. */
+  type: 'lcb';
+  /** Number of output channels (of both the convolution and the bilinear layer). */
+  out: number;
+  /** Kernel reach K of the convolution: k = -K..K lattice steps along every direction. */
+  kernel: number;
+}
+
+/** JSON form of an {@link LAct} layer. */
+export interface LActSpec {
+  /** Layer type tag. */
+  type: 'lact';
+  /** The scalar gate applied to Re tr W. */
+  activation: MatrixActivation;
+}
+
+/** JSON form of a {@link Trace} layer (matrices to gauge-invariant real features). */
+export interface TraceSpec {
+  /** Layer type tag. */
+  type: 'trace';
+}
+
+/** JSON form of a {@link Dense} layer. */
+export interface DenseSpec {
+  /** Layer type tag. */
+  type: 'dense';
+  /** Number of output features per site. */
+  out: number;
+  /** Activation applied to the affine map; `'linear'` (none) when omitted. */
+  activation?: FeatureActivation;
+}
+
+/** JSON form of a {@link SiteMean} layer (average over sites). */
+export interface MeanSpec {
+  /** Layer type tag. */
+  type: 'mean';
+}
+
 /** The JSON form of a layer. */
 export type LayerSpec =
-  | { type: 'lconv'; out: number; kernel: number }
-  | { type: 'lbilin'; out: number }
-  | { type: 'lcb'; out: number; kernel: number }
-  | { type: 'lact'; activation: MatrixActivation }
-  | { type: 'trace' }
-  | { type: 'dense'; out: number; activation?: FeatureActivation }
-  | { type: 'mean' };
+  LConvSpec | LBilinSpec | LCBSpec | LActSpec | TraceSpec | DenseSpec | MeanSpec;
 
 /** Scalar gates of L-Act, applied to Re tr W. */
 export type MatrixActivation = 'relu' | 'tanh' | 'sigmoid';

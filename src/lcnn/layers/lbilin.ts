@@ -39,12 +39,17 @@ function extend(ext: Float64Array, X: MatrixTensor, b: number, x: number): void 
 export class Bilinear {
   /** Weights a[(i * PA + p) * PB + q], PA = 2 nA + 1, PB = 2 nB + 1. */
   readonly weight: Parameter;
+  /** Size of the extended first operand set {A, A^+, 1}: 2 nA + 1. */
   readonly PA: number;
+  /** Size of the extended second operand set {B, B^+, 1}: 2 nB + 1. */
   readonly PB: number;
 
   constructor(
+    /** Number of channels of the first operand A. */
     readonly nA: number,
+    /** Number of channels of the second operand B. */
     readonly nB: number,
+    /** Number of output channels. */
     readonly outChannels: number,
     rng: UniformRandom,
     name: string,
@@ -146,11 +151,14 @@ export class Bilinear {
 export class LBilin implements Layer {
   readonly spec: LayerSpec;
   readonly parameters: Parameter[];
+  /** The bilinear map, applied with both operands equal to the input. */
   readonly bilinear: Bilinear;
   private input: MatrixTensor | undefined;
 
   constructor(
+    /** Number of input channels. */
     readonly inChannels: number,
+    /** Number of output channels. */
     readonly outChannels: number,
     rng: UniformRandom,
     name = 'lbilin',

@@ -21,14 +21,19 @@ import { LConv } from './lconv.js';
 export class LCB implements Layer {
   readonly spec: LayerSpec;
   readonly parameters: Parameter[];
+  /** The L-Conv part (Cin -> Cout). */
   readonly conv: LConv;
+  /** The L-Bilin part: the block's input (Cin) times the convolution's output (Cout). */
   readonly bilinear: Bilinear;
   private input: MatrixTensor | undefined;
   private convolved: MatrixTensor | undefined;
 
   constructor(
+    /** Number of input channels Cin. */
     readonly inChannels: number,
+    /** Number of output channels Cout. */
     readonly outChannels: number,
+    /** Kernel reach K of the convolution. */
     readonly kernel: number,
     D: number,
     rng: UniformRandom,

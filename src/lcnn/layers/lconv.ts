@@ -63,9 +63,13 @@ export class LConv implements Layer {
   private input: MatrixTensor | undefined;
 
   constructor(
+    /** Number of input channels Cin. */
     readonly inChannels: number,
+    /** Number of output channels Cout. */
     readonly outChannels: number,
+    /** Kernel reach K: transports by k = -K..K lattice steps along every direction. */
     readonly kernel: number,
+    /** Number of lattice dimensions. */
     readonly D: number,
     rng: UniformRandom,
     name = 'lconv',

@@ -1,0 +1,168 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/program.js';
+import { generateEnsemble, type RunSpec } from '../../src/montecarlo/generate.js';
+
+let stdout: string;
+let stderr: string;
+let dir: string;
+let train: string;
+let test: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'lgt-train-'));
+  train = join(dir, 'train.h5');
+  test = join(dir, 'test.h5');
+  const spec = (L: number, n: number, seed: number): RunSpec => ({
+    N: 2,
+    dims: [L, L],
+    betas: [1.5, 3],
+    algorithm: { kind: 'heatbath', overrelaxation: 1 },
+    thermalization: 20,
+    separation: 2,
+    configurations: n,
+    seed,
+    start: 'cold',
+    reunitarizeEvery: 10,
+    measurements: { wilsonLoops: 1, polyakovLoop: false, topologicalCharge: false },
+  });
+  await generateEnsemble(spec(6, 20, 1), { output: train });
+  await generateEnsemble(spec(12, 4, 2), { output: test });
+});
+
+beforeEach(() => {
+  stdout = '';
+  stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+describe('lgt train, eval and predict', () => {
+  it('train an L-CNN for W(1x2), write the metrics log, and evaluate it on a larger lattice per beta', async () => {
+    const model = join(dir, 'w12.json');
+    const metrics = join(dir, 'metrics.jsonl');
+    const args = [
+      'train',
+      '--data',
+      train,
+      '-o',
+      model,
+      '--target',
+      'wilson:1x2',
+      '--architecture',
+      'lcb:2:1,trace,dense:1',
+    ];
+    expect(
+      await main([
+        ...args,
+        '--epochs',
+        '150',
+        '--patience',
+        '0',
+        '--lr',
+        '0.02',
+        '--metrics',
+        metrics,
+        '--json',
+        '--no-progress',
+      ]),
+    ).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary).toMatchObject({ output: model, parameters: 45, epochs: 150 });
+    expect(summary.test.r2).toBeGreaterThan(0.999);
+    const lines = readFileSync(metrics, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(150);
+    expect(Object.keys(lines[0])).toEqual([
+      'epoch',
+      'trainLoss',
+      'validationLoss',
+      'validationR2',
+      'learningRate',
+      'seconds',
+    ]);
+    stdout = '';
+    expect(await main(['eval', model, test, '--json'])).toBe(0);
+    const e = JSON.parse(stdout);
+    expect(e).toMatchObject({ target: 'wilson:1x2', lattice: [12, 12] });
+    expect(e.perBeta.map((b: { beta: number }) => b.beta)).toEqual([1.5, 3]);
+    expect(e.r2).toBeGreaterThan(0.999);
+    stdout = '';
+    const out = join(dir, 'predictions.json');
+    expect(await main(['predict', model, test, '-o', out, '--json'])).toBe(0);
+    const predictions = JSON.parse(readFileSync(out, 'utf8'));
+    expect(predictions.configurations).toHaveLength(8);
+    expect(
+      Math.abs(predictions.configurations[0].prediction - predictions.configurations[0].target),
+    ).toBeLessThan(0.01);
+  });
+
+  it('train the baseline CNN through the same command with --model cnn', async () => {
+    const model = join(dir, 'cnn.json');
+    expect(
+      await main([
+        'train',
+        '--data',
+        train,
+        '-o',
+        model,
+        '--model',
+        'cnn',
+        '--cnn-layers',
+        '4',
+        '--cnn-kernel',
+        '2',
+        '--epochs',
+        '2',
+        '--json',
+        '--no-progress',
+      ]),
+    ).toBe(0);
+    expect(JSON.parse(stdout).output).toBe(model);
+    stdout = '';
+    expect(await main(['eval', model, test, '--json'])).toBe(0);
+    expect(JSON.parse(stdout).lattice).toEqual([12, 12]);
+  });
+
+  it('refuse bad input with messages that name it, and never overwrite a model', async () => {
+    expect(
+      await main(['train', '--data', train, '-o', join(dir, 'x.json'), '--target', 'wilson']),
+    ).toBe(2);
+    expect(stderr).toMatch(/invalid --target "wilson": expected wilson:RxT, polyakov or charge/);
+    stderr = '';
+    expect(
+      await main([
+        'train',
+        '--data',
+        train,
+        '-o',
+        join(dir, 'x.json'),
+        '--architecture',
+        'lcb:2:1,conv2d,trace',
+      ]),
+    ).toBe(2);
+    expect(stderr).toMatch(/conv2d/);
+    stderr = '';
+    expect(await main(['train', '--data', train, '-o', join(dir, 'x.json'), '--lr', '-1'])).toBe(2);
+    expect(stderr).toMatch(/invalid --lr "-1": expected a positive number/);
+    stderr = '';
+    expect(await main(['eval', join(dir, 'missing.json'), test])).toBe(2);
+    expect(stderr).toMatch(/missing\.json: no such file/);
+    expect(existsSync(join(dir, 'x.json'))).toBe(false);
+  });
+});
