@@ -58,7 +58,15 @@ function det(a: Float64Array, n: number): number {
 /**
  * z(x) = sum_q det[I_{q+i-j}(x)] and its derivative dz/dx, summing q until the terms vanish.
  */
-export function singleLinkPartitionFunction(N: number, x: number): { z: number; dz: number } {
+export function singleLinkPartitionFunction(
+  N: number,
+  x: number,
+): {
+  /** The partition function z(x). */
+  z: number;
+  /** Its derivative dz/dx. */
+  dz: number;
+} {
   checkInteger('singleLinkPartitionFunction', 'N', N, 2, 16);
   if (!(x >= 0 && Number.isFinite(x))) {
     throw rangeError('singleLinkPartitionFunction', 'x', 'a finite number >= 0', x);
