@@ -18,7 +18,7 @@
  */
 import { rangeError } from '../../sun/validate.js';
 import type { UniformRandom } from '../../sun/types.js';
-import { addScaled, realInner } from '../matrixOps.js';
+import { addScaled, realInner, zeroMatrix } from '../matrixOps.js';
 import { Parameter, xavierUniform } from '../parameter.js';
 import { MatrixTensor, type Activation } from '../tensors.js';
 import type { BatchContext, Layer, LayerSpec } from './layer.js';
@@ -115,7 +115,7 @@ export class Bilinear {
         for (let p = 0; p < PA; p++) {
           for (let q = 0; q < PB; q++) {
             g.multiply(P, 0, aExt, p * m, bExt, q * m);
-            GP.fill(0);
+            zeroMatrix(GP, m);
             for (let i = 0; i < this.outChannels; i++) {
               const gOff = G.offset(b, x, i);
               const idx = (i * PA + p) * PB + q;

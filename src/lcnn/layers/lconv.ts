@@ -16,7 +16,7 @@
  * @module
  */
 import { rangeError } from '../../sun/validate.js';
-import { addScaled, realInner } from '../matrixOps.js';
+import { addScaled, realInner, zeroMatrix } from '../matrixOps.js';
 import { Parameter, xavierUniform } from '../parameter.js';
 import { MatrixTensor, type Activation } from '../tensors.js';
 import type { TransportCache } from '../transportCache.js';
@@ -156,7 +156,7 @@ export class LConv implements Layer {
               src = s;
               sOff = 0;
             }
-            h.fill(0);
+            zeroMatrix(h, m);
             for (let o = 0; o < Cout; o++) {
               const gOff = G.offset(b, x, o);
               const idx = (o * Cin + i) * T + t;

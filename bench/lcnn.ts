@@ -1,0 +1,611 @@
+/**
+ * `node dist/bench/lcnn.js` (after `npm run build`): L-CNN training throughput, measured in
+ * one run side by side with the plain batched SU(2) product kernel, on this machine.
+ *
+ *   node dist/bench/lcnn.js            full run (about two minutes on 2 cores)
+ *   node dist/bench/lcnn.js --quick    fewer configurations and rounds (about 30 s)
+ *
+ * What it measures:
+ *
+ * 1. the plain batched product rate: `su2.multiply` over 100,000 independent products
+ *    out[i] = a[i] b[i] per repetition (and, for reference, over a cache-resident pool of
+ *    4096 matrices), in GFLOP/s with the standard count of {@link FLOPS_PER_PRODUCT};
+ * 2. training throughput (configurations per second: forward, backward and the AMSGrad Adam
+ *    step of every mini-batch of 16) through `trainModel`, on this thread (`workers: 1`) and
+ *    on 2 piscina worker threads (`workers: 2`), for the paper's W(2x2) model
+ *    `lcb:4:1,lcb:4:2,trace,dense:1` on 8x8 SU(2) and a 4-layer model
+ *    `lcb:4:1,lcb:4:1,lcb:4:2,lcb:4:2,trace,dense:1` on 4x8x8x8 SU(2);
+ * 3. the achieved GFLOP/s of training: the flops of the layers counted analytically on the
+ *    code of src/lcnn/layers (see {@link trainingCost}; the product count is checked against an
+ *    instrumented run at the end) divided by the measured time, as a fraction of the plain
+ *    product rate.
+ *
+ * Targets (the L-CNN issue): training at least 30% of the plain product rate; one epoch over
+ * 10,000 8x8 configurations of the W(2x2) model in under 60 s on 2 cores. The epoch is not
+ * run: its time is extrapolated from the measured rate on a few hundred configurations.
+ *
+ * @module
+ */
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { GaugeField } from '../src/lattice/gaugeField.js';
+import { Lattice } from '../src/lattice/lattice.js';
+import { Dataset, type Split } from '../src/lcnn/dataset.js';
+import { parseArchitecture } from '../src/lcnn/experiment.js';
+import { inputChannels } from '../src/lcnn/inputFeatures.js';
+import type { LayerSpec } from '../src/lcnn/layers/layer.js';
+import { Model, type ModelSpec } from '../src/lcnn/model.js';
+import type { TargetSpec } from '../src/lcnn/targets.js';
+import { GaugeBatch } from '../src/lcnn/tensors.js';
+import { trainModel } from '../src/lcnn/trainer.js';
+import { randomNearIdentity } from '../src/sun/random.js';
+import { Xoshiro128 } from '../src/sun/rng.js';
+import { su2 } from '../src/sun/su2.js';
+import type { SUNKernels } from '../src/sun/types.js';
+import {
+  checksum,
+  compare,
+  compareTimed,
+  formatRatio,
+  renderTable,
+  type ComparisonResult,
+  type TimedVariant,
+  type TimingOptions,
+} from './timing.js';
+
+/**
+ * Real flops of one N x N complex matrix product, the standard count: N^3 complex
+ * multiply-adds of 8 real flops each, 8 N^3 (64 for SU(2)). The unrolled kernel executes
+ * 8 N^3 - 2 N^2 = 56 (the first term of each entry is not added to anything); the same count
+ * is used for the plain rate and for training, so their ratio does not depend on it.
+ */
+export const FLOPS_PER_PRODUCT = (N: number): number => 8 * N * N * N;
+
+/** Target: training GFLOP/s over the plain product rate, at least. */
+const MIN_FRACTION_OF_PRODUCT_RATE = 0.3;
+/** Target: seconds for one epoch over EPOCH_CONFIGURATIONS W(2x2) configurations on 2 cores. */
+const MAX_EPOCH_SECONDS = 60;
+const EPOCH_CONFIGURATIONS = 10_000;
+/** Independent products per repetition of the plain kernel. */
+const PRODUCT_BATCH = 100_000;
+/** Matrices of the cache-resident pool (as bench/kernels.ts). */
+const PRODUCT_POOL = 4096;
+const BATCH_SIZE = 16;
+const WORKERS = 2;
+/** The target of both models (it does not change the cost of a training step). */
+const TARGET: TargetSpec = { kind: 'wilson', R: 2, T: 2, perSite: true };
+
+const OPTIONS = ['--quick'];
+const args = process.argv.slice(2);
+for (const a of args) {
+  if (!OPTIONS.includes(a)) {
+    console.error(`bench/lcnn: unknown option ${a} (expected ${OPTIONS.join(', ')})`);
+    process.exit(2);
+  }
+}
+const quick = args.includes('--quick');
+
+/** One model of the benchmark. */
+interface Case {
+  name: string;
+  architecture: string;
+  dims: number[];
+  /** Mini-batches per sample that warm up V8 (and the worker threads) before the clock runs. */
+  warmupBatches: number;
+  /** Mini-batches per sample that are timed. */
+  timedBatches: number;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'W(2x2) model, 8x8 SU(2)',
+    architecture: 'lcb:4:1,lcb:4:2,trace,dense:1',
+    dims: [8, 8],
+    warmupBatches: quick ? 4 : 6,
+    timedBatches: quick ? 10 : 20,
+  },
+  {
+    name: '4-layer model, 4x8x8x8 SU(2)',
+    architecture: 'lcb:4:1,lcb:4:1,lcb:4:2,lcb:4:2,trace,dense:1',
+    dims: [4, 8, 8, 8],
+    warmupBatches: 1,
+    timedBatches: quick ? 1 : 2,
+  },
+];
+/** Interleaved rounds of the training samples (median reported). */
+const TRAINING_ROUNDS = quick ? 1 : 3;
+const PRODUCT_OPTIONS: TimingOptions = quick
+  ? { rounds: 5, sampleMs: 20, warmupMs: 100 }
+  : { rounds: 11, sampleMs: 40, warmupMs: 300 };
+
+// ---------------------------------------------------------------------------------------------
+// The flop count
+// ---------------------------------------------------------------------------------------------
+
+/** Work of one training step, per lattice site of one configuration. */
+export interface SiteCost {
+  /** Matrix products (multiply, multiplyAdjoint, adjointMultiply) in the forward pass. */
+  forwardProducts: number;
+  /** Matrix products in the backward pass. */
+  backwardProducts: number;
+  /**
+   * Of these, products that repeat one done before in the same step: the transports that
+   * L-Conv's backward recomputes, and the A_p B_q that the bilinear backward recomputes.
+   */
+  recomputedProducts: number;
+  /** Of these, products with the unit matrix of the extended sets {A, A^+, 1} (trivial). */
+  unitProducts: number;
+  /**
+   * Other real flops: the axpys (addScaled, 2 per double), inner products (realInner, 2 per
+   * double) and sums of matrix layers, and the dense head. Traces, copies, adjoints and the
+   * optimizer (about 12 flops per weight per mini-batch) are not counted.
+   */
+  otherFlops: number;
+}
+
+/**
+ * The work of a forward and backward pass of `layers` on one site of one configuration,
+ * counted on the code of src/lcnn (N colours, D dimensions; m = 2 N^2 doubles per matrix):
+ *
+ * - input (inputFeatures.ts): 3 products per plane, D (D - 1) / 2 planes, forward only;
+ * - straight Wilson lines (transportCache.ts), built once per batch for the largest reach
+ *   Kmax and shared by all layers and the backward pass: L_{mu,+-1} are copies/adjoints,
+ *   every further |k| costs one product: 2 D (Kmax - 1);
+ * - L-Conv (lconv.ts), Cin -> Cout, reach K, T = 1 + 2 D K terms: forward, per k != 0 term and
+ *   input channel, one transport L W L^+ (2 products) and Cout axpys (T Cin Cout of them);
+ *   backward, per term and channel, the transport again (2 products, recomputed), Cout inner
+ *   products and Cout axpys into h, then L^+ h L (2 products) and one axpy into the input
+ *   gradient: 4 (T - 1) Cin products;
+ * - bilinear map (lbilin.ts `Bilinear`), nA x nB -> Cout, PA = 2 nA + 1, PB = 2 nB + 1:
+ *   forward PA PB products A_p B_q and Cout axpys each; backward, per (p, q), the product again
+ *   (recomputed), Cout inner products and axpys, G_P B_q^+ and A_p^+ G_P (2 products) and
+ *   2 axpys: 3 PA PB products; then the fold of the daggered channels, 2 (nA + nB) axpys.
+ *   PA + PB - 1 of the PA PB products have the unit matrix as a factor;
+ * - L-CB (lcb.ts): L-Conv (Cin -> Cout) and the bilinear map of input x convolution
+ *   (Cin x Cout -> Cout), plus the sum of the two input gradients; L-Bilin: the bilinear map
+ *   of the input with itself, plus the sum of its two gradients;
+ * - trace: no products (its few additions not counted); dense I -> O: 2 I O flops forward,
+ *   4 I O + O backward.
+ */
+export function trainingCost(N: number, D: number, layers: readonly LayerSpec[]): SiteCost {
+  const m = 2 * N * N;
+  const axpy = 2 * m; // out += s a over m doubles; realInner the same
+  let channels = inputChannels(D);
+  let features = -1;
+  let maxReach = 0;
+  const c: SiteCost = {
+    forwardProducts: 3 * ((D * (D - 1)) / 2),
+    backwardProducts: 0,
+    recomputedProducts: 0,
+    unitProducts: 0,
+    otherFlops: 0,
+  };
+  const conv = (cin: number, cout: number, K: number): void => {
+    const T = 1 + 2 * D * K;
+    maxReach = Math.max(maxReach, K);
+    c.forwardProducts += 2 * (T - 1) * cin;
+    c.backwardProducts += 4 * (T - 1) * cin;
+    c.recomputedProducts += 2 * (T - 1) * cin;
+    c.otherFlops += T * cin * cout * axpy; // forward
+    c.otherFlops += T * cin * (2 * cout + 1) * axpy; // backward
+  };
+  const bilinear = (nA: number, nB: number, cout: number): void => {
+    const PA = 2 * nA + 1;
+    const PB = 2 * nB + 1;
+    c.forwardProducts += PA * PB;
+    c.backwardProducts += 3 * PA * PB;
+    c.recomputedProducts += PA * PB;
+    c.unitProducts += 4 * (PA + PB - 1); // forward 1x, backward 3x
+    c.otherFlops += PA * PB * cout * axpy; // forward
+    c.otherFlops += PA * PB * (2 * cout + 2) * axpy + 2 * (nA + nB) * axpy; // backward
+  };
+  for (const layer of layers) {
+    switch (layer.type) {
+      case 'lconv':
+        conv(channels, layer.out, layer.kernel);
+        channels = layer.out;
+        break;
+      case 'lbilin':
+        bilinear(channels, channels, layer.out);
+        c.otherFlops += channels * m;
+        channels = layer.out;
+        break;
+      case 'lcb':
+        conv(channels, layer.out, layer.kernel);
+        bilinear(channels, layer.out, layer.out);
+        c.otherFlops += channels * m;
+        channels = layer.out;
+        break;
+      case 'trace':
+        features = 2 * channels;
+        break;
+      case 'dense':
+        c.otherFlops += 2 * features * layer.out + 4 * features * layer.out + layer.out;
+        features = layer.out;
+        break;
+      default:
+        throw new Error(`trainingCost: layer type ${layer.type} not counted`);
+    }
+  }
+  c.forwardProducts += 2 * D * Math.max(0, maxReach - 1);
+  return c;
+}
+
+/** Products and flops of one configuration's training step (forward + backward). */
+function perConfiguration(N: number, dims: readonly number[], layers: readonly LayerSpec[]) {
+  const volume = dims.reduce((a, b) => a * b, 1);
+  const s = trainingCost(N, dims.length, layers);
+  const products = (s.forwardProducts + s.backwardProducts) * volume;
+  return {
+    site: s,
+    products,
+    productFlops: products * FLOPS_PER_PRODUCT(N),
+    allFlops: products * FLOPS_PER_PRODUCT(N) + s.otherFlops * volume,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data
+// ---------------------------------------------------------------------------------------------
+
+/** A rough SU(N) field, links exp(i eps r.T) (as test/helpers.ts `roughField`). */
+function roughField(dims: number[], N: number, seed: number, epsilon = 0.7): GaugeField {
+  const lattice = new Lattice(dims);
+  const field = new GaugeField(lattice, N);
+  const rng = new Xoshiro128(seed);
+  const m = field.group.matrixSize;
+  for (let k = 0; k < lattice.volume * lattice.D; k++) {
+    randomNearIdentity(field.links, k * m, field.group, rng, epsilon);
+  }
+  return field;
+}
+
+/** `count` training configurations and one for validation (which is not timed). */
+function makeData(dims: number[], count: number, seed: number): { dataset: Dataset; split: Split } {
+  const fields = Array.from({ length: count + 1 }, (_, i) => roughField(dims, 2, seed + i));
+  const dataset = Dataset.fromFields(fields, TARGET);
+  return {
+    dataset,
+    split: { train: Array.from({ length: count }, (_, i) => i), validation: [count], test: [] },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurements
+// ---------------------------------------------------------------------------------------------
+
+/** The plain product kernel: one batch of PRODUCT_BATCH products, and a cache-resident pool. */
+function productVariants(): Parameters<typeof compare>[1] {
+  const rng = new Xoshiro128(11);
+  const fill = (n: number): Float64Array => {
+    const a = new Float64Array(n * 8);
+    for (let i = 0; i < n; i++) randomNearIdentity(a, i * 8, su2, rng, 1);
+    return a;
+  };
+  const A = fill(PRODUCT_BATCH);
+  const B = fill(PRODUCT_BATCH);
+  const out = new Float64Array(PRODUCT_BATCH * 8);
+  const multiply = su2.multiply;
+  const mask = PRODUCT_POOL - 1;
+  return [
+    {
+      name: `su2.multiply, batch of ${PRODUCT_BATCH.toLocaleString('en-US')}: out[i] = a[i] b[i]`,
+      opsPerCall: PRODUCT_BATCH,
+      note: `${((3 * PRODUCT_BATCH * 64) / 1e6).toFixed(1)} MB streamed`,
+      run(n) {
+        let s = 0;
+        for (let rep = 0; rep < n; rep++) {
+          for (let i = 0; i < PRODUCT_BATCH; i++) multiply(out, i * 8, A, i * 8, B, i * 8);
+          s += out[(rep * 8) % out.length];
+        }
+        return s;
+      },
+    },
+    {
+      name: `su2.multiply, pool of ${PRODUCT_POOL} (cache-resident)`,
+      opsPerCall: PRODUCT_POOL,
+      note: 'as bench/kernels.ts',
+      run(n) {
+        let s = 0;
+        for (let rep = 0; rep < n; rep++) {
+          const shift = (rep * 7 + 1) & mask;
+          for (let i = 0; i < PRODUCT_POOL; i++) {
+            multiply(out, i * 8, A, i * 8, B, ((i + shift) & mask) * 8);
+          }
+          s += out[0];
+        }
+        return s;
+      },
+    },
+  ];
+}
+
+/**
+ * One `trainModel` run of a single epoch over warmup + timed mini-batches; returns the
+ * milliseconds of the timed ones (from the end of the last warm-up batch to the end of the
+ * last batch, read from `onBatch`): forward, backward, the shards' transfer and sum, and Adam,
+ * without the validation pass that follows the epoch.
+ */
+function trainingVariant(
+  c: Case,
+  spec: ModelSpec,
+  data: { dataset: Dataset; split: Split },
+  workers: number,
+): TimedVariant {
+  const timedConfigurations = c.timedBatches * BATCH_SIZE;
+  return {
+    name: workers === 1 ? `${c.name}, 1 thread` : `${c.name}, ${workers} workers`,
+    opsPerCall: timedConfigurations,
+    note: `${timedConfigurations} configurations timed after ${c.warmupBatches * BATCH_SIZE} warm-up`,
+    ...(workers === 1 ? {} : { ratioTo: `${c.name}, 1 thread` }),
+    async sample() {
+      const model = new Model(spec);
+      const stamps: number[] = [];
+      await trainModel(model, data.dataset, data.split, {
+        epochs: 1,
+        batchSize: BATCH_SIZE,
+        learningRate: 1e-3,
+        seed: 1,
+        workers,
+        onBatch: (done) => {
+          stamps[done] = performance.now();
+        },
+      });
+      const total = c.warmupBatches + c.timedBatches;
+      return stamps[total] - stamps[c.warmupBatches];
+    },
+  };
+}
+
+/**
+ * Counts the products one forward + backward pass calls, through a copy of the SU(2) kernels
+ * whose three product verbs count their calls (the library's `su2` object is left alone).
+ */
+function countProducts(spec: ModelSpec, dims: number[]): number {
+  let calls = 0;
+  const counting: SUNKernels = {
+    ...su2,
+    multiply: (...a: Parameters<SUNKernels['multiply']>) => (calls++, su2.multiply(...a)),
+    multiplyAdjoint: (...a: Parameters<SUNKernels['multiply']>) => (
+      calls++,
+      su2.multiplyAdjoint(...a)
+    ),
+    adjointMultiply: (...a: Parameters<SUNKernels['multiply']>) => (
+      calls++,
+      su2.adjointMultiply(...a)
+    ),
+  };
+  const field = roughField(dims, 2, 99);
+  const gauge = new GaugeBatch(field.lattice, counting, 1, Float64Array.from(field.links));
+  const model = new Model(spec);
+  const out = model.forward(gauge);
+  const grad = out.zerosLike();
+  grad.data.fill(1);
+  model.backward(grad);
+  return calls;
+}
+
+/** A training comparison in ms per configuration (the harness's table is in ns per op). */
+function renderTrainingTable(c: ComparisonResult): string {
+  const header = [
+    'variant',
+    'ms/config (median)',
+    'min',
+    'configs/s',
+    'time / 1 thread',
+    'IQR',
+    'note',
+  ];
+  const rows = c.variants.map((v) => [
+    v.name,
+    (v.nsPerOp / 1e6).toFixed(2),
+    (v.minNsPerOp / 1e6).toFixed(2),
+    (1e9 / v.nsPerOp).toFixed(1),
+    formatRatio(v.ratio),
+    `${(100 * v.relativeIqr).toFixed(0)}%`,
+    v.note ?? '',
+  ]);
+  return [`### ${c.title}`, '', ...markdownTable(header, rows, [1, 2, 3, 4, 5])].join('\n');
+}
+
+/** Lines of a Markdown table, the given columns right-aligned. */
+function markdownTable(
+  header: readonly string[],
+  rows: ReadonlyArray<readonly string[]>,
+  right: readonly number[],
+): string[] {
+  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+  const line = (cells: readonly string[]): string =>
+    `| ${cells.map((s, j) => (right.includes(j) ? s.padStart(widths[j]) : s.padEnd(widths[j]))).join(' | ')} |`;
+  const rule = `|${widths.map((w, j) => (right.includes(j) ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run
+// ---------------------------------------------------------------------------------------------
+
+const fmt = (x: number, digits = 2): string => x.toFixed(digits);
+const t0 = performance.now();
+const cpus = os.cpus();
+const loadStart = os.loadavg()[0];
+console.log('lattice-gauge L-CNN training benchmark (node dist/bench/lcnn.js)');
+console.log(`date      ${new Date().toISOString()}`);
+console.log(`node      ${process.version} (V8 ${process.versions.v8})`);
+console.log(`cpu       ${cpus[0]?.model ?? 'unknown'} x ${cpus.length}`);
+console.log(`platform  ${os.type()} ${os.release()} ${os.arch()}`);
+console.log(
+  `load      ${fmt(loadStart)} (1-minute average at start; on a shared machine other jobs make the numbers noisy)`,
+);
+console.log(
+  `mode      ${quick ? 'quick' : 'full'}: batch ${BATCH_SIZE}, ${TRAINING_ROUNDS} interleaved round(s) per training variant, ` +
+    `product kernel ${PRODUCT_OPTIONS.rounds} rounds of ~${PRODUCT_OPTIONS.sampleMs} ms; medians reported`,
+);
+console.log(
+  `flops     ${FLOPS_PER_PRODUCT(2)} per SU(2) product (8 N^3: N^3 complex multiply-adds)`,
+);
+console.log();
+
+// 1. The plain product rate.
+const products = compare(
+  'Plain batched SU(2) product (ns per product)',
+  productVariants(),
+  PRODUCT_OPTIONS,
+);
+console.log(renderTable(products));
+const plain = products.variants[0];
+const pool = products.variants[1];
+const plainGflops = FLOPS_PER_PRODUCT(2) / plain.nsPerOp;
+const poolGflops = FLOPS_PER_PRODUCT(2) / pool.nsPerOp;
+console.log();
+console.log(
+  `plain product rate: ${fmt(plainGflops)} GFLOP/s (batch of ${PRODUCT_BATCH}, the reference); ` +
+    `cache-resident pool ${fmt(poolGflops)} GFLOP/s`,
+);
+console.log();
+
+// 2. Training.
+interface Row {
+  c: Case;
+  workers: number;
+  msPerConfiguration: number;
+  configurationsPerSecond: number;
+  productGflops: number;
+  allGflops: number;
+  /** Product GFLOP/s over the plain rate times the threads used. */
+  fraction: number;
+  allFraction: number;
+  epochSeconds: number;
+}
+const rows: Row[] = [];
+const costs = CASES.map((c) => perConfiguration(2, c.dims, parseArchitecture(c.architecture)));
+for (const [index, c] of CASES.entries()) {
+  const spec: ModelSpec = {
+    N: 2,
+    D: c.dims.length,
+    layers: parseArchitecture(c.architecture),
+    seed: 1,
+  };
+  const dataStart = performance.now();
+  const data = makeData(
+    c.dims,
+    (c.warmupBatches + c.timedBatches) * BATCH_SIZE,
+    1000 * (index + 1),
+  );
+  console.log(
+    `${c.name}: ${c.architecture}, ${new Model(spec).parameterCount} weights; ` +
+      `${data.dataset.size} configurations generated in ${fmt((performance.now() - dataStart) / 1000, 1)} s`,
+  );
+  const result = await compareTimed(
+    `Training ${c.name} (ms per configuration: forward + backward + Adam, batch ${BATCH_SIZE})`,
+    [trainingVariant(c, spec, data, 1), trainingVariant(c, spec, data, WORKERS)],
+    TRAINING_ROUNDS,
+    0,
+  );
+  console.log(renderTrainingTable(result));
+  console.log();
+  const cost = costs[index];
+  result.variants.forEach((v, k) => {
+    const workers = k === 0 ? 1 : WORKERS;
+    const s = v.nsPerOp * 1e-9;
+    rows.push({
+      c,
+      workers,
+      msPerConfiguration: v.nsPerOp / 1e6,
+      configurationsPerSecond: 1 / s,
+      productGflops: cost.productFlops / s / 1e9,
+      allGflops: cost.allFlops / s / 1e9,
+      fraction: cost.productFlops / s / 1e9 / (plainGflops * workers),
+      allFraction: cost.allFlops / s / 1e9 / (plainGflops * workers),
+      epochSeconds: s * EPOCH_CONFIGURATIONS,
+    });
+  });
+}
+
+// The table.
+console.log('Summary (medians; GFLOP/s of training = counted flops / measured time)');
+console.log();
+const header = [
+  'model',
+  'threads',
+  'ms/config',
+  'configs/s',
+  'epoch of 10,000 (s)',
+  'product GFLOP/s',
+  'of plain x threads',
+  'all counted GFLOP/s',
+  'of plain x threads',
+];
+const table = rows.map((r) => [
+  r.c.name,
+  String(r.workers),
+  fmt(r.msPerConfiguration, r.msPerConfiguration < 10 ? 2 : 1),
+  fmt(r.configurationsPerSecond, r.configurationsPerSecond < 10 ? 2 : 0),
+  fmt(r.epochSeconds, 0),
+  fmt(r.productGflops),
+  `${fmt(100 * r.fraction, 0)}%`,
+  fmt(r.allGflops),
+  `${fmt(100 * r.allFraction, 0)}%`,
+]);
+for (const l of markdownTable(header, table, [1, 2, 3, 4, 5, 6, 7, 8])) console.log(l);
+console.log();
+console.log(
+  `plain product rate ${fmt(plainGflops)} GFLOP/s per thread (batch of ${PRODUCT_BATCH}); ` +
+    `"of plain x threads" divides by it times the threads used.`,
+);
+for (const [index, c] of CASES.entries()) {
+  const { site, products: p, productFlops, allFlops } = costs[index];
+  const total = site.forwardProducts + site.backwardProducts;
+  console.log(
+    `${c.name}: per site ${site.forwardProducts} + ${site.backwardProducts} = ${total} products ` +
+      `(${site.recomputedProducts} recomputed, ${site.unitProducts} by the unit matrix) and ` +
+      `${site.otherFlops} other flops; per configuration ${(p / 1e3).toFixed(1)}k products, ` +
+      `${fmt(productFlops / 1e6)} MFLOP in products, ${fmt(allFlops / 1e6)} MFLOP in all`,
+  );
+}
+console.log();
+
+// 3. The targets.
+console.log('Targets');
+let pass = true;
+for (const r of rows.filter((x) => x.workers === 1)) {
+  const ok = r.fraction >= MIN_FRACTION_OF_PRODUCT_RATE;
+  pass &&= ok;
+  console.log(
+    `  ${r.c.name}, 1 thread: training at ${fmt(100 * r.fraction, 1)}% of the plain product rate ` +
+      `(${fmt(r.productGflops)} of ${fmt(plainGflops)} GFLOP/s; target >= ${100 * MIN_FRACTION_OF_PRODUCT_RATE}%): ` +
+      `${ok ? 'PASS' : 'FAIL'}`,
+  );
+}
+const epochRow = rows.find((r) => r.c === CASES[0] && r.workers === WORKERS)!;
+const serialRow = rows.find((r) => r.c === CASES[0] && r.workers === 1)!;
+const epochOk = epochRow.epochSeconds < MAX_EPOCH_SECONDS;
+pass &&= epochOk;
+console.log(
+  `  ${CASES[0].name}: one epoch over ${EPOCH_CONFIGURATIONS.toLocaleString('en-US')} configurations on ` +
+    `${WORKERS} workers ${fmt(epochRow.epochSeconds, 1)} s (1 thread: ${fmt(serialRow.epochSeconds, 1)} s), ` +
+    `extrapolated from ${CASES[0].timedBatches * BATCH_SIZE} timed configurations ` +
+    `(target < ${MAX_EPOCH_SECONDS} s): ${epochOk ? 'PASS' : 'FAIL'}`,
+);
+console.log(`OVERALL: ${pass ? 'PASS' : 'FAIL'}`);
+console.log();
+
+// The count, checked: products called by one instrumented forward + backward pass.
+for (const [index, c] of CASES.entries()) {
+  const spec: ModelSpec = {
+    N: 2,
+    D: c.dims.length,
+    layers: parseArchitecture(c.architecture),
+    seed: 1,
+  };
+  const counted = countProducts(spec, c.dims);
+  const analytic = costs[index].products;
+  console.log(
+    `product count check, ${c.name}: instrumented ${counted}, analytic ${analytic}: ` +
+      `${counted === analytic ? 'equal' : 'DIFFERENT'}`,
+  );
+}
+const loadEnd = os.loadavg()[0];
+console.log(`load      ${fmt(loadEnd)} (1-minute average at the end)`);
+console.log(`checksum ${checksum().toPrecision(12)} (sum of the product outputs read)`);
+console.log(`total ${fmt((performance.now() - t0) / 1000, 1)} s`);
