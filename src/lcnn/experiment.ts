@@ -11,6 +11,7 @@ import { FileError } from '../lattice/io/fileError.js';
 import { rangeError } from '../sun/validate.js';
 import { Dataset, splitDataset } from './dataset.js';
 import { predict } from './gradient.js';
+import type { InputSpec } from './inputFeatures.js';
 import type { LayerSpec } from './layers/layer.js';
 import { regressionMetrics } from './metrics.js';
 import { Model, type ModelSpec } from './model.js';
@@ -123,6 +124,8 @@ export interface TrainJob {
   target: TargetSpec;
   /** Model layers (N and D are taken from the data). */
   layers: LayerSpec[];
+  /** Input channels besides the plaquettes (Wilson loops, the Polyakov loop). */
+  input?: InputSpec;
   /** Weight-initialisation seed. */
   modelSeed: number;
   /** Fraction of the configurations (per beta) held out for validation. */
@@ -201,6 +204,7 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
     D: dataset.lattice.D,
     layers: job.layers,
     seed: job.modelSeed,
+    ...(job.input ? { input: job.input } : {}),
   };
   const model = new Model(spec);
   const split = splitDataset(

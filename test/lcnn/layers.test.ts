@@ -24,6 +24,8 @@ import { meanSquaredError, Model, type ModelSpec } from '../../src/lcnn/model.js
 import { GaugeBatch, MatrixTensor, type Activation } from '../../src/lcnn/tensors.js';
 import { TransportCache } from '../../src/lcnn/transportCache.js';
 import { Xoshiro128 } from '../../src/sun/rng.js';
+import { polyakovLoopField } from '../../src/lattice/observables/polyakov.js';
+import { wilsonLoopField } from '../../src/lattice/observables/wilsonLoops.js';
 import { roughField } from '../helpers.js';
 
 function batchOf(fields: GaugeField[]): { gauge: GaugeBatch; ctx: BatchContext; W: MatrixTensor } {
@@ -305,5 +307,41 @@ describe('L-CNN models', () => {
     b.setWeights(a.getWeights());
     const gauge = GaugeBatch.fromFields(fields([4, 4], 2, 5, 1));
     expect(maxDiff(a.forward(gauge), b.forward(gauge))).toBe(0);
+  });
+});
+
+describe('L-CNN input channels', () => {
+  it('add Wilson loops and the Polyakov loop that equal the lattice observables and transform covariantly', () => {
+    const f = roughField([4, 6], 3, 120, 0.8);
+    const gauge = GaugeBatch.fromFields([f]);
+    const transport = new TransportCache(gauge);
+    const W = inputFeatures(gauge, transport, { loops: [[1, 2]], polyakov: true });
+    expect(W.channels).toBe(1 + 2 + 1);
+    const g = f.group;
+    const w12 = wilsonLoopField(f, 0, 1, 1, 2);
+    const w21 = wilsonLoopField(f, 0, 1, 2, 1);
+    const p = polyakovLoopField(f);
+    let worst = 0;
+    for (let x = 0; x < f.lattice.volume; x++) {
+      for (let k = 0; k < g.matrixSize; k++) {
+        worst = Math.max(
+          worst,
+          Math.abs(W.data[W.offset(0, x, 1) + k] - w12.data[x * g.matrixSize + k]),
+        );
+        worst = Math.max(
+          worst,
+          Math.abs(W.data[W.offset(0, x, 2) + k] - w21.data[x * g.matrixSize + k]),
+        );
+        worst = Math.max(
+          worst,
+          Math.abs(W.data[W.offset(0, x, 3) + k] - p.data[x * g.matrixSize + k]),
+        );
+      }
+    }
+    expect(worst).toBeLessThan(1e-14);
+    const omega = randomGaugeTransformation(f.lattice, 3, new Xoshiro128(9));
+    const t = GaugeBatch.fromFields([gaugeTransform(f, omega)]);
+    const Wt = inputFeatures(t, new TransportCache(t), { loops: [[1, 2]], polyakov: true });
+    expect(maxDiff(Wt, transformTensor(W, [omega]))).toBeLessThan(1e-12);
   });
 });

@@ -20,6 +20,8 @@ const schema = z.object({
   target: z.string(),
   architecture: z.string().optional(),
   model: z.string().optional(),
+  inputLoops: z.string().regex(/^(\d+x\d+(,\d+x\d+)*)?$/),
+  inputPolyakov: z.boolean(),
   cnnLayers: z.string().regex(/^\d+(,\d+)*$/),
   cnnKernel: z.coerce.number().int().min(1).max(63),
   epochs: z.coerce.number().int().min(1),
@@ -42,6 +44,7 @@ const schema = z.object({
 });
 
 const expected: Record<string, string> = {
+  inputLoops: 'a comma-separated list of RxT loop sizes, e.g. 1x2,2x2',
   cnnLayers: 'comma-separated channel counts, e.g. 16,16,16',
   cnnKernel: 'an integer in [1, 63]',
   data: 'one or more ensemble HDF5 files',
@@ -87,6 +90,8 @@ export function registerTrain(program: Command): void {
       '--model <file|cnn>',
       'a JSON model spec with a "layers" list, or "cnn" for the baseline CNN',
     )
+    .option('--input-loops <list>', 'extra L-CNN input channels: Wilson loops, e.g. 1x2,2x2', '')
+    .option('--input-polyakov', 'extra L-CNN input channel: the Polyakov loop', false)
     .option('--cnn-layers <list>', 'baseline CNN: channels of its conv layers', '16,16,16')
     .option('--cnn-kernel <k>', 'baseline CNN: kernel size', '3')
     .option('--epochs <n>', 'epochs', '100')
@@ -166,7 +171,17 @@ export function registerTrain(program: Command): void {
               ...common,
               cnn: { type: 'cnn', layers: o.cnnLayers.split(',').map(Number), kernel: o.cnnKernel },
             })
-          : await runTrainJob({ ...common, layers: layersFrom(o) });
+          : await runTrainJob({
+              ...common,
+              layers: layersFrom(o),
+              input: {
+                polyakov: o.inputPolyakov,
+                loops: o.inputLoops
+                  .split(',')
+                  .filter((v) => v !== '')
+                  .map((v) => v.split('x').map(Number) as [number, number]),
+              },
+            });
       if (showProgress) bar.stop();
       const { history, ...rest } = summary;
       if (o.json) {
