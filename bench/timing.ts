@@ -142,6 +142,60 @@ export function compare(
       times[k].push((sample(v, reps[k]) * 1e6) / (reps[k] * v.opsPerCall));
     }
   }
+  return summarize(title, variants, times, reps);
+}
+
+/**
+ * A competitor that takes one sample at a time and may time itself: an asynchronous sweep on
+ * worker threads, or a sweep in another process that reports its own duration. For samples
+ * long enough (tens of ms and more) that no repetition count needs calibrating.
+ */
+export interface TimedVariant {
+  readonly name: string;
+  /** Operations performed by one sample. */
+  readonly opsPerCall: number;
+  /** Takes one sample; resolves to its duration in milliseconds. */
+  sample(): Promise<number>;
+  readonly notAlternative?: boolean;
+  readonly note?: string;
+  readonly ratioTo?: string;
+}
+
+/**
+ * {@link compare} for {@link TimedVariant}s: `warmup` untimed samples of each, then `rounds`
+ * rounds of one sample each, interleaved round-robin with the starting variant rotated every
+ * round.
+ */
+export async function compareTimed(
+  title: string,
+  variants: readonly TimedVariant[],
+  rounds: number,
+  warmup: number,
+): Promise<ComparisonResult> {
+  for (let w = 0; w < warmup; w++) for (const v of variants) await v.sample();
+  const times: number[][] = variants.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let j = 0; j < variants.length; j++) {
+      const k = (j + r) % variants.length;
+      const v = variants[k];
+      times[k].push(((await v.sample()) * 1e6) / v.opsPerCall);
+    }
+  }
+  return summarize(
+    title,
+    variants,
+    times,
+    variants.map(() => 1),
+  );
+}
+
+/** Medians, spreads and ratios of the samples (ns per operation) of each variant. */
+function summarize(
+  title: string,
+  variants: ReadonlyArray<Pick<Variant, 'name' | 'notAlternative' | 'note' | 'ratioTo'>>,
+  times: number[][],
+  reps: readonly number[],
+): ComparisonResult {
   const medians = times.map((t) =>
     quantile(
       [...t].sort((x, y) => x - y),

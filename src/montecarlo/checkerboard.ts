@@ -17,17 +17,23 @@ import type { GaugeField } from '../lattice/gaugeField.js';
 import type { Lattice } from '../lattice/lattice.js';
 import type { SUNKernels } from '../sun/types.js';
 import { rangeError } from '../sun/validate.js';
-import { createUpdateScratch, heatbathLink, type UpdateScratch } from './heatbath.js';
+import {
+  createUpdateScratch,
+  heatbathLink,
+  heatbathQuaternionSU2,
+  type UpdateScratch,
+} from './heatbath.js';
 import { metropolisLink, type MetropolisParameters } from './metropolis.js';
-import { overrelaxLink } from './overrelaxation.js';
+import { overrelaxLink, overrelaxQuaternionSU2 } from './overrelaxation.js';
 import { DrawKind, SiteStream } from './philox.js';
-import { staple } from './staple.js';
+import { staple, stapleQuaternionSU2 } from './staple.js';
 
 /** The local updates a pass can apply. */
 export type LocalUpdateKind = 'heatbath' | 'overrelaxation' | 'metropolis';
 
 /** One pass: which links, which update, and the counters of its random numbers. */
 export interface PassSpec {
+  /** The update applied to every link of the pass. */
   kind: LocalUpdateKind;
   /** Direction of the links updated. */
   mu: number;
@@ -37,7 +43,9 @@ export interface PassSpec {
   sweep: number;
   /** Separates independent chains of one run (e.g. the index of the beta value). */
   stream: number;
+  /** The coupling. */
   beta: number;
+  /** The run's seed: the key of the random streams. */
   seed: number;
   /** Required for kind 'metropolis'. */
   metropolis?: MetropolisParameters;
@@ -62,9 +70,13 @@ export function sitesByParity(lattice: Lattice): [Int32Array, Int32Array] {
 
 /** Per-thread state of the local updates: scratch and a random stream. No allocation per link. */
 export class PassContext {
+  /** Scratch of the link updates. */
   readonly scratch: UpdateScratch;
+  /** The staple of the current link. */
   readonly stapleBuffer: Float64Array;
+  /** Scratch of the staple computation. */
   readonly tmp: Float64Array;
+  /** The per-site random stream. */
   readonly stream: SiteStream;
   private seed: number;
 
@@ -88,7 +100,8 @@ export class PassContext {
 
 /**
  * Applies the pass to the sites sites[begin..end) (all of one parity). Returns the number of
- * accepted Metropolis proposals (0 for the other kinds).
+ * accepted Metropolis proposals (0 for the other kinds). SU(2) heatbath and overrelaxation
+ * take the staple as a quaternion (./staple.ts, stapleQuaternionSU2), the rest the matrix.
  */
 export function updatePassRange(
   field: GaugeField,
@@ -105,21 +118,39 @@ export function updatePassRange(
   const A = ctx.stapleBuffer;
   const rng = ctx.streamFor(pass.seed);
   const kind = DrawKind[pass.kind];
+  const { up, down } = field.lattice;
+  const mu = pass.mu;
+  if (g.N === 2 && pass.kind !== 'metropolis') {
+    // SU(2): the staple as a quaternion (./staple.ts, stapleQuaternionSU2)
+    const q = ctx.scratch.quaternions;
+    for (let s = begin; s < end; s++) {
+      const x = sites[s];
+      const uOff = (x * D + mu) * m;
+      stapleQuaternionSU2(A, 0, U, up, down, D, x, mu);
+      if (pass.kind === 'heatbath') {
+        rng.reset(x, pass.sweep, kind, mu, pass.parity, pass.stream);
+        heatbathQuaternionSU2(U, uOff, A, 0, pass.beta, rng, q);
+      } else {
+        overrelaxQuaternionSU2(U, uOff, A, 0);
+      }
+    }
+    return 0;
+  }
   let accepted = 0;
   for (let s = begin; s < end; s++) {
     const x = sites[s];
-    const uOff = (x * D + pass.mu) * m;
-    staple(A, 0, field, x, pass.mu, ctx.tmp);
+    const uOff = (x * D + mu) * m;
+    staple(A, 0, field, x, mu, ctx.tmp);
     switch (pass.kind) {
       case 'heatbath':
-        rng.reset(x, pass.sweep, kind, pass.mu, pass.parity, pass.stream);
+        rng.reset(x, pass.sweep, kind, mu, pass.parity, pass.stream);
         heatbathLink(g, U, uOff, A, 0, pass.beta, rng, ctx.scratch);
         break;
       case 'overrelaxation':
         overrelaxLink(g, U, uOff, A, 0, ctx.scratch);
         break;
       case 'metropolis':
-        rng.reset(x, pass.sweep, kind, pass.mu, pass.parity, pass.stream);
+        rng.reset(x, pass.sweep, kind, mu, pass.parity, pass.stream);
         accepted += metropolisLink(g, U, uOff, A, 0, pass.beta, pass.metropolis!, rng, ctx.scratch);
         break;
     }

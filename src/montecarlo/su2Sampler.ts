@@ -46,7 +46,12 @@ export function sampleX0(alpha: number, rng: UniformRandom): number {
 }
 
 /**
- * Writes a quaternion (x0, x1, x2, x3) drawn from exp(alpha x0) dX into out[oOff..oOff+3].
+ * Writes a quaternion (x0, x1, x2, x3) drawn from exp(alpha x0) dX into out[oOff..oOff+3]:
+ * x0 from {@link sampleX0}, (x1, x2, x3) = sqrt(1 - x0^2) n with n uniform on the unit sphere
+ * by Marsaglia's method (Ann. Math. Statist. 43 (1972) 645): (v1, v2) uniform in the unit disc
+ * by rejection from the square, s = v1^2 + v2^2, n = (2 v1 sqrt(1 - s), 2 v2 sqrt(1 - s),
+ * 1 - 2 s). About 2.5 uniform draws and one square root instead of two draws, a cosine and a
+ * sine (in V8 a cosine costs about as much as two Philox draws).
  */
 export function sampleSU2(
   out: Float64Array,
@@ -56,12 +61,18 @@ export function sampleSU2(
 ): Float64Array {
   const x0 = sampleX0(alpha, rng);
   const r = Math.sqrt(Math.max(0, 1 - x0 * x0));
-  const cosTheta = 2 * rng.uniform() - 1;
-  const sinTheta = Math.sqrt(Math.max(0, 1 - cosTheta * cosTheta));
-  const phi = 2 * Math.PI * rng.uniform();
+  let v1: number;
+  let v2: number;
+  let s: number;
+  do {
+    v1 = 2 * rng.uniform() - 1;
+    v2 = 2 * rng.uniform() - 1;
+    s = v1 * v1 + v2 * v2;
+  } while (s >= 1);
+  const f = 2 * r * Math.sqrt(1 - s);
   out[oOff] = x0;
-  out[oOff + 1] = r * sinTheta * Math.cos(phi);
-  out[oOff + 2] = r * sinTheta * Math.sin(phi);
-  out[oOff + 3] = r * cosTheta;
+  out[oOff + 1] = f * v1;
+  out[oOff + 2] = f * v2;
+  out[oOff + 3] = r * (1 - 2 * s);
   return out;
 }
