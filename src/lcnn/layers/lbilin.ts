@@ -60,7 +60,15 @@ export class Bilinear {
       `${name}.weight`,
       new Float64Array(outChannels * this.PA * this.PB),
     );
-    xavierUniform(this.weight.value, this.PA * this.PB, outChannels, rng);
+    // Near-identity initialisation: W''_i = A_i 1 plus small Glorot noise. A bilinear layer
+    // squares magnitudes, so stacks of Glorot-initialised layers blow up (the 4-layer W(4x4)
+    // model started at MSE ~4e3); starting from the pass-through keeps every layer's output at
+    // the scale of its input, as residual networks are initialised (Goyal et al.,
+    // arXiv:1706.02677, sec. 5.1; Zhang, Dauphin & Ma, ICLR 2019).
+    xavierUniform(this.weight.value, this.PA * this.PB, outChannels, rng, 0.1);
+    for (let i = 0; i < Math.min(nA, outChannels); i++) {
+      this.weight.value[(i * this.PA + i) * this.PB + 2 * nB] += 1;
+    }
   }
 
   /** out_i = sum_pq a_ipq Aext_p Bext_q. */
