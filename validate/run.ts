@@ -135,14 +135,19 @@ async function twoDimensional(): Promise<Check[]> {
   ];
   for (const [N, beta, P] of exact2d) {
     for (const [label, algorithm] of algorithms) {
-      const setup = `SU(${N}), ${L}x${L}, beta ${beta}, ${label}, 200 + ${meas} steps`;
+      // HMC trajectories cost ~20 sweeps: a 16x16 lattice and fewer of them (L >= 8 is exact
+      // to 1e-10 in 2D, DESIGN.md 7)
+      const hmc = algorithm.kind === 'hmc';
+      const size = hmc ? 16 : L;
+      const steps = hmc ? Math.round(meas / 4) : meas;
+      const setup = `SU(${N}), ${size}x${size}, beta ${beta}, ${label}, 200 + ${steps} steps`;
       const { series, seconds } = await chain(
         N,
-        [L, L],
+        [size, size],
         beta,
         algorithm,
         200,
-        meas,
+        steps,
         (f) => [averagePlaquette(f), averageWilsonLoop(f, 2, 2)],
         `2D SU(${N}) beta ${beta} ${label}`,
       );

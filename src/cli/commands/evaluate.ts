@@ -10,6 +10,7 @@ import { evaluatePredictor, loadDataset } from '../../lcnn/experiment.js';
 import { loadPredictor } from '../modelFiles.js';
 import { formatTarget } from '../../lcnn/targets.js';
 import { UserError } from '../errors.js';
+import { mergeConfig } from '../options.js';
 import { existsSync } from 'node:fs';
 
 /** Registers `lgt eval` and `lgt predict`. */
@@ -24,7 +25,13 @@ export function registerEvaluate(program: Command): void {
       'print JSON: {"target", "lattice", "mse", "r2", "n", "perBeta": [...]}',
       false,
     )
-    .action(async (modelPath: string, data: string[], options: { json: boolean }) => {
+    .option('--config <file>', 'read options from a JSON file (command-line options win)')
+    .action(async function (this: Command, modelPath: string, data: string[]) {
+      const options = mergeConfig(
+        this.opts(),
+        this.opts().config as string | undefined,
+        (k) => this.getOptionValueSource(k) === 'cli',
+      ) as { json: boolean };
       const { info, predictor } = await loadPredictor(modelPath);
       const dataset = await loadDataset(data, info.target);
       const e = evaluatePredictor(predictor, dataset);
@@ -65,38 +72,38 @@ export function registerEvaluate(program: Command): void {
     .option('--per-site', 'write per-site values instead of site averages', false)
     .option('--force', 'replace an existing output file', false)
     .option('--json', 'print a JSON summary on stdout', false)
-    .action(
-      async (
-        modelPath: string,
-        data: string,
-        options: { output: string; perSite: boolean; force: boolean; json: boolean },
-      ) => {
-        if (existsSync(options.output) && !options.force) {
-          throw new UserError(`${options.output} already exists; use --force to replace it`);
-        }
-        const { info, predictor } = await loadPredictor(modelPath);
-        const dataset = await loadDataset([data], info.target);
-        const indices = Array.from({ length: dataset.size }, (_, i) => i);
-        const prediction = predictor(dataset, indices);
-        const s = dataset.targetStride;
-        const rows = indices.map((i) => {
-          const p = prediction.subarray(i * s, (i + 1) * s);
-          const t = dataset.targets.subarray(i * s, (i + 1) * s);
-          const mean = (a: Float64Array) => a.reduce((x, y) => x + y, 0) / a.length;
-          return options.perSite
-            ? { index: i, beta: dataset.beta[i], prediction: Array.from(p), target: Array.from(t) }
-            : { index: i, beta: dataset.beta[i], prediction: mean(p), target: mean(t) };
-        });
-        writeFileSync(
-          options.output,
-          `${JSON.stringify({ model: modelPath, target: formatTarget(info.target), configurations: rows })}\n`,
-        );
-        const summary = { output: options.output, configurations: rows.length };
-        process.stdout.write(
-          options.json
-            ? `${JSON.stringify(summary)}\n`
-            : `wrote ${rows.length} predictions to ${options.output}\n`,
-        );
-      },
-    );
+    .option('--config <file>', 'read options from a JSON file (command-line options win)')
+    .action(async function (this: Command, modelPath: string, data: string) {
+      const options = mergeConfig(
+        this.opts(),
+        this.opts().config as string | undefined,
+        (k) => this.getOptionValueSource(k) === 'cli',
+      ) as { output: string; perSite: boolean; force: boolean; json: boolean };
+      if (existsSync(options.output) && !options.force) {
+        throw new UserError(`${options.output} already exists; use --force to replace it`);
+      }
+      const { info, predictor } = await loadPredictor(modelPath);
+      const dataset = await loadDataset([data], info.target);
+      const indices = Array.from({ length: dataset.size }, (_, i) => i);
+      const prediction = predictor(dataset, indices);
+      const s = dataset.targetStride;
+      const rows = indices.map((i) => {
+        const p = prediction.subarray(i * s, (i + 1) * s);
+        const t = dataset.targets.subarray(i * s, (i + 1) * s);
+        const mean = (a: Float64Array) => a.reduce((x, y) => x + y, 0) / a.length;
+        return options.perSite
+          ? { index: i, beta: dataset.beta[i], prediction: Array.from(p), target: Array.from(t) }
+          : { index: i, beta: dataset.beta[i], prediction: mean(p), target: mean(t) };
+      });
+      writeFileSync(
+        options.output,
+        `${JSON.stringify({ model: modelPath, target: formatTarget(info.target), configurations: rows })}\n`,
+      );
+      const summary = { output: options.output, configurations: rows.length };
+      process.stdout.write(
+        options.json
+          ? `${JSON.stringify(summary)}\n`
+          : `wrote ${rows.length} predictions to ${options.output}\n`,
+      );
+    });
 }
