@@ -98,19 +98,24 @@ export class Dataset {
     target: Float64Array;
   } {
     const gauge = new GaugeBatch(this.lattice, kernelsFor(this.N), indices.length);
-    const target = new Float64Array(indices.length * this.targetStride);
     for (let k = 0; k < indices.length; k++) {
       const i = indices[k];
       gauge.links.set(
         this.links.subarray(i * this.linkStride, (i + 1) * this.linkStride),
         k * gauge.stride,
       );
-      target.set(
-        this.targets.subarray(i * this.targetStride, (i + 1) * this.targetStride),
-        k * this.targetStride,
-      );
     }
-    return { gauge, target };
+    return { gauge, target: this.targetsOf(indices) };
+  }
+
+  /** The targets of the given configurations, concatenated ({@link Dataset.targetStride} each). */
+  targetsOf(indices: ArrayLike<number>): Float64Array {
+    const s = this.targetStride;
+    const out = new Float64Array(indices.length * s);
+    for (let k = 0; k < indices.length; k++) {
+      out.set(this.targets.subarray(indices[k] * s, (indices[k] + 1) * s), k * s);
+    }
+    return out;
   }
 }
 

@@ -52,10 +52,7 @@ export function evaluatePredictor(
   const all = indices ?? Array.from({ length: dataset.size }, (_, i) => i);
   const stride = dataset.targetStride;
   const prediction = predictor(dataset, all);
-  const target = new Float64Array(all.length * stride);
-  all.forEach((i, k) =>
-    target.set(dataset.targets.subarray(i * stride, (i + 1) * stride), k * stride),
-  );
+  const target = dataset.targetsOf(all);
   const overall = regressionMetrics(prediction, target);
   const betas = [...new Set(all.map((i) => dataset.beta[i]))].sort((a, b) => a - b);
   const perBeta = betas.map((beta) => {

@@ -130,15 +130,7 @@ export function evaluate(
   /** Coefficient of determination R^2. */
   r2: number;
 } {
-  const prediction = predict(model, dataset, indices);
-  const target = new Float64Array(indices.length * dataset.targetStride);
-  indices.forEach((i, k) =>
-    target.set(
-      dataset.targets.subarray(i * dataset.targetStride, (i + 1) * dataset.targetStride),
-      k * dataset.targetStride,
-    ),
-  );
-  return regressionMetrics(prediction, target);
+  return regressionMetrics(predict(model, dataset, indices), dataset.targetsOf(indices));
 }
 
 /** Trains `model` in place on `split.train`, early-stopping on `split.validation`. */

@@ -331,13 +331,7 @@ export class BaselineCnn {
 
   private evaluateUnchecked(dataset: Dataset, indices: ArrayLike<number>): BaselineScore {
     const prediction = this.predictUnchecked(dataset, indices);
-    const stride = dataset.targetStride;
-    const target = new Float64Array(indices.length * stride);
-    for (let k = 0; k < indices.length; k++) {
-      const i = indices[k];
-      target.set(dataset.targets.subarray(i * stride, (i + 1) * stride), k * stride);
-    }
-    const { mse, r2 } = regressionMetrics(prediction, target);
+    const { mse, r2 } = regressionMetrics(prediction, dataset.targetsOf(indices));
     return { mse, r2 };
   }
 
