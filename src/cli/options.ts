@@ -5,6 +5,7 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
 import { UserError } from './errors.js';
 
 /** Parses "8,8,8,16" (or "8x8x8x16") into extents, each an integer >= 1, at least two. */
@@ -81,4 +82,17 @@ export function mergeConfig<T extends Record<string, unknown>>(
     if (!explicit(key)) merged[key] = value;
   }
   return merged as T;
+}
+
+/**
+ * A command's options merged with its `--config` file: the values typed on the command line
+ * win over the file's, the file's over the defaults.
+ */
+export function optionsWithConfig(command: Command): Record<string, unknown> {
+  const options = command.opts();
+  return mergeConfig(
+    options,
+    options.config as string | undefined,
+    (key) => command.getOptionValueSource(key) === 'cli',
+  );
 }

@@ -30,7 +30,7 @@ import { readIldg, writeIldg } from '../../lattice/io/ildg.js';
 import { readNersc, writeNersc, type ExpectedConfiguration } from '../../lattice/io/nersc.js';
 import { averagePlaquette } from '../../lattice/observables/plaquette.js';
 import { UserError } from '../errors.js';
-import { mergeConfig } from '../options.js';
+import { optionsWithConfig } from '../options.js';
 import { parseOptions } from '../validation.js';
 import { packageVersion } from '../version.js';
 
@@ -131,11 +131,7 @@ export function registerConvert(program: Command): void {
     .option('--json', 'print a JSON summary on stdout', false)
     .option('--config <file>', 'read options from a JSON file (command-line options win)')
     .action(async function (this: Command, files: string[]) {
-      const raw = mergeConfig(
-        this.opts(),
-        this.opts().config as string | undefined,
-        (k) => this.getOptionValueSource(k) === 'cli',
-      );
+      const raw = optionsWithConfig(this);
       const o = parseOptions(schema, raw, expected);
       if (files.length < 2) {
         throw new UserError(

@@ -25,7 +25,7 @@ import { reflection, rotation } from '../../lattice/pointGroup.js';
 import { transformGaugeField, translateGaugeField } from '../../lattice/symmetryActions.js';
 import { randomNearIdentity } from '../../sun/random.js';
 import { Xoshiro128 } from '../../sun/rng.js';
-import { mergeConfig, parseDims, parseInteger, parseNumber } from '../options.js';
+import { parseDims, parseInteger, parseNumber, optionsWithConfig } from '../options.js';
 import { runDemoPipeline, type DemoComparison, type DemoPipelineResult } from './demoEnsemble.js';
 
 /** Options of `lgt demo`. */
@@ -178,11 +178,7 @@ export function registerDemo(program: Command): void {
     .option('--json', 'print the result as JSON', false)
     .option('--config <file>', 'read options from a JSON file (command-line options win)')
     .action(async function (this: Command) {
-      const raw = mergeConfig(
-        this.opts(),
-        this.opts().config as string | undefined,
-        (k) => this.getOptionValueSource(k) === 'cli',
-      );
+      const raw = optionsWithConfig(this);
       const options: DemoOptions = {
         group: parseInteger(raw.group as string, '--group', 2, 16),
         dims: parseDims(raw.dims as string),

@@ -10,7 +10,7 @@ import { evaluatePredictor, loadDataset } from '../../lcnn/experiment.js';
 import { loadPredictor } from '../modelFiles.js';
 import { formatTarget } from '../../lcnn/targets.js';
 import { UserError } from '../errors.js';
-import { mergeConfig } from '../options.js';
+import { optionsWithConfig } from '../options.js';
 import { existsSync } from 'node:fs';
 
 /** Registers `lgt eval` and `lgt predict`. */
@@ -27,11 +27,7 @@ export function registerEvaluate(program: Command): void {
     )
     .option('--config <file>', 'read options from a JSON file (command-line options win)')
     .action(async function (this: Command, modelPath: string, data: string[]) {
-      const options = mergeConfig(
-        this.opts(),
-        this.opts().config as string | undefined,
-        (k) => this.getOptionValueSource(k) === 'cli',
-      ) as { json: boolean };
+      const options = optionsWithConfig(this) as { json: boolean };
       const { info, predictor } = await loadPredictor(modelPath);
       const dataset = await loadDataset(data, info.target);
       const e = evaluatePredictor(predictor, dataset);
@@ -74,11 +70,12 @@ export function registerEvaluate(program: Command): void {
     .option('--json', 'print a JSON summary on stdout', false)
     .option('--config <file>', 'read options from a JSON file (command-line options win)')
     .action(async function (this: Command, modelPath: string, data: string) {
-      const options = mergeConfig(
-        this.opts(),
-        this.opts().config as string | undefined,
-        (k) => this.getOptionValueSource(k) === 'cli',
-      ) as { output: string; perSite: boolean; force: boolean; json: boolean };
+      const options = optionsWithConfig(this) as {
+        output: string;
+        perSite: boolean;
+        force: boolean;
+        json: boolean;
+      };
       if (existsSync(options.output) && !options.force) {
         throw new UserError(`${options.output} already exists; use --force to replace it`);
       }

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Algorithm } from '../../montecarlo/algorithm.js';
 import { generateEnsemble, type RunSpec } from '../../montecarlo/generate.js';
 import { UserError } from '../errors.js';
-import { mergeConfig, parseDims } from '../options.js';
+import { parseDims, optionsWithConfig } from '../options.js';
 import { parseOptions } from '../validation.js';
 import { packageVersion } from '../version.js';
 
@@ -136,11 +136,7 @@ export function registerGenerate(program: Command): void {
     .option('--json', 'print a JSON summary on stdout', false)
     .option('--config <file>', 'read options from a JSON file (command-line options win)')
     .action(async function (this: Command) {
-      const raw = mergeConfig(
-        this.opts(),
-        this.opts().config as string | undefined,
-        (k) => this.getOptionValueSource(k) === 'cli',
-      );
+      const raw = optionsWithConfig(this);
       const o = parseOptions(schema, raw, expected);
       const spec = specFrom(o);
       const bar = new SingleBar({

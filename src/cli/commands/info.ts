@@ -27,7 +27,7 @@ import { openEnsemble } from '../../lattice/io/ensembleFile.js';
 import { decodeIldg } from '../../lattice/io/ildg.js';
 import { decodeNersc } from '../../lattice/io/nersc.js';
 import { UserError } from '../errors.js';
-import { mergeConfig } from '../options.js';
+import { optionsWithConfig } from '../options.js';
 import { parseOptions } from '../validation.js';
 
 /** Tolerance of the recorded-plaquette check of ensembles (both computed in float64). */
@@ -257,11 +257,7 @@ export function registerInfo(program: Command): void {
     .option('--json', 'print the report as JSON', false)
     .option('--config <file>', 'read options from a JSON file (command-line options win)')
     .action(async function (this: Command, file: string) {
-      const raw = mergeConfig(
-        this.opts(),
-        this.opts().config as string | undefined,
-        (k) => this.getOptionValueSource(k) === 'cli',
-      );
+      const raw = optionsWithConfig(this);
       const o = parseOptions(schema, raw, expected);
       const report = await inspect(file, o.index, o.unitarityTolerance);
       process.stdout.write(

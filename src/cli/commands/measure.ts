@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { openEnsemble } from '../../lattice/io/ensembleFile.js';
 import { ensembleStatistics, type BetaStatistics } from '../../montecarlo/ensembleStatistics.js';
 import { UserError } from '../errors.js';
-import { mergeConfig, parseInteger } from '../options.js';
+import { parseInteger, optionsWithConfig } from '../options.js';
 
 function formatEstimate(mean: number, error: number): string {
   if (!(error > 0)) return mean.toPrecision(10);
@@ -47,11 +47,7 @@ export function registerMeasure(program: Command): void {
     )
     .option('--config <file>', 'read options from a JSON file (command-line options win)')
     .action(async function (this: Command, file: string) {
-      const raw = mergeConfig(
-        this.opts(),
-        this.opts().config as string | undefined,
-        (k) => this.getOptionValueSource(k) === 'cli',
-      );
+      const raw = optionsWithConfig(this);
       const skip = parseInteger(raw.skip as string, '--skip', 0);
       const ensemble = await openEnsemble(file);
       try {

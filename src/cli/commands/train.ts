@@ -12,7 +12,7 @@ import type { LayerSpec } from '../../lcnn/layers/layer.js';
 import { parseArchitecture, runTrainJob, type TrainJob } from '../../lcnn/experiment.js';
 import { parseTarget } from '../../lcnn/targets.js';
 import { UserError } from '../errors.js';
-import { mergeConfig } from '../options.js';
+import { optionsWithConfig } from '../options.js';
 import { parseOptions } from '../validation.js';
 
 const schema = z.object({
@@ -111,11 +111,7 @@ export function registerTrain(program: Command): void {
     .option('--json', 'print a JSON summary on stdout', false)
     .option('--config <file>', 'read options from a JSON file (command-line options win)')
     .action(async function (this: Command) {
-      const raw = mergeConfig(
-        this.opts(),
-        this.opts().config as string | undefined,
-        (k) => this.getOptionValueSource(k) === 'cli',
-      );
+      const raw = optionsWithConfig(this);
       const o = parseOptions(schema, raw, expected);
       let target;
       try {
