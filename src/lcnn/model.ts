@@ -11,6 +11,15 @@
  * Matrix layers (lconv, lbilin, lcb, lact) come before `trace`; real-valued layers (dense,
  * mean) after it. Without `mean` the model predicts per site; with it, per configuration.
  *
+ * `"symmetry": "rotations" | "rotations+reflections"` makes the same layers equivariant under
+ * the lattice's point group as well (Aronsson, Mueller & Schuh, arXiv:2303.11448): the input
+ * is lifted to one copy per orientation g (./liftedInput.ts), L-Conv kernels are rotated with
+ * g (./layers/groupLConv.ts), site-local layers act per orientation (./layers/orientationWise.ts),
+ * and the orientations are averaged before `mean` or at the end (./layers/orientationPool.ts),
+ * weighted by det g when `"parity": "pseudoscalar"` (the topological charge). Each of the
+ * spec's `out` counts channels per orientation, so a symmetric layer does |G| times the work
+ * of a plain one (|G|^2 for L-Conv unless `"mixOrientations": false`).
+ *
  * @module
  */
 import { kernelsFor } from '../sun/group.js';
@@ -19,13 +28,24 @@ import type { SUNKernels } from '../sun/types.js';
 import { checkInteger, rangeError } from '../sun/validate.js';
 import { inputChannels, inputFeatures, type InputSpec } from './inputFeatures.js';
 import { Dense } from './layers/dense.js';
+import { GroupLConv } from './layers/groupLConv.js';
 import { LAct } from './layers/lact.js';
 import type { BatchContext, Layer, LayerSpec } from './layers/layer.js';
 import { LBilin } from './layers/lbilin.js';
 import { LCB } from './layers/lcb.js';
 import { LConv } from './layers/lconv.js';
+import { OrientationPool } from './layers/orientationPool.js';
+import { OrientationWise } from './layers/orientationWise.js';
 import { SiteMean } from './layers/siteMean.js';
 import { Trace } from './layers/trace.js';
+import { liftedInputChannels, liftedInputFeatures } from './liftedInput.js';
+import {
+  SYMMETRIES,
+  symmetryGroup,
+  type Parity,
+  type Symmetry,
+  type SymmetryGroup,
+} from './symmetry.js';
 import type { Parameter } from './parameter.js';
 import { FeatureTensor, type Activation, type GaugeBatch } from './tensors.js';
 import { TransportCache } from './transportCache.js';
@@ -42,6 +62,12 @@ export interface ModelSpec {
   layers: LayerSpec[];
   /** Seed of the weight initialisation. */
   seed?: number;
+  /** Global symmetry besides gauge and translations (default "none"). */
+  symmetry?: Symmetry;
+  /** How the output transforms under reflections (symmetric models; default "scalar"). */
+  parity?: Parity;
+  /** Symmetric L-Conv sums over all input orientations (default true; false: group average). */
+  mixOrientations?: boolean;
 }
 
 /** A sequential L-CNN. */
@@ -56,6 +82,8 @@ export class Model {
   readonly outputFeatures: number;
   /** True when the model averages over sites (one output per configuration). */
   readonly perConfiguration: boolean;
+  /** The point-group symmetry the model respects (one element for "none"). */
+  readonly symmetry: SymmetryGroup;
   private ctx: BatchContext | undefined;
 
   /**
@@ -73,11 +101,42 @@ export class Model {
       throw rangeError('Model', 'spec.layers', 'a non-empty list of layers', spec.layers);
     }
     this.group = kernelsFor(spec.N);
+    const symmetry = spec.symmetry ?? 'none';
+    if (!SYMMETRIES.includes(symmetry)) {
+      throw rangeError('Model', 'spec.symmetry', SYMMETRIES.join(', '), symmetry);
+    }
+    const parity = spec.parity ?? 'scalar';
+    if (parity !== 'scalar' && parity !== 'pseudoscalar') {
+      throw rangeError('Model', 'spec.parity', 'scalar or pseudoscalar', parity);
+    }
+    if (parity === 'pseudoscalar' && symmetry !== 'rotations+reflections') {
+      throw rangeError(
+        'Model',
+        'spec.parity',
+        '"scalar" unless symmetry is "rotations+reflections" (only reflections tell a ' +
+          'pseudo-scalar from a scalar)',
+        parity,
+      );
+    }
+    const mix = spec.mixOrientations ?? true;
+    if (typeof mix !== 'boolean') {
+      throw rangeError('Model', 'spec.mixOrientations', 'true or false', mix);
+    }
+    const sym = symmetryGroup(spec.D, symmetry);
+    this.symmetry = sym;
+    const lifted = sym.size > 1;
+    // site-local layers act on every orientation of a lifted feature
+    const local = (l: Layer): Layer => (lifted ? new OrientationWise(l, sym.size) : l);
     const rng = new Xoshiro128(spec.seed ?? 0);
     this.layers = [];
-    let channels = inputChannels(spec.D, spec.input);
+    let channels = lifted ? liftedInputChannels(spec.input) : inputChannels(spec.D, spec.input);
     let features = -1; // -1 while the activations are matrices
     let perConfiguration = false;
+    let pooled = !lifted;
+    const pool = (): void => {
+      if (!pooled) this.layers.push(new OrientationPool(sym, parity));
+      pooled = true;
+    };
     spec.layers.forEach((layer, index) => {
       const where = `spec.layers[${index}]`;
       const type = (layer as { type?: unknown }).type;
@@ -105,48 +164,63 @@ export class Model {
       switch (type) {
         case 'lconv': {
           needMatrix();
-          const l = new LConv(channels, size('out', 1), size('kernel', 0), spec.D, rng, name);
-          this.layers.push(l);
-          channels = l.outChannels;
+          const [out, kernel] = [size('out', 1), size('kernel', 0)];
+          this.layers.push(
+            lifted
+              ? new GroupLConv(channels, out, kernel, sym, mix, rng, name)
+              : new LConv(channels, out, kernel, spec.D, rng, name),
+          );
+          channels = out;
           break;
         }
         case 'lbilin': {
           needMatrix();
           const l = new LBilin(channels, size('out', 1), rng, name);
-          this.layers.push(l);
+          this.layers.push(local(l));
           channels = l.outChannels;
           break;
         }
         case 'lcb': {
           needMatrix();
-          const l = new LCB(channels, size('out', 1), size('kernel', 0), spec.D, rng, name);
-          this.layers.push(l);
-          channels = l.outChannels;
+          const symmetric = lifted ? { group: sym, mix } : undefined;
+          const [out, kernel] = [size('out', 1), size('kernel', 0)];
+          this.layers.push(new LCB(channels, out, kernel, spec.D, rng, name, symmetric));
+          channels = out;
           break;
         }
         case 'lact':
           needMatrix();
-          this.layers.push(new LAct((layer as { activation: 'relu' }).activation));
+          this.layers.push(local(new LAct((layer as { activation: 'relu' }).activation)));
           break;
         case 'trace':
           needMatrix();
-          this.layers.push(new Trace());
+          this.layers.push(local(new Trace()));
           features = 2 * channels;
           break;
         case 'dense': {
           needFeatures();
+          if (pooled && lifted && parity === 'pseudoscalar') {
+            throw rangeError(
+              'Model',
+              where,
+              'no layer after "mean" in a pseudo-scalar model (an affine map would spoil ' +
+                'the sign flip under reflections)',
+              type,
+            );
+          }
           const activation = (layer as { activation?: 'linear' }).activation ?? 'linear';
           if (!['linear', 'relu', 'tanh'].includes(activation)) {
             throw rangeError('Model', `${where}.activation`, 'linear, relu or tanh', activation);
           }
           const l = new Dense(features, size('out', 1), activation, rng, name);
-          this.layers.push(l);
+          this.layers.push(pooled ? l : local(l));
           features = l.outFeatures;
           break;
         }
         case 'mean':
           needFeatures();
           if (perConfiguration) throw rangeError('Model', where, 'at most one "mean" layer', type);
+          pool();
           this.layers.push(new SiteMean());
           perConfiguration = true;
           break;
@@ -167,6 +241,7 @@ export class Model {
         'none',
       );
     }
+    pool();
     this.outputFeatures = features;
     this.perConfiguration = perConfiguration;
     this.parameters = this.layers.flatMap((l) => l.parameters);
@@ -187,9 +262,13 @@ export class Model {
         `SU(${gauge.group.N}) in ${gauge.lattice.D} dimensions`,
       );
     }
+    this.symmetry.checkLattice('Model.forward', gauge.lattice);
     const transport = new TransportCache(gauge);
     this.ctx = { transport };
-    let a: Activation = inputFeatures(gauge, transport, this.spec.input);
+    let a: Activation =
+      this.symmetry.size > 1
+        ? liftedInputFeatures(gauge, transport, this.spec.input ?? {}, this.symmetry)
+        : inputFeatures(gauge, transport, this.spec.input);
     for (const layer of this.layers) a = layer.forward(a, this.ctx);
     return a as FeatureTensor;
   }

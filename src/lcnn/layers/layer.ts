@@ -6,6 +6,7 @@
  * @module
  */
 import type { Parameter } from '../parameter.js';
+import type { Parity } from '../symmetry.js';
 import type { Activation } from '../tensors.js';
 import type { TransportCache } from '../transportCache.js';
 
@@ -85,9 +86,20 @@ export interface MeanSpec {
   type: 'mean';
 }
 
+/**
+ * JSON form of an {@link OrientationPool} layer: the head a symmetric model puts after its
+ * last dense layer (inserted by the model, not written in specs).
+ */
+export interface PoolSpec {
+  /** Layer type tag. */
+  type: 'pool';
+  /** Scalar (invariant) or pseudo-scalar (odd under reflections) output. */
+  parity: Parity;
+}
+
 /** The JSON form of a layer. */
 export type LayerSpec =
-  LConvSpec | LBilinSpec | LCBSpec | LActSpec | TraceSpec | DenseSpec | MeanSpec;
+  LConvSpec | LBilinSpec | LCBSpec | LActSpec | TraceSpec | DenseSpec | MeanSpec | PoolSpec;
 
 /** Scalar gates of L-Act, applied to Re tr W. */
 export type MatrixActivation = 'relu' | 'tanh' | 'sigmoid';

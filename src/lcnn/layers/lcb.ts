@@ -12,21 +12,32 @@
  */
 import type { UniformRandom } from '../../sun/types.js';
 import type { Parameter } from '../parameter.js';
+import { orientationView, siteView, type SymmetryGroup } from '../symmetry.js';
 import { MatrixTensor, type Activation } from '../tensors.js';
+import { GroupLConv } from './groupLConv.js';
 import type { BatchContext, Layer, LayerSpec } from './layer.js';
 import { Bilinear } from './lbilin.js';
 import { LConv } from './lconv.js';
+
+/** How a symmetric model builds the block: lifted convolution, bilinear per orientation. */
+export interface LCBSymmetry {
+  /** The group whose orientations the features carry. */
+  group: SymmetryGroup;
+  /** Whether the convolution sums over all input orientations. */
+  mix: boolean;
+}
 
 /** L-Conv (Cin -> Cout, reach K) then L-Bilin (input x conv output -> Cout). */
 export class LCB implements Layer {
   readonly spec: LayerSpec;
   readonly parameters: Parameter[];
-  /** The L-Conv part (Cin -> Cout). */
-  readonly conv: LConv;
+  /** The L-Conv part (Cin -> Cout), lifted in a symmetric model. */
+  readonly conv: LConv | GroupLConv;
   /** The L-Bilin part: the block's input (Cin) times the convolution's output (Cout). */
   readonly bilinear: Bilinear;
   private input: MatrixTensor | undefined;
   private convolved: MatrixTensor | undefined;
+  private readonly G: number;
 
   constructor(
     /** Number of input channels Cin. */
@@ -38,28 +49,43 @@ export class LCB implements Layer {
     D: number,
     rng: UniformRandom,
     name = 'lcb',
+    /** Lift the block to the orientations of a symmetry group (channels are per orientation). */
+    readonly symmetry?: LCBSymmetry,
   ) {
     this.spec = { type: 'lcb', out: outChannels, kernel };
-    this.conv = new LConv(inChannels, outChannels, kernel, D, rng, `${name}.conv`);
+    this.G = symmetry?.group.size ?? 1;
+    this.conv =
+      symmetry === undefined
+        ? new LConv(inChannels, outChannels, kernel, D, rng, `${name}.conv`)
+        : new GroupLConv(
+            inChannels,
+            outChannels,
+            kernel,
+            symmetry.group,
+            symmetry.mix,
+            rng,
+            `${name}.conv`,
+          );
     this.bilinear = new Bilinear(inChannels, outChannels, outChannels, rng, `${name}.bilin`);
     this.parameters = [this.conv.weight, this.bilinear.weight];
   }
 
   forward(input: Activation, ctx: BatchContext): MatrixTensor {
     const convolved = this.conv.forward(input, ctx);
-    this.input = input as MatrixTensor;
-    this.convolved = convolved;
-    return this.bilinear.forward(this.input, convolved);
+    // the bilinear acts per orientation: [B, V, G C] viewed as [B, V G, C]
+    this.input = orientationView(input as MatrixTensor, this.G);
+    this.convolved = orientationView(convolved, this.G);
+    return siteView(this.bilinear.forward(this.input, this.convolved), this.G);
   }
 
   backward(gradOutput: Activation, ctx: BatchContext): MatrixTensor {
     const [gIn, gConv] = this.bilinear.backward(
       this.input!,
       this.convolved!,
-      gradOutput as MatrixTensor,
+      orientationView(gradOutput as MatrixTensor, this.G),
     );
-    const gFromConv = this.conv.backward(gConv, ctx);
+    const gFromConv = this.conv.backward(siteView(gConv, this.G), ctx);
     for (let k = 0; k < gIn.data.length; k++) gIn.data[k] += gFromConv.data[k];
-    return gIn;
+    return siteView(gIn, this.G);
   }
 }

@@ -1,0 +1,83 @@
+/**
+ * The input layer of a symmetric L-CNN: every loop of the plain input (./inputFeatures.ts)
+ * evaluated along the rotated and reflected axes of each orientation g of the symmetry group
+ * (Aronsson, Mueller & Schuh, arXiv:2303.11448, sec. IV.B, the lifting layer):
+ *
+ *     F_{c, g}(x) = W_c(g e_0, g e_1)(x),
+ *
+ * the loop c (a plaquette, an R x T Wilson loop, or the Polyakov loop along g e_{D-1}) whose
+ * sides run along the signed directions g e_0 and g e_1. Straight lines map to straight lines
+ * under a point element R, so F[R U]_{c,g}(R x) = F[U]_{c, R^-1 g}(x): the regular
+ * representation of ./symmetry.ts. One plaquette channel suffices: the orientations reach
+ * every plane and both of its orientations. Loops R x T with R != T keep their T x R partner,
+ * as in the plain input, because a rotation alone does not turn one into the other.
+ *
+ * @module
+ */
+import type { InputSpec } from './inputFeatures.js';
+import type { SymmetryGroup } from './symmetry.js';
+import { MatrixTensor, type GaugeBatch } from './tensors.js';
+import type { TransportCache } from './transportCache.js';
+
+/** The (R, T) extents of the rectangular channels: the plaquette, then the loops. */
+function rectangles(spec: InputSpec): Array<[number, number]> {
+  const out: Array<[number, number]> = [[1, 1]];
+  for (const [R, T] of spec.loops ?? []) {
+    out.push([R, T]);
+    if (R !== T) out.push([T, R]);
+  }
+  return out;
+}
+
+/** Channels per orientation of the lifted input. */
+export function liftedInputChannels(spec: InputSpec = {}): number {
+  return rectangles(spec).length + (spec.polyakov ? 1 : 0);
+}
+
+/** The lifted input of a batch: [B, V, G C] in orientation-major channel order. */
+export function liftedInputFeatures(
+  gauge: GaugeBatch,
+  transport: TransportCache,
+  spec: InputSpec,
+  group: SymmetryGroup,
+): MatrixTensor {
+  const { lattice, group: g, batch } = gauge;
+  const { volume: V, D } = lattice;
+  const m = g.matrixSize;
+  const rects = rectangles(spec);
+  const C = liftedInputChannels(spec);
+  const G = group.size;
+  const out = new MatrixTensor(batch, V, G * C, g);
+  const a = new Float64Array(m);
+  const c = new Float64Array(m);
+  for (let o = 0; o < G; o++) {
+    const R = group.elements[o];
+    // g e_0 = s0 e_mu, g e_1 = s1 e_nu
+    const [mu, nu] = [R.perm[0], R.perm[1]];
+    const [s0, s1] = [R.signs[0], R.signs[1]];
+    rects.forEach(([r, t], k) => {
+      // W(x) = L_a^r(x) L_b^t(x + r a) [L_b^t(x) L_a^r(x + t b)]^+ (./inputFeatures.ts)
+      const La = transport.get(mu, s0 * r);
+      const Lb = transport.get(nu, s1 * t);
+      for (let b = 0; b < batch; b++) {
+        for (let x = 0; x < V; x++) {
+          const xa = lattice.shift(x, mu, s0 * r);
+          const xb = lattice.shift(x, nu, s1 * t);
+          g.multiply(a, 0, La, (b * V + x) * m, Lb, (b * V + xa) * m);
+          g.multiply(c, 0, Lb, (b * V + x) * m, La, (b * V + xb) * m);
+          g.multiplyAdjoint(out.data, out.offset(b, x, o * C + k), a, 0, c, 0);
+        }
+      }
+    });
+    if (spec.polyakov) {
+      const axis = R.perm[D - 1];
+      const line = transport.get(axis, R.signs[D - 1] * lattice.dims[axis]);
+      for (let b = 0; b < batch; b++) {
+        for (let x = 0; x < V; x++) {
+          g.copy(out.data, out.offset(b, x, o * C + C - 1), line, (b * V + x) * m);
+        }
+      }
+    }
+  }
+  return out;
+}
