@@ -11,6 +11,7 @@ import { isUserFacing } from './errors.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerInfo } from './commands/info.js';
 import { registerMeasure } from './commands/measure.js';
+import { registerReport } from './commands/report.js';
 import { registerTrain } from './commands/train.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { packageVersion } from './version.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerEvaluate(program);
   registerConvert(program);
   registerInfo(program);
+  registerReport(program);
   return program;
 }
 

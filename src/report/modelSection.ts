@@ -1,0 +1,249 @@
+/**
+ * The report's section on trained models (an L-CNN and, when present, the baseline CNN
+ * trained on the same data): training and validation loss per epoch on a log scale,
+ * predicted against true values per beta, and the error table per test lattice size with
+ * its per-beta breakdown.
+ *
+ * The error numbers are {@link Evaluation}s, the objects `lgt eval --json` prints; the
+ * scatter plots show at most a fixed number of values per beta, spread evenly over the
+ * configurations and sites (./decimate.ts), while the errors use every value.
+ *
+ * @module
+ */
+import type { Evaluation } from '../lcnn/experiment.js';
+import type { EpochMetrics } from '../lcnn/trainer.js';
+import { checkInteger } from '../sun/validate.js';
+import { lossChart, predictionChart, type LossRow, type PredictionRow } from './chartSpecs.js';
+import { strideSample } from './decimate.js';
+import type { Block, Section, TableCell } from './htmlPage.js';
+
+/** A model's errors on one set of configurations (one lattice size). */
+export interface ModelEvaluationData {
+  /** What it was evaluated on (the ensemble file, or a split of it). */
+  label: string;
+  /** The lattice extents of that data. */
+  lattice: number[];
+  /** A remark shown with it (e.g. "includes the training configurations"). */
+  note?: string;
+  /** The errors, as `lgt eval --json` prints them. */
+  evaluation: Evaluation;
+  /** Values for the predicted-vs-true plot (see {@link predictionSamples}). */
+  samples: PredictionRow[];
+}
+
+/** A trained model with its history and evaluations. */
+export interface TrainedModelData {
+  /** Display name, e.g. "L-CNN" or "baseline CNN". */
+  name: string;
+  /** The model file. */
+  file: string;
+  /** The learned target, as `formatTarget` writes it (e.g. "wilson:2x2"). */
+  target: string;
+  /** Trainable weights, when known. */
+  parameters?: number;
+  /** The metrics log, one entry per epoch. */
+  history: EpochMetrics[];
+  /** Its errors on each evaluation set. */
+  evaluations: ModelEvaluationData[];
+}
+
+/** Default for the largest number of scatter points of a plot (about 340 bytes of SVG each). */
+const MAX_SCATTER_POINTS = 1500;
+
+/**
+ * A display sample of predictions: for each of the B betas, at most floor(maxPoints / B)
+ * (at least one) (prediction, truth) pairs, spread evenly over that beta's values (the
+ * per-site values of all its configurations).
+ *
+ * @param prediction - predictions of the configurations, `stride` values each.
+ * @param target - the true values, laid out like `prediction`.
+ * @param beta - the coupling of each configuration (length = values / stride).
+ * @param stride - values per configuration (the number of sites, or 1).
+ * @param maxPoints - the most pairs kept in all, an integer >= 1.
+ * @throws RangeError when the lengths disagree or stride/maxPoints are not integers >= 1.
+ */
+export function predictionSamples(
+  prediction: ArrayLike<number>,
+  target: ArrayLike<number>,
+  beta: ArrayLike<number>,
+  stride: number,
+  maxPoints = MAX_SCATTER_POINTS,
+): PredictionRow[] {
+  const fn = 'predictionSamples';
+  checkInteger(fn, 'stride', stride, 1);
+  checkInteger(fn, 'maxPoints', maxPoints, 1);
+  const n = beta.length * stride;
+  checkInteger(fn, 'prediction.length', prediction.length, n, n);
+  checkInteger(fn, 'target.length', target.length, n, n);
+  const byBeta = new Map<number, number[]>();
+  for (let c = 0; c < beta.length; c++) {
+    let list = byBeta.get(beta[c]);
+    if (list === undefined) byBeta.set(beta[c], (list = []));
+    list.push(c);
+  }
+  const rows: PredictionRow[] = [];
+  const maxPerBeta = Math.max(1, Math.floor(maxPoints / byBeta.size));
+  for (const b of [...byBeta.keys()].sort((x, y) => x - y)) {
+    const configs = byBeta.get(b) ?? [];
+    for (const k of strideSample(configs.length * stride, maxPerBeta)) {
+      const i = configs[Math.floor(k / stride)] * stride + (k % stride);
+      rows.push({ truth: target[i], predicted: prediction[i], beta: b });
+    }
+  }
+  return rows;
+}
+
+/** "wilson:2x2" -> "W(2×2)", with "(site mean)" for the :mean targets. */
+export function targetSymbol(target: string): string {
+  const [kind, size, mean] = target.split(':');
+  const suffix = mean === 'mean' || size === 'mean' ? ' (lattice mean)' : '';
+  if (kind === 'wilson' && size !== undefined) return `W(${size.replace('x', '×')})${suffix}`;
+  if (kind === 'polyakov') return `Re tr L / N${suffix}`;
+  if (kind === 'charge') return `q(x)${suffix}`;
+  return target;
+}
+
+function safe(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/**
+ * Builds the section of one model directory (or one training run).
+ *
+ * @param title - the section heading.
+ * @param models - the model and, optionally, the baseline; every one with at least one
+ *   epoch of history and the same evaluation sets in the same order.
+ * @param prefix - prefix of the chart names, unique per section in a report.
+ * @throws RangeError when there is no model, a model has no history, or the models were
+ *   evaluated on different sets.
+ */
+export function modelSection(title: string, models: TrainedModelData[], prefix: string): Section {
+  const fn = 'modelSection';
+  if (models.length === 0) throw new RangeError(`${fn}: invalid models: expected at least one`);
+  for (const m of models) {
+    if (m.history.length === 0) {
+      throw new RangeError(`${fn}: invalid ${m.file}: expected a training history of >= 1 epoch`);
+    }
+    const labels = m.evaluations.map((e) => e.label).join(', ');
+    const first = models[0].evaluations.map((e) => e.label).join(', ');
+    if (labels !== first) {
+      throw new RangeError(
+        `${fn}: invalid ${m.file}: expected evaluations on ${first}, got ${labels}`,
+      );
+    }
+  }
+  const blocks: Block[] = [];
+  blocks.push({
+    kind: 'text',
+    text: models
+      .map(
+        (m) =>
+          `${m.name}: ${m.file}, target ${m.target}` +
+          (m.parameters !== undefined ? `, ${m.parameters} weights` : '') +
+          `, ${m.history.length} epochs`,
+      )
+      .join('; '),
+  });
+
+  // Learning curves; a log scale cannot show a loss of exactly 0 (a perfect fit).
+  const loss: LossRow[] = [];
+  let dropped = 0;
+  for (const m of models) {
+    for (const e of m.history) {
+      for (const [split, value] of [
+        ['training', e.trainLoss],
+        ['validation', e.validationLoss],
+      ] as const) {
+        if (value > 0) loss.push({ epoch: e.epoch, loss: value, model: m.name, split });
+        else dropped++;
+      }
+    }
+  }
+  blocks.push({ kind: 'heading', text: 'Learning curves' });
+  blocks.push({
+    kind: 'chart',
+    name: `${prefix}-loss`,
+    spec: lossChart(`Training and validation loss: ${models.map((m) => m.name).join(', ')}`, loss),
+    caption:
+      'Mean squared error per epoch: solid the training batches (weights changing during the epoch), ' +
+      'dashed the validation split after the epoch.' +
+      (dropped > 0 ? ` ${dropped} values of exactly 0 are not drawn on the log scale.` : ''),
+  });
+
+  // Errors per evaluation set (lattice size), then per beta.
+  const columns = ['data', 'lattice'];
+  for (const m of models) columns.push(`${m.name} MSE`, `${m.name} R²`, `${m.name} values`);
+  const rows: TableCell[][] = models[0].evaluations.map((first, k) => {
+    const row: TableCell[] = [first.label, first.lattice.join('×')];
+    for (const m of models) {
+      const e = m.evaluations[k].evaluation;
+      const key = `${m.file}@${first.label}`;
+      row.push(
+        { text: e.mse.toExponential(3), value: e.mse, key: `${key}/mse` },
+        { text: e.r2.toFixed(6), value: e.r2, key: `${key}/r2` },
+        { text: String(e.n), value: e.n, key: `${key}/n` },
+      );
+    }
+    return row;
+  });
+  blocks.push({ kind: 'heading', text: 'Errors per test lattice' });
+  blocks.push({
+    kind: 'table',
+    table: {
+      caption: 'Mean squared error and R² per test lattice (lgt eval --json)',
+      columns,
+      rows,
+    },
+  });
+  for (const e of models[0].evaluations) {
+    if (e.note) blocks.push({ kind: 'text', text: `${e.label}: ${e.note}` });
+  }
+
+  models[0].evaluations.forEach((first, k) => {
+    const perBetaColumns = ['β'];
+    for (const m of models)
+      perBetaColumns.push(`${m.name} MSE`, `${m.name} R²`, `${m.name} values`);
+    const perBetaRows: TableCell[][] = first.evaluation.perBeta.map((b, j) => {
+      const row: TableCell[] = [{ text: String(b.beta), value: b.beta, key: `beta=${b.beta}` }];
+      for (const m of models) {
+        const pb = m.evaluations[k].evaluation.perBeta[j];
+        const key = `${m.file}@${first.label}/beta=${pb.beta}`;
+        row.push(
+          { text: pb.mse.toExponential(3), value: pb.mse, key: `${key}/mse` },
+          { text: pb.r2.toFixed(6), value: pb.r2, key: `${key}/r2` },
+          { text: String(pb.n), value: pb.n, key: `${key}/n` },
+        );
+      }
+      return row;
+    });
+    blocks.push({ kind: 'heading', text: `${first.label} (${first.lattice.join('×')})` });
+    blocks.push({
+      kind: 'table',
+      table: {
+        caption: `Errors per β on ${first.label}`,
+        columns: perBetaColumns,
+        rows: perBetaRows,
+      },
+    });
+    models.forEach((m, i) => {
+      const symbol = targetSymbol(m.target);
+      blocks.push({
+        kind: 'chart',
+        name: `${prefix}-${i === 0 ? 'model' : 'baseline'}-prediction-${k + 1}-${safe(first.label)}`,
+        spec: predictionChart(
+          `${m.name}: predicted against true ${symbol} on ${first.lattice.join('×')}`,
+          symbol,
+          m.evaluations[k].samples,
+        ),
+        caption:
+          `${m.name} (${m.file}) on ${first.label}, coloured by β; dashed: predicted = true. ` +
+          `${m.evaluations[k].samples.length} of the ${m.evaluations[k].evaluation.n} values are drawn, ` +
+          'spread evenly over the configurations and sites of each β; the errors use all of them.',
+      });
+    });
+  });
+  return { title, blocks };
+}
