@@ -12,8 +12,21 @@ import { Lattice } from '../lattice/lattice.js';
 import { kernelsFor } from '../sun/group.js';
 import { Xoshiro128 } from '../sun/rng.js';
 import { checkInteger, rangeError } from '../sun/validate.js';
+import { transformGaugeField } from '../lattice/symmetryActions.js';
+import { symmetryGroup, type Symmetry } from './symmetry.js';
 import { computeTarget, type TargetSpec } from './targets.js';
 import { GaugeBatch } from './tensors.js';
+
+/**
+ * Data augmentation by the point group: configuration k of a batch is replaced by R_k U with
+ * R_k = elements[k] of the symmetry's group, its target computed from R_k U.
+ */
+export interface Augmentation {
+  /** The group the elements index (./symmetry.ts). */
+  symmetry: Symmetry;
+  /** Index of the element applied to each configuration of the batch, in batch order. */
+  elements: ArrayLike<number>;
+}
 
 /** Configurations on one lattice, with one target array each. */
 export class Dataset {
@@ -90,14 +103,35 @@ export class Dataset {
     );
   }
 
-  /** A batch of the given configurations and their concatenated targets. */
-  batch(indices: ArrayLike<number>): {
+  /**
+   * A batch of the given configurations and their concatenated targets, each configuration
+   * moved by its point element when `augment` is given (targets computed afresh).
+   */
+  batch(
+    indices: ArrayLike<number>,
+    augment?: Augmentation,
+  ): {
     /** The configurations' links, in the order of `indices`. */
     gauge: GaugeBatch;
     /** Their targets, concatenated ({@link Dataset.targetStride} values each). */
     target: Float64Array;
   } {
     const gauge = new GaugeBatch(this.lattice, kernelsFor(this.N), indices.length);
+    if (augment !== undefined) {
+      const group = symmetryGroup(this.lattice.D, augment.symmetry);
+      group.checkLattice('Dataset.batch', this.lattice);
+      const s = this.targetStride;
+      const target = new Float64Array(indices.length * s);
+      for (let k = 0; k < indices.length; k++) {
+        const moved = transformGaugeField(
+          this.field(indices[k]),
+          group.elements[augment.elements[k]],
+        );
+        gauge.links.set(moved.links, k * gauge.stride);
+        target.set(computeTarget(moved, this.target), k * s);
+      }
+      return { gauge, target };
+    }
     for (let k = 0; k < indices.length; k++) {
       const i = indices[k];
       gauge.links.set(

@@ -16,7 +16,8 @@ import type { LayerSpec } from './layers/layer.js';
 import { regressionMetrics } from './metrics.js';
 import { Model, type ModelSpec } from './model.js';
 import { saveModel } from './modelFile.js';
-import { formatTarget, type TargetSpec } from './targets.js';
+import type { Symmetry } from './symmetry.js';
+import { formatTarget, targetParity, type TargetSpec } from './targets.js';
 import { checkCompatible, trainModel, type EpochMetrics, type TrainOptions } from './trainer.js';
 
 /** Error measures of a model on a set of configurations. */
@@ -125,6 +126,10 @@ export interface TrainJob {
   input?: InputSpec;
   /** Weight-initialisation seed. */
   modelSeed: number;
+  /** Point-group symmetry of the model (default "none"); the parity follows the target. */
+  symmetry?: Symmetry;
+  /** Symmetric L-Conv layers sum over all input orientations (default true). */
+  mixOrientations?: boolean;
   /** Fraction of the configurations (per beta) held out for validation. */
   validation: number;
   /** Fraction of the configurations (per beta) held out for testing. */
@@ -188,6 +193,20 @@ export async function loadDataset(paths: string[], target: TargetSpec): Promise<
   return new Dataset(first.lattice, first.N, size, links, targets, beta, target);
 }
 
+/** The symmetry keys of a model spec for a target (none for plain models). */
+export function symmetricSpec(
+  symmetry: Symmetry,
+  target: TargetSpec,
+  mixOrientations?: boolean,
+): Pick<ModelSpec, 'symmetry' | 'parity' | 'mixOrientations'> {
+  if (symmetry === 'none') return {};
+  return {
+    symmetry,
+    ...(symmetry === 'rotations+reflections' ? { parity: targetParity(target) } : {}),
+    ...(mixOrientations === undefined ? {} : { mixOrientations }),
+  };
+}
+
 /** Runs a training job end to end. */
 export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
   if (existsSync(job.output) && !job.force) {
@@ -202,6 +221,7 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
     layers: job.layers,
     seed: job.modelSeed,
     ...(job.input ? { input: job.input } : {}),
+    ...symmetricSpec(job.symmetry ?? 'none', job.target, job.mixOrientations),
   };
   const model = new Model(spec);
   const split = splitDataset(

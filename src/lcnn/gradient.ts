@@ -6,15 +6,19 @@
  *
  * @module
  */
-import type { Dataset } from './dataset.js';
+import type { Augmentation, Dataset } from './dataset.js';
 import type { Model } from './model.js';
 
-/** Sum of squared errors of the shard and the gradient of loss = SSE_batch / total. */
+/**
+ * Sum of squared errors of the shard and the gradient of loss = SSE_batch / total, on
+ * configurations moved by point elements when `augment` is given.
+ */
 export function shardGradient(
   model: Model,
   dataset: Pick<Dataset, 'batch'>,
   indices: ArrayLike<number>,
   totalElements: number,
+  augment?: Augmentation,
 ): {
   /** Sum of squared errors over the shard's target values. */
   lossSum: number;
@@ -22,7 +26,7 @@ export function shardGradient(
   grad: Float64Array;
 } {
   model.zeroGrad();
-  const { gauge, target } = dataset.batch(indices);
+  const { gauge, target } = dataset.batch(indices, augment);
   const prediction = model.forward(gauge);
   const g = prediction.zerosLike();
   let lossSum = 0;

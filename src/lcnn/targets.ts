@@ -16,6 +16,7 @@ import { sitePolyakovLoop } from '../lattice/observables/polyakov.js';
 import { topologicalChargeDensity } from '../lattice/observables/topologicalCharge.js';
 import { siteWilsonLoop } from '../lattice/observables/wilsonLoops.js';
 import { rangeError } from '../sun/validate.js';
+import type { Parity, Symmetry } from './symmetry.js';
 
 /** The Wilson loop target: (1/N) Re tr W(R x T), averaged over planes and orientations. */
 export interface WilsonTargetSpec {
@@ -94,4 +95,41 @@ export function computeTarget(field: GaugeField, target: TargetSpec): Float64Arr
   let sum = 0;
   for (let x = 0; x < perSite.length; x++) sum += perSite[x];
   return Float64Array.of(sum / perSite.length);
+}
+
+/**
+ * How the target transforms under the point group when it does so as a site field (per site)
+ * or as a number (averaged): Wilson loop averages and the Polyakov loop are scalars, the
+ * topological charge density is a pseudo-scalar (odd under reflections).
+ */
+export function targetParity(target: TargetSpec): Parity {
+  return target.kind === 'charge' ? 'pseudoscalar' : 'scalar';
+}
+
+/**
+ * Checks that a model with this symmetry can represent the target: the target must be
+ * invariant (or odd) under the symmetry, as a site field or as a lattice average.
+ * @throws RangeError saying why the target is not symmetric and what to use instead.
+ */
+export function checkTargetSymmetry(fn: string, target: TargetSpec, symmetry: Symmetry): void {
+  if (symmetry === 'none') return;
+  if (target.kind === 'polyakov') {
+    throw rangeError(
+      fn,
+      'target',
+      `a target invariant under ${symmetry} (the Polyakov loop runs along the last axis, ` +
+        'which rotations move; use symmetry "none")',
+      formatTarget(target),
+    );
+  }
+  if (target.kind === 'wilson' && target.perSite) {
+    throw rangeError(
+      fn,
+      'target',
+      `a target invariant under ${symmetry} (the per-site Wilson loops of x lie in the ` +
+        `quadrant x + mu + nu, which a reflection or rotation moves to another: use ` +
+        `wilson:${target.R}x${target.T}:mean)`,
+      formatTarget(target),
+    );
+  }
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { Lattice } from '../lattice/lattice.js';
-import { Dataset } from './dataset.js';
+import { Dataset, type Augmentation } from './dataset.js';
 import { shardGradient } from './gradient.js';
 import { Model, type ModelSpec } from './model.js';
 import type { TargetSpec } from './targets.js';
@@ -23,6 +23,7 @@ export interface ShardTask {
   target: TargetSpec;
   indices: number[];
   totalElements: number;
+  augment?: Augmentation;
 }
 
 let cachedModel: { key: string; model: Model } | undefined;
@@ -46,5 +47,5 @@ export default function shardTask(task: ShardTask): { lossSum: number; grad: Flo
     );
     cachedData = { links: task.links, dataset };
   }
-  return shardGradient(model, cachedData.dataset, task.indices, task.totalElements);
+  return shardGradient(model, cachedData.dataset, task.indices, task.totalElements, task.augment);
 }

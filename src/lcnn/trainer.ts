@@ -14,11 +14,13 @@ import { writeFileAtomic } from '../lattice/io/atomicWrite.js';
 import { FileError } from '../lattice/io/fileError.js';
 import { Xoshiro128 } from '../sun/rng.js';
 import { checkInteger, rangeError } from '../sun/validate.js';
-import type { Dataset, Split } from './dataset.js';
+import type { Augmentation, Dataset, Split } from './dataset.js';
 import { predict, shardGradient } from './gradient.js';
 import { regressionMetrics } from './metrics.js';
 import type { Model } from './model.js';
 import { Adam, type AdamState } from './optimizer.js';
+import { symmetryGroup, type Symmetry } from './symmetry.js';
+import { checkTargetSymmetry, formatTarget, targetParity } from './targets.js';
 import type { ShardTask } from './trainWorker.js';
 
 /** Hyper-parameters and run options of training. */
@@ -49,6 +51,11 @@ export interface TrainOptions {
   onBatch?: (done: number, total: number) => void;
   /** Stop after this many epochs in this call (for tests of interruption). */
   stopAfterEpochs?: number;
+  /**
+   * Data augmentation: every training configuration of every batch is moved by a random
+   * element of this symmetry's point group (seeded by seed and epoch), its target recomputed.
+   */
+  augment?: Symmetry;
 }
 
 /** What one epoch reports (the keys of the metrics log). */
@@ -117,6 +124,18 @@ export function checkCompatible(fn: string, model: Model, dataset: Dataset): voi
       `${model.outputFeatures} output(s) ${model.perConfiguration ? 'per configuration' : 'per site'}`,
     );
   }
+  const symmetry = model.spec.symmetry ?? 'none';
+  checkTargetSymmetry(fn, dataset.target, symmetry);
+  model.symmetry.checkLattice(fn, dataset.lattice);
+  const parity = targetParity(dataset.target);
+  if (symmetry === 'rotations+reflections' && (model.spec.parity ?? 'scalar') !== parity) {
+    throw rangeError(
+      fn,
+      'model',
+      `parity "${parity}" for the target ${formatTarget(dataset.target)}`,
+      `parity "${model.spec.parity ?? 'scalar'}"`,
+    );
+  }
 }
 
 /** Loss (MSE) and R^2 of the model on the given configurations. */
@@ -150,6 +169,9 @@ export async function trainModel(
     throw rangeError(fn, 'split.validation', 'at least one configuration', 0);
   const workers = options.workers ?? 1;
   checkInteger(fn, 'workers', workers, 1, 256);
+  const augmentation = options.augment ?? 'none';
+  const augmentGroup = symmetryGroup(dataset.lattice.D, augmentation);
+  augmentGroup.checkLattice(fn, dataset.lattice);
   const optimizer = new Adam(model.parameters, {
     learningRate: options.learningRate,
     weightDecay: options.weightDecay ?? 0,
@@ -191,24 +213,31 @@ export async function trainModel(
         const j = Math.floor(rng.uniform() * (k + 1));
         [order[k], order[j]] = [order[j], order[k]];
       }
+      // the augmentation's elements likewise, from a stream of their own
+      const augmentRng = new Xoshiro128(((options.seed ?? 0) * 100003 + epoch) ^ 0x5bd1e995);
       let lossSum = 0;
       const batches = Math.ceil(order.length / options.batchSize);
       for (let s = 0, done = 0; s < order.length; s += options.batchSize, done++) {
         const indices = order.slice(s, s + options.batchSize);
         const total = indices.length * perConfig;
         const grad = new Float64Array(model.parameterCount);
+        const elements =
+          augmentGroup.size > 1
+            ? indices.map(() => Math.floor(augmentRng.uniform() * augmentGroup.size))
+            : undefined;
+        const augmentOf = (from: number, to: number): Augmentation | undefined =>
+          elements && { symmetry: augmentation, elements: elements.slice(from, to) };
         if (pool === undefined) {
-          const r = shardGradient(model, dataset, indices, total);
+          const r = shardGradient(model, dataset, indices, total, augmentOf(0, indices.length));
           lossSum += r.lossSum;
           grad.set(r.grad);
         } else {
           const weights = model.getWeights();
           const shards: Array<Promise<{ lossSum: number; grad: Float64Array }>> = [];
           for (let w = 0; w < workers; w++) {
-            const part = indices.slice(
-              Math.floor((w * indices.length) / workers),
-              Math.floor(((w + 1) * indices.length) / workers),
-            );
+            const from = Math.floor((w * indices.length) / workers);
+            const to = Math.floor(((w + 1) * indices.length) / workers);
+            const part = indices.slice(from, to);
             if (part.length === 0) continue;
             const task: ShardTask = {
               spec: model.spec,
@@ -221,6 +250,7 @@ export async function trainModel(
               target: dataset.target,
               indices: part,
               totalElements: total,
+              augment: augmentOf(from, to),
             };
             shards.push(pool.run(task));
           }
