@@ -139,6 +139,65 @@ describe('lgt train, eval and predict', () => {
     expect(JSON.parse(stdout).lattice).toEqual([12, 12]);
   });
 
+  it('train a symmetric L-CNN with augmentation, save its symmetry, evaluate it on a larger lattice', async () => {
+    const model = join(dir, 'symmetric.json');
+    expect(
+      await main([
+        'train',
+        '--data',
+        train,
+        '-o',
+        model,
+        '--target',
+        'wilson:1x2:mean',
+        '--architecture',
+        'lcb:1:1,trace,dense:1,mean',
+        '--symmetry',
+        'rotations+reflections',
+        '--no-mix-orientations',
+        '--augment',
+        'rotations',
+        '--epochs',
+        '3',
+        '--json',
+        '--no-progress',
+      ]),
+    ).toBe(0);
+    const saved = JSON.parse(readFileSync(model, 'utf8'));
+    expect(saved.spec).toMatchObject({
+      symmetry: 'rotations+reflections',
+      parity: 'scalar',
+      mixOrientations: false,
+    });
+    stdout = '';
+    expect(await main(['eval', model, test, '--json'])).toBe(0);
+    expect(JSON.parse(stdout).lattice).toEqual([12, 12]);
+    stderr = '';
+    // a per-site Wilson loop is not invariant: refused with the reason and the alternative
+    expect(
+      await main([
+        'train',
+        '--data',
+        train,
+        '-o',
+        join(dir, 'y.json'),
+        '--target',
+        'wilson:1x2',
+        '--symmetry',
+        'rotations',
+      ]),
+    ).toBe(2);
+    expect(stderr).toMatch(/quadrant.*use wilson:1x2:mean/);
+    stderr = '';
+    expect(
+      await main(['train', '--data', train, '-o', join(dir, 'y.json'), '--symmetry', 'cubic']),
+    ).toBe(2);
+    expect(stderr).toMatch(
+      /invalid --symmetry "cubic": expected none, rotations or rotations\+reflections/,
+    );
+    expect(existsSync(join(dir, 'y.json'))).toBe(false);
+  });
+
   it('refuse bad input with messages that name it, and never overwrite a model', async () => {
     expect(
       await main(['train', '--data', train, '-o', join(dir, 'x.json'), '--target', 'wilson']),

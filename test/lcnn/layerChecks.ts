@@ -20,7 +20,12 @@ export function dot(a: Activation, b: Activation): number {
 }
 
 /** Checks input and parameter gradients of a layer against central differences. */
-export function gradientCheck(layer: Layer, input: Activation, ctx: BatchContext, seed: number): number {
+export function gradientCheck(
+  layer: Layer,
+  input: Activation,
+  ctx: BatchContext,
+  seed: number,
+): number {
   const rng = new Xoshiro128(seed);
   const R = randomLike(layer.forward(input, ctx), rng);
   const loss = () => dot(R, layer.forward(input, ctx));
@@ -77,4 +82,3 @@ export function maxDiff(a: Activation, b: Activation): number {
   for (let k = 0; k < a.data.length; k++) d = Math.max(d, Math.abs(a.data[k] - b.data[k]));
   return d;
 }
-

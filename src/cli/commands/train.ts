@@ -41,6 +41,9 @@ const schema = z.object({
   json: z.boolean(),
   progress: z.boolean(),
   config: z.string().optional(),
+  symmetry: z.enum(['none', 'rotations', 'rotations+reflections']),
+  augment: z.enum(['none', 'rotations', 'rotations+reflections']),
+  mixOrientations: z.boolean(),
 });
 
 const expected: Record<string, string> = {
@@ -57,6 +60,8 @@ const expected: Record<string, string> = {
   validation: 'a fraction in [0, 0.9]',
   test: 'a fraction in [0, 0.9]',
   workers: 'an integer in [1, 256]',
+  symmetry: 'none, rotations or rotations+reflections',
+  augment: 'none, rotations or rotations+reflections',
 };
 
 function layersFrom(o: z.infer<typeof schema>): LayerSpec[] {
@@ -94,6 +99,20 @@ export function registerTrain(program: Command): void {
     .option('--input-polyakov', 'extra L-CNN input channel: the Polyakov loop', false)
     .option('--cnn-layers <list>', 'baseline CNN: channels of its conv layers', '16,16,16')
     .option('--cnn-kernel <k>', 'baseline CNN: kernel size', '3')
+    .option(
+      '--symmetry <group>',
+      'L-CNN equivariant under the point group too: none | rotations | rotations+reflections',
+      'none',
+    )
+    .option(
+      '--no-mix-orientations',
+      'symmetric L-Conv: average the plain layer over the group instead of mixing orientations',
+    )
+    .option(
+      '--augment <group>',
+      'move each training configuration by a random element of this group (none | rotations | rotations+reflections)',
+      'none',
+    )
     .option('--epochs <n>', 'epochs', '100')
     .option('--batch-size <n>', 'configurations per mini-batch', '16')
     .option('--lr <rate>', 'AdamW learning rate', '0.01')
@@ -121,6 +140,11 @@ export function registerTrain(program: Command): void {
           `invalid --target ${JSON.stringify(o.target)}: expected ${expected.target}`,
         );
       }
+      if (o.model === 'cnn' && (o.symmetry !== 'none' || o.augment !== 'none')) {
+        throw new UserError(
+          'invalid --symmetry/--augment with --model cnn: expected none (the baseline CNN has neither)',
+        );
+      }
       const bar = new SingleBar({
         format:
           'train |{bar}| epoch {value}/{total} | train {train} | val {val} | ETA {eta_formatted}',
@@ -146,6 +170,7 @@ export function registerTrain(program: Command): void {
           workers: o.workers,
           checkpoint: o.checkpoint || o.resume ? `${o.output}.checkpoint` : undefined,
           resume: o.resume,
+          augment: o.augment,
         },
         output: o.output,
         force: o.force,
@@ -170,6 +195,8 @@ export function registerTrain(program: Command): void {
           : await runTrainJob({
               ...common,
               layers: layersFrom(o),
+              symmetry: o.symmetry,
+              mixOrientations: o.mixOrientations,
               input: {
                 polyakov: o.inputPolyakov,
                 loops: o.inputLoops
