@@ -12,6 +12,7 @@ import { generateEnsemble, type RunSpec } from '../../montecarlo/generate.js';
 import { UserError } from '../errors.js';
 import { parseDims, optionsWithConfig } from '../options.js';
 import { parseOptions } from '../validation.js';
+import { refuseExisting, writeReport } from './report.js';
 import { packageVersion } from '../version.js';
 
 const numberList = z.union([
@@ -47,6 +48,7 @@ const schema = z.object({
   json: z.boolean(),
   progress: z.boolean(),
   config: z.string().optional(),
+  report: z.string().min(1).optional(),
 });
 
 const expected: Record<string, string> = {
@@ -135,10 +137,13 @@ export function registerGenerate(program: Command): void {
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print a JSON summary on stdout', false)
     .option('--config <file>', 'read options from a JSON file (command-line options win)')
+    .option('--report <file>', 'at the end, write an HTML report of the ensemble (as lgt report)')
     .action(async function (this: Command) {
       const raw = optionsWithConfig(this);
       const o = parseOptions(schema, raw, expected);
       const spec = specFrom(o);
+      // Refuse before the run, not after it.
+      if (o.report !== undefined) refuseExisting(o.report, o.force, '--report');
       const bar = new SingleBar({
         format:
           'generate |{bar}| {percentage}% | {value}/{total} steps | beta {beta} | saved {saved} | acc {acc} | ETA {eta_formatted}',
@@ -174,11 +179,24 @@ export function registerGenerate(program: Command): void {
         configurations: summary.configurations,
         acceptance: summary.acceptance,
         resumedFrom: summary.resumedFrom ?? null,
+        ...(o.report !== undefined ? { report: o.report } : {}),
       };
+      if (o.report !== undefined) {
+        await writeReport({
+          ensembles: [summary.output],
+          models: [],
+          skip: 0,
+          output: o.report,
+          force: o.force,
+          command: `lgt generate -o ${summary.output} --report ${o.report}`,
+        });
+      }
       if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else
         process.stderr.write(
-          `wrote ${summary.configurations} configurations to ${summary.output}\n`,
+          `wrote ${summary.configurations} configurations to ${summary.output}` +
+            (o.report !== undefined ? ` and the report ${o.report}` : '') +
+            '\n',
         );
     });
 }

@@ -14,6 +14,8 @@ import { parseTarget } from '../../lcnn/targets.js';
 import { UserError } from '../errors.js';
 import { optionsWithConfig } from '../options.js';
 import { parseOptions } from '../validation.js';
+import { splitDataset } from '../../lcnn/dataset.js';
+import { refuseExisting, writeReport } from './report.js';
 
 const schema = z.object({
   data: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
@@ -41,6 +43,7 @@ const schema = z.object({
   json: z.boolean(),
   progress: z.boolean(),
   config: z.string().optional(),
+  report: z.string().min(1).optional(),
   symmetry: z.enum(['none', 'rotations', 'rotations+reflections']),
   augment: z.enum(['none', 'rotations', 'rotations+reflections']),
   mixOrientations: z.boolean(),
@@ -129,9 +132,15 @@ export function registerTrain(program: Command): void {
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print a JSON summary on stdout', false)
     .option('--config <file>', 'read options from a JSON file (command-line options win)')
+    .option(
+      '--report <file>',
+      'at the end, write an HTML report: the data, learning curves, test-split errors',
+    )
     .action(async function (this: Command) {
       const raw = optionsWithConfig(this);
       const o = parseOptions(schema, raw, expected);
+      // Refuse before training, not after it.
+      if (o.report !== undefined) refuseExisting(o.report, o.force, '--report');
       let target;
       try {
         target = parseTarget(o.target);
@@ -206,6 +215,35 @@ export function registerTrain(program: Command): void {
               },
             });
       if (showProgress) bar.stop();
+      if (o.report !== undefined) {
+        const data = common.data;
+        await writeReport({
+          ensembles: data,
+          models: [
+            {
+              title: `Model ${o.output}`,
+              runs: [{ file: o.output, history: summary.history }],
+              sets: [
+                {
+                  label: `${data.join(', ')} (test split)`,
+                  paths: data,
+                  // The split of the training job: same fractions, same seed.
+                  indices: (d) => {
+                    const s = splitDataset(d, { validation: o.validation, test: o.test }, o.seed);
+                    return s.test.length > 0 ? s.test : s.validation;
+                  },
+                  note: `the configurations held out from training (--test ${o.test}, --seed ${o.seed}; the validation split when empty)`,
+                },
+              ],
+            },
+          ],
+          skip: 0,
+          output: o.report,
+          force: o.force,
+          command: `lgt train -o ${o.output} --report ${o.report}`,
+        });
+        if (!o.json) process.stderr.write(`wrote the report ${o.report}\n`);
+      }
       const { history, ...rest } = summary;
       if (o.json) {
         process.stdout.write(`${JSON.stringify({ ...rest, lastEpoch: history.at(-1) ?? null })}\n`);
