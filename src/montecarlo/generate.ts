@@ -58,6 +58,11 @@ export interface RunOptions {
   output: string;
   /** Worker threads for the checkerboard sweeps (1: in the calling thread). */
   workers?: number;
+  /**
+   * Runs the sweeps instead of the CPU sweepers (`workers` is then ignored), e.g. a
+   * WebGpuSweeper (./gpu); generateEnsemble closes it at the end.
+   */
+  sweeper?: Sweeper;
   /** Replace an existing output file (at the end of the run). */
   force?: boolean;
   /** Continue from the checkpoint `${output}.checkpoint`, if there is one. */
@@ -190,6 +195,15 @@ function runMetadata(spec: RunSpec): Record<string, unknown> {
  */
 export async function generateEnsemble(spec: RunSpec, options: RunOptions): Promise<RunSummary> {
   validateRunSpec(spec);
+  if (options.sweeper?.download !== undefined && spec.algorithm.kind === 'hmc') {
+    await options.sweeper.close();
+    throw rangeError(
+      'generateEnsemble',
+      'options.sweeper',
+      'none for HMC (its trajectories run on the CPU links)',
+      'a sweeper that keeps its own links',
+    );
+  }
   const workers = options.workers ?? 1;
   checkInteger('generateEnsemble', 'workers', workers, 1, 256);
   const checkpointEvery = options.checkpointEvery ?? 1;
@@ -218,8 +232,9 @@ export async function generateEnsemble(spec: RunSpec, options: RunOptions): Prom
     field = startField(spec, 0);
   }
 
-  const sweeper: Sweeper = workers > 1 ? new WorkerSweeper(workers) : new SerialSweeper();
-  if (workers > 1) field = field.toShared();
+  const sweeper: Sweeper =
+    options.sweeper ?? (workers > 1 ? new WorkerSweeper(workers) : new SerialSweeper());
+  if (options.sweeper === undefined && workers > 1) field = field.toShared();
   const stepsPerBeta = spec.thermalization + spec.configurations * spec.separation;
   const total = stepsPerBeta * spec.betas.length;
   const acceptance: number[] = [];
@@ -231,6 +246,7 @@ export async function generateEnsemble(spec: RunSpec, options: RunOptions): Prom
         const fresh = startField(spec, betaIndex);
         field.links.set(fresh.links);
       }
+      await sweeper.upload?.(field);
       let accepted = 0;
       let proposals = 0;
       for (; step < stepsPerBeta;) {
@@ -251,9 +267,13 @@ export async function generateEnsemble(spec: RunSpec, options: RunOptions): Prom
         stepsThisCall++;
         accepted += stats.accepted;
         proposals += stats.proposals;
-        if (spec.reunitarizeEvery > 0 && step % spec.reunitarizeEvery === 0) field.reunitarize();
+        if (spec.reunitarizeEvery > 0 && step % spec.reunitarizeEvery === 0) {
+          if (sweeper.reunitarize !== undefined) await sweeper.reunitarize(field);
+          else field.reunitarize();
+        }
         const sinceThermalized = step - spec.thermalization;
         if (sinceThermalized > 0 && sinceThermalized % spec.separation === 0) {
+          await sweeper.download?.(field);
           const observables = measureConfiguration(field, spec.measurements);
           writer.append({ links: field.links, beta, sweep: step, observables });
           saved++;

@@ -22,12 +22,22 @@ import {
 /** A sweep: the same update applied in every (direction, parity) pass. */
 export type SweepSpec = Omit<PassSpec, 'mu' | 'parity'>;
 
-/** Runs sweeps over a field. */
+/**
+ * Runs sweeps over a field. A sweeper that keeps its own copy of the links between sweeps
+ * (the GPU's, ./gpu/webgpuSweeper.ts) also implements `upload`, `download` and `reunitarize`;
+ * generateEnsemble calls them wherever the links are used or changed outside the sweeps.
+ */
 export interface Sweeper {
   /** One sweep of 2D passes; resolves to the number of accepted Metropolis proposals. */
   sweep(field: GaugeField, spec: SweepSpec): Promise<number>;
   /** Releases threads. */
   close(): Promise<void>;
+  /** Takes field.links, which changed outside the sweeper (a start field, a checkpoint). */
+  upload?(field: GaugeField): Promise<void>;
+  /** Makes field.links current (before measuring, saving or checkpointing). */
+  download?(field: GaugeField): Promise<void>;
+  /** Re-unitarises the links where they are (instead of field.reunitarize()). */
+  reunitarize?(field: GaugeField): Promise<void>;
 }
 
 /** Sweeps in the calling thread. */

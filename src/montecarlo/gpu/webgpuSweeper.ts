@@ -95,16 +95,19 @@ export class WebGpuSweeper implements Sweeper {
 
   /**
    * Makes field.links the GPU's links: float32 to float64, re-unitarised in float64, which
-   * is sent back up so that GPU and CPU hold the same field. No-op for a field the sweeper
-   * does not hold (its links are current).
+   * is sent back up so that GPU and CPU hold the same field. With `reunitarize: false` the
+   * float32 links come down as they are (to inspect them; nothing goes back up). No-op for a
+   * field the sweeper does not hold (its links are current).
    */
-  async download(field: GaugeField): Promise<void> {
+  async download(field: GaugeField, options: { reunitarize?: boolean } = {}): Promise<void> {
     const r = this.resident;
     if (r === undefined || r.field !== field) return;
     const data = new Float32Array(await readBuffer(this.context.device, r.links, r.bytes));
-    unpackLinks(field, data).reunitarize();
-    this.context.device.queue.writeBuffer(r.links, 0, packLinks(data, field));
     this.inFlight = 0;
+    unpackLinks(field, data);
+    if (options.reunitarize === false) return;
+    field.reunitarize();
+    this.context.device.queue.writeBuffer(r.links, 0, packLinks(data, field));
   }
 
   /** Nothing to do: the kernels re-unitarise every link they write, in float32. */
