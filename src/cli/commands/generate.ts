@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import type { Algorithm } from '../../montecarlo/algorithm.js';
 import { generateEnsemble, type RunSpec } from '../../montecarlo/generate.js';
+import { WebGpuSweeper } from '../../montecarlo/gpu/webgpuSweeper.js';
 import { UserError } from '../errors.js';
 import { parseDims, optionsWithConfig } from '../options.js';
 import { parseOptions } from '../validation.js';
@@ -41,6 +42,7 @@ const schema = z.object({
   polyakov: z.boolean(),
   charge: z.boolean(),
   workers: z.coerce.number().int().min(1).max(256),
+  backend: z.enum(['cpu', 'webgpu']),
   output: z.string().min(1),
   force: z.boolean(),
   resume: z.boolean(),
@@ -69,6 +71,7 @@ const expected: Record<string, string> = {
   reunitarize: 'an integer >= 0 (0: never)',
   wilsonLoops: 'an integer >= 1',
   workers: 'an integer in [1, 256]',
+  backend: 'one of cpu, webgpu',
   output: 'a file path',
   checkpointEvery: 'an integer >= 1',
 };
@@ -105,6 +108,36 @@ function specFrom(o: z.infer<typeof schema>): RunSpec {
   };
 }
 
+/**
+ * The GPU sweeper for `--backend webgpu`, after checking, before any work, that the run can
+ * go there: the heatbath of SU(2) or SU(3), on a lattice within the adapter's buffer limits.
+ */
+async function gpuSweeper(spec: RunSpec): Promise<WebGpuSweeper> {
+  if (spec.algorithm.kind !== 'heatbath') {
+    throw new UserError(
+      `invalid --algorithm ${spec.algorithm.kind} with --backend webgpu: expected heatbath (the GPU runs heatbath and overrelaxation)`,
+    );
+  }
+  if (spec.N !== 2 && spec.N !== 3) {
+    throw new UserError(
+      `invalid --group ${spec.N} with --backend webgpu: expected 2 or 3 (the GPU kernels are SU(2) and SU(3))`,
+    );
+  }
+  let sweeper: WebGpuSweeper;
+  try {
+    sweeper = await WebGpuSweeper.create();
+  } catch (e) {
+    throw new UserError(`--backend webgpu: ${(e as Error).message}`);
+  }
+  try {
+    sweeper.checkLattice(spec.N, spec.dims);
+  } catch (e) {
+    await sweeper.close();
+    throw new UserError(`invalid --dims with --backend webgpu: ${(e as Error).message}`);
+  }
+  return sweeper;
+}
+
 /** Registers `lgt generate`. */
 export function registerGenerate(program: Command): void {
   program
@@ -131,6 +164,11 @@ export function registerGenerate(program: Command): void {
     .option('--no-polyakov', 'do not measure the Polyakov loop')
     .option('--no-charge', 'do not measure the topological charge (4D)')
     .option('-w, --workers <n>', 'worker threads (the result does not depend on it)', '1')
+    .option(
+      '--backend <name>',
+      'cpu | webgpu (heatbath of SU(2), SU(3) in float32 on a GPU)',
+      'cpu',
+    )
     .option('--force', 'replace an existing output file', false)
     .option('--resume', 'continue an interrupted run from its checkpoint', false)
     .option('--checkpoint-every <n>', 'write a checkpoint every n saved configurations', '1')
@@ -144,6 +182,10 @@ export function registerGenerate(program: Command): void {
       const spec = specFrom(o);
       // Refuse before the run, not after it.
       if (o.report !== undefined) refuseExisting(o.report, o.force, '--report');
+      const gpu = o.backend === 'webgpu' ? await gpuSweeper(spec) : undefined;
+      if (gpu !== undefined && !o.json) {
+        process.stderr.write(`webgpu: ${gpu.context.backend}, ${gpu.context.description}\n`);
+      }
       const bar = new SingleBar({
         format:
           'generate |{bar}| {percentage}% | {value}/{total} steps | beta {beta} | saved {saved} | acc {acc} | ETA {eta_formatted}',
@@ -157,12 +199,14 @@ export function registerGenerate(program: Command): void {
       const summary = await generateEnsemble(spec, {
         output: o.output,
         workers: o.workers,
+        sweeper: gpu,
         force: o.force,
         resume: o.resume,
         checkpointEvery: o.checkpointEvery,
         metadata: {
           software: `lattice-gauge ${packageVersion()}`,
           created: new Date().toISOString(),
+          ...(gpu !== undefined ? { backend: 'webgpu' } : {}),
         },
         onProgress: (p) => {
           if (!showProgress) return;
