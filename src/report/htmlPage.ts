@@ -177,7 +177,11 @@ export async function renderReport(
             );
           }
           names.add(block.name);
-          const svg = await renderSvg(block.spec);
+          // Vega numbers its clip paths per process; prefixed, ids stay unique in any page.
+          const svg = (await renderSvg(block.spec)).replace(
+            /\b(id="|url\(#)(clip\d+)/g,
+            `$1${block.name}-$2`,
+          );
           charts.push({ name: block.name, spec: block.spec, svg });
           const caption = block.caption
             ? `\n<figcaption>${escapeHtml(block.caption)}</figcaption>`

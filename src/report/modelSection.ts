@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { basename } from 'node:path';
 import type { Evaluation } from '../lcnn/experiment.js';
 import type { EpochMetrics } from '../lcnn/trainer.js';
 import { checkInteger } from '../sun/validate.js';
@@ -232,7 +233,7 @@ export function modelSection(title: string, models: TrainedModelData[], prefix: 
       const symbol = targetSymbol(m.target);
       blocks.push({
         kind: 'chart',
-        name: `${prefix}-${i === 0 ? 'model' : 'baseline'}-prediction-${k + 1}-${safe(first.label)}`,
+        name: `${prefix}-${i === 0 ? 'model' : 'baseline'}-prediction-${k + 1}-${safe(basename(first.label))}`,
         spec: predictionChart(
           `${m.name}: predicted against true ${symbol} on ${first.lattice.join('×')}`,
           symbol,
