@@ -14,6 +14,14 @@
  * });
  * ```
  *
+ * Symmetric L-CNNs (equivariant under the lattice's rotations and reflections too; Aronsson,
+ * Mueller & Schuh, arXiv:2303.11448) are the same specs with `symmetry`:
+ *
+ * ```ts
+ * const symmetric = new Model({ N: 2, D: 2, symmetry: 'rotations+reflections',
+ *   layers: parseArchitecture('lcb:4:1,trace,dense:1,mean'), seed: 1 });
+ * ```
+ *
  * @module
  */
 export { MatrixTensor, FeatureTensor, GaugeBatch, type Activation } from './tensors.js';
@@ -30,6 +38,7 @@ export type {
   TraceSpec,
   DenseSpec,
   MeanSpec,
+  PoolSpec,
   BatchContext,
   MatrixActivation,
   FeatureActivation,
@@ -41,6 +50,23 @@ export { LAct } from './layers/lact.js';
 export { Trace } from './layers/trace.js';
 export { Dense } from './layers/dense.js';
 export { SiteMean } from './layers/siteMean.js';
+export { GroupLConv } from './layers/groupLConv.js';
+export { OrientationWise } from './layers/orientationWise.js';
+export { OrientationPool } from './layers/orientationPool.js';
+export type { LCBSymmetry } from './layers/lcb.js';
+export { liftedInputFeatures, liftedInputChannels } from './liftedInput.js';
+export {
+  SymmetryGroup,
+  symmetryGroup,
+  SYMMETRIES,
+  transformLifted,
+  orientationView,
+  siteView,
+  orientationFeatureView,
+  siteFeatureView,
+  type Symmetry,
+  type Parity,
+} from './symmetry.js';
 export { Model, meanSquaredError, type ModelSpec } from './model.js';
 export { Adam, type AdamOptions, type AdamState } from './optimizer.js';
 export { regressionMetrics, type RegressionMetrics } from './metrics.js';
@@ -48,12 +74,14 @@ export {
   parseTarget,
   formatTarget,
   computeTarget,
+  targetParity,
+  checkTargetSymmetry,
   type TargetSpec,
   type WilsonTargetSpec,
   type PolyakovTargetSpec,
   type ChargeTargetSpec,
 } from './targets.js';
-export { Dataset, splitDataset, type Split } from './dataset.js';
+export { Dataset, splitDataset, type Split, type Augmentation } from './dataset.js';
 export { shardGradient, predict } from './gradient.js';
 export {
   trainModel,
@@ -69,6 +97,7 @@ export {
   evaluatePredictor,
   type Predictor,
   parseArchitecture,
+  symmetricSpec,
   loadDataset,
   runTrainJob,
   type Evaluation,
