@@ -1,7 +1,8 @@
 /**
  * Monte Carlo for the Wilson gauge action: counter-based random numbers, heatbath,
  * overrelaxation, Metropolis and HMC, checkerboard sweeps on worker threads, ensembles with
- * checkpoints, and Wolff's Gamma method for honest error bars.
+ * checkpoints, and Wolff's Gamma method for honest error bars; the same sweeps on a GPU
+ * through WebGPU (WebGpuSweeper, ./gpu).
  *
  * @example
  * ```ts
@@ -100,3 +101,20 @@ export {
   exactPlaquette2d,
   exactWilsonLoop2d,
 } from './exact2d.js';
+export {
+  WebGpuSweeper,
+  requestGpu,
+  DEFAULT_GPU_BACKENDS,
+  checkGpuLattice,
+  gpuLinkBytes,
+  packLinks,
+  unpackLinks,
+  gpuStreamDraws,
+  GPU_COMPONENTS,
+  GPU_MAX_DIMENSIONS,
+  type GpuBackend,
+  type GpuContext,
+  type RequestGpuOptions,
+  type StreamCounters,
+  type GpuDraws,
+} from './gpu/index.js';
