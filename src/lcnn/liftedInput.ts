@@ -81,3 +81,29 @@ export function liftedInputFeatures(
   }
   return out;
 }
+
+/**
+ * The orbit average of the lifted input, (1/|G|) sum_g F_{c,g}(x): invariant matrices,
+ * F[R U]_c(R x) = F[U]_c(x), the input of the tied ("mu-independent") construction. With
+ * reflections both orientations of every plaquette enter, so for SU(2), where U + U^+ is
+ * (tr U) 1, only traces survive; rotations alone keep the orientation in 2D.
+ */
+export function invariantInputFeatures(
+  gauge: GaugeBatch,
+  transport: TransportCache,
+  spec: InputSpec,
+  group: SymmetryGroup,
+): MatrixTensor {
+  const lifted = liftedInputFeatures(gauge, transport, spec, group);
+  const G = group.size;
+  const C = lifted.channels / G;
+  const out = new MatrixTensor(lifted.batch, lifted.volume, C, lifted.group);
+  const block = C * lifted.m;
+  for (let s = 0; s < lifted.batch * lifted.volume; s++) {
+    for (let g = 0; g < G; g++) {
+      const from = (s * G + g) * block;
+      for (let k = 0; k < block; k++) out.data[s * block + k] += lifted.data[from + k] / G;
+    }
+  }
+  return out;
+}

@@ -18,7 +18,9 @@
  * and the orientations are averaged before `mean` or at the end (./layers/orientationPool.ts),
  * weighted by det g when `"parity": "pseudoscalar"` (the topological charge). Each of the
  * spec's `out` counts channels per orientation, so a symmetric layer does |G| times the work
- * of a plain one (|G|^2 for L-Conv unless `"mixOrientations": false`).
+ * of a plain one (|G|^2 for L-Conv unless `"mixOrientations": false`). `"construction":
+ * "tied"` instead averages the lifted input over the group (invariant matrices) and ties each
+ * L-Conv weight across its orbit of offsets: as cheap as a plain model, scalar outputs only.
  *
  * @module
  */
@@ -38,7 +40,7 @@ import { OrientationPool } from './layers/orientationPool.js';
 import { OrientationWise } from './layers/orientationWise.js';
 import { SiteMean } from './layers/siteMean.js';
 import { Trace } from './layers/trace.js';
-import { liftedInputChannels, liftedInputFeatures } from './liftedInput.js';
+import { invariantInputFeatures, liftedInputChannels, liftedInputFeatures } from './liftedInput.js';
 import {
   SYMMETRIES,
   symmetryGroup,
@@ -68,6 +70,12 @@ export interface ModelSpec {
   parity?: Parity;
   /** Symmetric L-Conv sums over all input orientations (default true; false: group average). */
   mixOrientations?: boolean;
+  /**
+   * How a symmetric model is built: "lifted" (default; features carry an orientation) or
+   * "tied" (invariant input, one L-Conv weight per orbit of offsets; as cheap as a plain model,
+   * scalar outputs only).
+   */
+  construction?: 'lifted' | 'tied';
 }
 
 /** A sequential L-CNN. */
@@ -122,14 +130,28 @@ export class Model {
     if (typeof mix !== 'boolean') {
       throw rangeError('Model', 'spec.mixOrientations', 'true or false', mix);
     }
+    const construction = spec.construction ?? 'lifted';
+    if (construction !== 'lifted' && construction !== 'tied') {
+      throw rangeError('Model', 'spec.construction', 'lifted or tied', construction);
+    }
     const sym = symmetryGroup(spec.D, symmetry);
     this.symmetry = sym;
-    const lifted = sym.size > 1;
+    const tied = construction === 'tied' && sym.size > 1;
+    if (tied && parity === 'pseudoscalar') {
+      throw rangeError(
+        'Model',
+        'spec.parity',
+        '"scalar" for the tied construction (its features are invariant; use "lifted")',
+        parity,
+      );
+    }
+    const lifted = sym.size > 1 && !tied;
     // site-local layers act on every orientation of a lifted feature
     const local = (l: Layer): Layer => (lifted ? new OrientationWise(l, sym.size) : l);
     const rng = new Xoshiro128(spec.seed ?? 0);
     this.layers = [];
-    let channels = lifted ? liftedInputChannels(spec.input) : inputChannels(spec.D, spec.input);
+    let channels =
+      lifted || tied ? liftedInputChannels(spec.input) : inputChannels(spec.D, spec.input);
     let features = -1; // -1 while the activations are matrices
     let perConfiguration = false;
     let pooled = !lifted;
@@ -168,7 +190,7 @@ export class Model {
           this.layers.push(
             lifted
               ? new GroupLConv(channels, out, kernel, sym, mix, rng, name)
-              : new LConv(channels, out, kernel, spec.D, rng, name),
+              : new LConv(channels, out, kernel, spec.D, rng, name, tied),
           );
           channels = out;
           break;
@@ -184,7 +206,7 @@ export class Model {
           needMatrix();
           const symmetric = lifted ? { group: sym, mix } : undefined;
           const [out, kernel] = [size('out', 1), size('kernel', 0)];
-          this.layers.push(new LCB(channels, out, kernel, spec.D, rng, name, symmetric));
+          this.layers.push(new LCB(channels, out, kernel, spec.D, rng, name, symmetric, tied));
           channels = out;
           break;
         }
@@ -265,10 +287,13 @@ export class Model {
     this.symmetry.checkLattice('Model.forward', gauge.lattice);
     const transport = new TransportCache(gauge);
     this.ctx = { transport };
+    const input = this.spec.input ?? {};
     let a: Activation =
-      this.symmetry.size > 1
-        ? liftedInputFeatures(gauge, transport, this.spec.input ?? {}, this.symmetry)
-        : inputFeatures(gauge, transport, this.spec.input);
+      this.symmetry.size === 1
+        ? inputFeatures(gauge, transport, this.spec.input)
+        : this.spec.construction === 'tied'
+          ? invariantInputFeatures(gauge, transport, input, this.symmetry)
+          : liftedInputFeatures(gauge, transport, input, this.symmetry);
     for (const layer of this.layers) a = layer.forward(a, this.ctx);
     return a as FeatureTensor;
   }

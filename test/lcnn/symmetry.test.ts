@@ -20,6 +20,7 @@ import {
 import { GroupLConv } from '../../src/lcnn/layers/groupLConv.js';
 import type { BatchContext } from '../../src/lcnn/layers/layer.js';
 import { LCB } from '../../src/lcnn/layers/lcb.js';
+import { LConv } from '../../src/lcnn/layers/lconv.js';
 import { OrientationPool } from '../../src/lcnn/layers/orientationPool.js';
 import { liftedInputFeatures } from '../../src/lcnn/liftedInput.js';
 import { Model, type ModelSpec } from '../../src/lcnn/model.js';
@@ -222,6 +223,25 @@ describe('symmetric L-CNN models', () => {
     });
   });
 
+  it('tied ("mu-independent") construction: invariant for every element, 2D and all 384 in 4D', () => {
+    for (const N of [2, 3]) {
+      const field = roughField([4, 4], N, 37, 0.9);
+      for (const symmetry of ['rotations', 'rotations+reflections'] as const) {
+        const model = new Model(spec(N, 2, symmetry, { construction: 'tied' }));
+        expect(worstDeviation(model, field, symmetry)).toBeLessThan(1e-12);
+        // and it is a plain-sized model: no orientation index
+        expect(model.parameterCount).toBeLessThan(new Model(spec(N, 2, 'none')).parameterCount);
+      }
+    }
+    const field4 = roughField([2, 2, 2, 2], 3, 41, 0.9);
+    const model4 = new Model(spec(3, 4, 'rotations+reflections', { construction: 'tied' }));
+    expect(worstDeviation(model4, field4, 'rotations+reflections')).toBeLessThan(1e-12);
+    // can fail: the rotation-invariant input keeps the orientation, which reflections reverse
+    const rotationsOnly = new Model(spec(3, 2, 'rotations', { construction: 'tied' }));
+    const field = roughField([4, 4], 3, 37, 0.9);
+    expect(worstDeviation(rotationsOnly, field, 'rotations+reflections')).toBeGreaterThan(1e-4);
+  });
+
   it('stay gauge invariant and translation equivariant', () => {
     const field = roughField([4, 4], 3, 23, 0.9);
     const model = new Model(spec(3, 2, 'rotations+reflections'));
@@ -250,6 +270,12 @@ describe('symmetric L-CNN models', () => {
         }),
     ).toThrow(/no layer after "mean" in a pseudo-scalar model/);
     expect(() => new Model(spec(2, 2, 'cubic' as Symmetry))).toThrow(/spec.symmetry/);
+    expect(
+      () =>
+        new Model(
+          spec(2, 2, 'rotations+reflections', { construction: 'tied', parity: 'pseudoscalar' }),
+        ),
+    ).toThrow(/tied construction/);
   });
 });
 
@@ -283,6 +309,16 @@ describe('symmetric layers', () => {
       });
     }
   }
+
+  it.each([2, 3])('SU(%i) tied L-Conv: gradients match central differences', (N) => {
+    const fields = [roughField([3, 3], N, 29, 0.8), roughField([3, 3], N, 30, 0.8)];
+    const gauge = GaugeBatch.fromFields(fields);
+    const transport = new TransportCache(gauge);
+    const W = liftedInputFeatures(gauge, transport, {}, group);
+    const conv = new LConv(8, 2, 2, 2, new Xoshiro128(3), 'tied', true);
+    expect(conv.weight.value.length).toBe(2 * 8 * 3);
+    expect(gradientCheck(conv, W, { transport }, 33)).toBeLessThan(1e-7);
+  });
 
   it('the orientation average has exact gradients for both parities', () => {
     const { ctx } = setup(2);

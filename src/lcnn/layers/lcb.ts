@@ -51,12 +51,14 @@ export class LCB implements Layer {
     name = 'lcb',
     /** Lift the block to the orientations of a symmetry group (channels are per orientation). */
     readonly symmetry?: LCBSymmetry,
+    /** A tied ("mu-independent") convolution kernel, for invariant features (./lconv.ts). */
+    tied = false,
   ) {
     this.spec = { type: 'lcb', out: outChannels, kernel };
     this.G = symmetry?.group.size ?? 1;
     this.conv =
       symmetry === undefined
-        ? new LConv(inChannels, outChannels, kernel, D, rng, `${name}.conv`)
+        ? new LConv(inChannels, outChannels, kernel, D, rng, `${name}.conv`, tied)
         : new GroupLConv(
             inChannels,
             outChannels,

@@ -13,6 +13,11 @@
  * G_{W_j}(x + k mu) += L^+ (sum_i w_{ij mu k} G_{W'_i}(x)) L, and
  * dL/dw_{ij mu k} = sum_{b,x} <G_{W'_i}(x), T W_j(x)> with <A, B> = Re tr(A^+ B).
  *
+ * Tied ("mu-independent") kernels, w_{ij mu k} = v_{ij |k|}: one weight per point-group orbit
+ * of offsets {k e_mu : all mu, both signs}. On features that are invariant under the point
+ * group, sum_{mu,k} v_{|k|} T_{mu,k} W is invariant too, since R only permutes the offsets of
+ * an orbit (Aronsson, Mueller & Schuh, arXiv:2303.11448, sec. IV.A).
+ *
  * @module
  */
 import { rangeError } from '../../sun/validate.js';
@@ -57,9 +62,12 @@ export function transportInto(
 export class LConv implements Layer {
   readonly spec: LayerSpec;
   readonly parameters: Parameter[];
-  /** Weights w[(o * Cin + i) * T + t]. */
+  /** Weights w[(o * Cin + i) * T + t], or v[(o * Cin + i) * (K + 1) + |k|] when tied. */
   readonly weight: Parameter;
   private readonly terms: Array<[number, number]>;
+  /** Per-term weights w and their gradient; the parameter itself when not tied. */
+  private readonly w: Float64Array;
+  private readonly gw: Float64Array;
   private input: MatrixTensor | undefined;
 
   constructor(
@@ -73,13 +81,45 @@ export class LConv implements Layer {
     readonly D: number,
     rng: UniformRandom,
     name = 'lconv',
+    /** One weight per orbit of offsets (|k|) instead of one per (mu, k). */
+    readonly tied = false,
   ) {
     this.spec = { type: 'lconv', out: outChannels, kernel };
     this.terms = convolutionTerms(D, kernel);
     const T = this.terms.length;
-    this.weight = new Parameter(`${name}.weight`, new Float64Array(outChannels * inChannels * T));
+    const perPair = tied ? kernel + 1 : T;
+    this.weight = new Parameter(
+      `${name}.weight`,
+      new Float64Array(outChannels * inChannels * perPair),
+    );
     xavierUniform(this.weight.value, inChannels * T, outChannels, rng);
     this.parameters = [this.weight];
+    this.w = tied ? new Float64Array(outChannels * inChannels * T) : this.weight.value;
+    this.gw = tied ? new Float64Array(this.w.length) : this.weight.grad;
+  }
+
+  /** w[(p T + t)] = v[p (K+1) + |k_t|] for the tied kernel (no-op otherwise). */
+  private expand(): void {
+    if (!this.tied) return;
+    const T = this.terms.length;
+    const v = this.weight.value;
+    for (let p = 0; p < this.inChannels * this.outChannels; p++) {
+      for (let t = 0; t < T; t++) {
+        this.w[p * T + t] = v[p * (this.kernel + 1) + Math.abs(this.terms[t][1])];
+      }
+    }
+  }
+
+  /** dL/dv = sum of dL/dw over each orbit (tied kernel; no-op otherwise). */
+  private fold(): void {
+    if (!this.tied) return;
+    const T = this.terms.length;
+    const gv = this.weight.grad;
+    for (let p = 0; p < this.inChannels * this.outChannels; p++) {
+      for (let t = 0; t < T; t++) {
+        gv[p * (this.kernel + 1) + Math.abs(this.terms[t][1])] += this.gw[p * T + t];
+      }
+    }
   }
 
   private check(fn: string, input: Activation): MatrixTensor {
@@ -101,7 +141,8 @@ export class LConv implements Layer {
     const Cin = this.inChannels;
     const Cout = this.outChannels;
     const T = this.terms.length;
-    const w = this.weight.value;
+    this.expand();
+    const w = this.w;
     const out = new MatrixTensor(B, V, Cout, W.group);
     const s = new Float64Array(m);
     const tmp = new Float64Array(m);
@@ -135,8 +176,10 @@ export class LConv implements Layer {
     const Cin = this.inChannels;
     const Cout = this.outChannels;
     const T = this.terms.length;
-    const w = this.weight.value;
-    const gw = this.weight.grad;
+    this.expand();
+    const w = this.w;
+    const gw = this.gw;
+    if (this.tied) gw.fill(0);
     const gradIn = W.zerosLike();
     const lattice = ctx.transport.gauge.lattice;
     const s = new Float64Array(m);
@@ -176,6 +219,7 @@ export class LConv implements Layer {
         }
       }
     }
+    this.fold();
     return gradIn;
   }
 }
