@@ -94,11 +94,18 @@ export async function timeSweeps(
   };
 }
 
-/** A markdown table from a header and rows of cells. */
-export function markdownTable(header: string[], rows: string[][]): string {
+/**
+ * A markdown table from a header and rows of cells; `rightAligned` marks the numeric columns
+ * (default: every column but the first).
+ */
+export function markdownTable(
+  header: string[],
+  rows: string[][],
+  rightAligned: boolean[] = header.map((_, i) => i > 0),
+): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) =>
-    `| ${cells.map((s, i) => (i === 0 ? s.padEnd(widths[i]) : s.padStart(widths[i]))).join(' | ')} |`;
-  const rule = `| ${widths.map((w, i) => (i === 0 ? '-'.repeat(w) : '-'.repeat(w - 1) + ':')).join(' | ')} |`;
+    `| ${cells.map((s, i) => (rightAligned[i] ? s.padStart(widths[i]) : s.padEnd(widths[i]))).join(' | ')} |`;
+  const rule = `| ${widths.map((w, i) => (rightAligned[i] ? '-'.repeat(w - 1) + ':' : '-'.repeat(w))).join(' | ')} |`;
   return [line(header), rule, ...rows.map(line)].join('\n');
 }
