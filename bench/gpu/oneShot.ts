@@ -168,7 +168,7 @@ await section('one sweep', async () => {
     const flips = d.filter((x) => x > 1e-4).length;
     row(
       'one sweep',
-      `SU(3) ${kind} 8^4, GPU vs CPU links: p99 |diff|, links > 1e-4`,
+      `SU(3) ${kind} 8^4, GPU vs CPU links: 99th percentile of max abs diff; links over 1e-4`,
       `${p99.toExponential(2)}, ${flips}`,
       'p99 < 2e-5, <= 1%',
       p99 < 2e-5 && flips <= 0.01 * d.length,
@@ -208,7 +208,7 @@ await section('2D exact', async () => {
       '2D exact',
       `SU(${N}) beta ${beta} ${L}^2 plaquette`,
       `${g.mean.toFixed(6)}(${Math.round(g.error * 1e6)}) vs ${exact.toFixed(6)}: ${z.toFixed(2)} sigma`,
-      '|z| < 4',
+      'abs(z) < 4',
       Math.abs(z) < 4,
     );
   }
@@ -232,7 +232,7 @@ await section('4D SU(3)', async () => {
     '4D SU(3)',
     `beta 6 ${L}^4 plaquette (1 HB + 4 OR)`,
     `${g.mean.toFixed(6)}(${Math.round(g.error * 1e6)}), tau_int ${g.tauInt.toFixed(2)}: ${z.toFixed(2)} sigma from Boyd et al.`,
-    small ? 'info (16^4 only)' : '|z| < 4',
+    small ? 'info (16^4 only)' : 'abs(z) < 4',
     small ? undefined : Math.abs(z) < 4,
   );
 });
@@ -247,7 +247,7 @@ await section('unitarity', async () => {
   const v = field.unitarityViolation();
   row(
     'unitarity',
-    'max |U U^+ - 1| after 1,000 float32 sweeps, 8^4',
+    'max abs(U U^+ - 1) after 1,000 float32 sweeps, 8^4',
     v.toExponential(2),
     '< 1e-5',
     v < 1e-5,
