@@ -287,7 +287,7 @@ export function ensembleSection(
     ['file', path],
     ['group', `SU(${meta.N})`],
     ['lattice', meta.dims.join('×')],
-    ['configurations', String(ensemble.count)],
+    ['configurations in the file', String(ensemble.count)],
     ['observables', names.join(', ')],
   ];
   for (const [key, value] of Object.entries(meta)) {
