@@ -77,7 +77,7 @@ export function evaluateModel(model: Model, dataset: Dataset, indices?: number[]
 
 /**
  * Parses the shorthand "lcb:4:2,lact:tanh,trace,dense:1,mean" into layer specs
- * (lcb/lconv: out and kernel; lbilin/dense: out; lact: activation).
+ * (lcb/lconv: out and kernel; lbilin/dense: out; lact: activation; lexp, trace, mean: none).
  */
 export function parseArchitecture(text: string): LayerSpec[] {
   return text.split(',').map((part, index): LayerSpec => {
@@ -102,12 +102,13 @@ export function parseArchitecture(text: string): LayerSpec[] {
         return { type, activation: (a ?? 'relu') as 'relu' };
       case 'trace':
       case 'mean':
+      case 'lexp':
         return { type };
       default:
         throw rangeError(
           'parseArchitecture',
           `layer ${index}`,
-          'one of lconv:OUT:K, lbilin:OUT, lcb:OUT:K, lact:ACT, trace, dense:OUT[:ACT], mean',
+          'one of lconv:OUT:K, lbilin:OUT, lcb:OUT:K, lact:ACT, lexp, trace, dense:OUT[:ACT], mean',
           part,
         );
     }

@@ -8,7 +8,7 @@
  *               { "type": "dense", "out": 1 } ] }
  * ```
  *
- * Matrix layers (lconv, lbilin, lcb, lact) come before `trace`; real-valued layers (dense,
+ * Matrix layers (lconv, lbilin, lcb, lact, lexp) come before `trace`; real-valued layers (dense,
  * mean) after it. Without `mean` the model predicts per site; with it, per configuration.
  *
  * `"symmetry": "rotations" | "rotations+reflections"` makes the same layers equivariant under
@@ -36,6 +36,7 @@ import type { BatchContext, Layer, LayerSpec } from './layers/layer.js';
 import { LBilin } from './layers/lbilin.js';
 import { LCB } from './layers/lcb.js';
 import { LConv } from './layers/lconv.js';
+import { LExp } from './layers/lexp.js';
 import { OrientationPool } from './layers/orientationPool.js';
 import { OrientationWise } from './layers/orientationWise.js';
 import { SiteMean } from './layers/siteMean.js';
@@ -214,6 +215,18 @@ export class Model {
           needMatrix();
           this.layers.push(local(new LAct((layer as { activation: 'relu' }).activation)));
           break;
+        case 'lexp':
+          needMatrix();
+          if (sym.size > 1) {
+            throw rangeError(
+              'Model',
+              where,
+              'no "lexp" in a symmetric model (its link update is not built for orientations)',
+              type,
+            );
+          }
+          this.layers.push(new LExp(channels, spec.D, rng, name));
+          break;
         case 'trace':
           needMatrix();
           this.layers.push(local(new Trace()));
@@ -250,7 +263,7 @@ export class Model {
           throw rangeError(
             'Model',
             `${where}.type`,
-            'one of lconv, lbilin, lcb, lact, trace, dense, mean',
+            'one of lconv, lbilin, lcb, lact, lexp, trace, dense, mean',
             type,
           );
       }

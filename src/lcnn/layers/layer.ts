@@ -13,7 +13,7 @@ import type { TransportCache } from '../transportCache.js';
 /** Per-batch context shared by the layers: the links' straight lines. */
 export interface BatchContext {
   /** Wilson lines of the batch's links, for parallel transport. */
-  readonly transport: TransportCache;
+  transport: TransportCache;
 }
 
 /** One operation of a model. */
@@ -64,6 +64,12 @@ export interface LActSpec {
   activation: MatrixActivation;
 }
 
+/** JSON form of an {@link LExp} layer (the gauge-covariant link update). */
+export interface LExpSpec {
+  /** Layer type tag. */
+  type: 'lexp';
+}
+
 /** JSON form of a {@link Trace} layer (matrices to gauge-invariant real features). */
 export interface TraceSpec {
   /** Layer type tag. */
@@ -99,7 +105,15 @@ export interface PoolSpec {
 
 /** The JSON form of a layer. */
 export type LayerSpec =
-  LConvSpec | LBilinSpec | LCBSpec | LActSpec | TraceSpec | DenseSpec | MeanSpec | PoolSpec;
+  | LConvSpec
+  | LBilinSpec
+  | LCBSpec
+  | LActSpec
+  | LExpSpec
+  | TraceSpec
+  | DenseSpec
+  | MeanSpec
+  | PoolSpec;
 
 /** Scalar gates of L-Act, applied to Re tr W. */
 export type MatrixActivation = 'relu' | 'tanh' | 'sigmoid';

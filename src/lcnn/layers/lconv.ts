@@ -12,6 +12,8 @@
  * Backward: the transport T W = L W L^+ is linear with adjoint G -> L^+ G L, so
  * G_{W_j}(x + k mu) += L^+ (sum_i w_{ij mu k} G_{W'_i}(x)) L, and
  * dL/dw_{ij mu k} = sum_{b,x} <G_{W'_i}(x), T W_j(x)> with <A, B> = Re tr(A^+ B).
+ * When the links are activations (after an L-Exp), the lines get G_L += h L W^+ + h^+ L W
+ * with h = sum_i w_{ij mu k} G_{W'_i}(x) (from d(L W L^+) = dL W L^+ + L W dL^+).
  *
  * Tied ("mu-independent") kernels, w_{ij mu k} = v_{ij |k|}: one weight per point-group orbit
  * of offsets {k e_mu : all mu, both signs}. On features that are invariant under the point
@@ -185,11 +187,15 @@ export class LConv implements Layer {
     const s = new Float64Array(m);
     const h = new Float64Array(m);
     const tmp = new Float64Array(m);
+    const lineGrads = this.terms.map(([mu, k]) =>
+      k !== 0 ? ctx.transport.gradient(mu, k) : undefined,
+    );
     for (let b = 0; b < B; b++) {
       for (let x = 0; x < V; x++) {
         for (let t = 0; t < T; t++) {
           const [mu, k] = this.terms[t];
           const L = k !== 0 ? ctx.transport.get(mu, k) : undefined;
+          const gL = lineGrads[t];
           const lOff = (b * V + x) * m;
           for (let i = 0; i < Cin; i++) {
             let src = W.data;
@@ -214,6 +220,16 @@ export class LConv implements Layer {
               g.adjointMultiply(tmp, 0, L, lOff, h, 0);
               g.multiply(s, 0, tmp, 0, L, lOff);
               addScaled(gradIn.data, gradIn.offset(b, y, i), 1, s, 0, m);
+              if (gL !== undefined) {
+                // G_L(x) += h L W^+ + h^+ L W, W = W_i(x + k mu)
+                const wOff = W.offset(b, y, i);
+                g.multiply(tmp, 0, h, 0, L, lOff);
+                g.multiplyAdjoint(s, 0, tmp, 0, W.data, wOff);
+                addScaled(gL, lOff, 1, s, 0, m);
+                g.adjointMultiply(tmp, 0, h, 0, L, lOff);
+                g.multiply(s, 0, tmp, 0, W.data, wOff);
+                addScaled(gL, lOff, 1, s, 0, m);
+              }
             }
           }
         }
