@@ -204,7 +204,7 @@ describe('L-CNN models', () => {
   it.each([
     [
       { layers: [{ type: 'conv2d' }] },
-      /Model: invalid spec.layers\[0\].type: expected one of lconv, lbilin, lcb, lact, trace, dense, mean, got conv2d/,
+      /Model: invalid spec.layers\[0\].type: expected one of lconv, lbilin, lcb, lact, lexp, trace, dense, mean, got conv2d/,
     ],
     [
       { layers: [{ type: 'trace' }, { type: 'lcb', out: 2, kernel: 1 }] },
