@@ -29,7 +29,7 @@ import {
 import { decimateMinMax } from './decimate.js';
 import type { Block, Section, TableCell } from './htmlPage.js';
 
-/** What the section reads of an ensemble (an opened {@link Ensemble} has all of it). */
+/** What the section reads of an ensemble (an `Ensemble` from `openEnsemble` has all of it). */
 export interface EnsembleData {
   /** The file name, for headings and messages. */
   readonly path: string;
