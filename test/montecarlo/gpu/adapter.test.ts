@@ -1,0 +1,29 @@
+/**
+ * Adapter selection (src/montecarlo/gpu/adapter.ts): a WebGPU device is found on this machine,
+ * through Vulkan on a GPU or OpenGL on Mesa's llvmpipe. Without one, this test and every GPU
+ * test fail (never skip), in CI and out of it: CI installs Mesa's EGL and GL drivers.
+ */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_GPU_BACKENDS, requestGpu } from '../../../src/montecarlo/gpu/adapter.js';
+
+describe('requestGpu', () => {
+  it('finds a device, Vulkan first, then OpenGL, with at least the WebGPU storage-buffer limit', async () => {
+    expect(DEFAULT_GPU_BACKENDS).toEqual(['vulkan', 'opengl']);
+    const context = await requestGpu();
+    try {
+      expect(['vulkan', 'opengl']).toContain(context.backend);
+      expect(context.description.length).toBeGreaterThan(0);
+      // 128 MiB, the WebGPU default; the device was asked for the adapter's maximum
+      expect(context.limits.maxStorageBufferBindingSize).toBeGreaterThanOrEqual(2 ** 27);
+    } finally {
+      context.device.destroy();
+    }
+  });
+
+  it('refuses an empty or unknown list of backends, naming it', async () => {
+    await expect(requestGpu({ backends: [] })).rejects.toThrow(
+      /requestGpu: invalid backends: expected a non-empty list of vulkan, opengl, got \[\]/,
+    );
+    await expect(requestGpu({ backends: ['metal' as 'vulkan'] })).rejects.toThrow(/got \[metal\]/);
+  });
+});
