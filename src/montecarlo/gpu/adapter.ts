@@ -48,7 +48,16 @@ const instances = new Map<GpuBackend, GPU>();
 
 async function loadDawn(): Promise<typeof import('webgpu')> {
   // Loaded on first use only: importing it starts nothing, but it loads a 20 MB native module.
-  const dawn = await import('webgpu');
+  let dawn: typeof import('webgpu');
+  try {
+    dawn = await import('webgpu');
+  } catch (e) {
+    throw new Error(
+      `requestGpu: the webgpu package's Dawn binary for ${process.platform}-${process.arch} ` +
+        `could not be loaded: ${(e as Error).message}`,
+      { cause: e },
+    );
+  }
   Object.assign(globalThis, dawn.globals);
   return dawn;
 }
