@@ -195,11 +195,35 @@ export function lossChart(title: string, rows: LossRow[]): TopLevelSpec {
       y: {
         field: 'loss',
         type: 'quantitative',
-        title: 'loss: mean squared error (log scale)',
+        title: 'MSE loss (log scale)',
         scale: { type: 'log' },
       },
-      color: { field: 'model', type: 'nominal', title: 'model', sort: null },
-      strokeDash: { field: 'split', type: 'nominal', title: 'split', sort: null },
+      color: {
+        field: 'model',
+        type: 'nominal',
+        title: 'model',
+        sort: null,
+        legend: { symbolType: 'stroke' },
+      },
+      strokeDash: {
+        field: 'split',
+        type: 'nominal',
+        title: 'split',
+        sort: null,
+        // vega-lite leaves these symbols without a stroke colour: set one, or they are invisible
+        legend: {
+          symbolType: 'stroke',
+          // (the whole entry, as vega-lite would write it plus the stroke, so that nothing conflicts)
+          encoding: {
+            symbols: {
+              fill: { value: 'black' },
+              fillOpacity: { value: 1 },
+              opacity: { value: 1 },
+              stroke: { value: '#444' },
+            },
+          },
+        },
+      },
     },
   };
 }

@@ -285,7 +285,7 @@ describe('lgt report', () => {
       const byName = new Map(charts.map((c) => [c.name, c.axisTitles]));
       expect(byName.get('ensemble-plaquette-history')).toContain('P = (1/N) Re tr U_P');
       expect(byName.get('ensemble-plaquette-autocorrelation')).toContain('ρ(t) = Γ(t)/Γ(0)');
-      expect(byName.get('model1-loss')).toContain('loss: mean squared error (log scale)');
+      expect(byName.get('model1-loss')).toContain('MSE loss (log scale)');
       expect(requests).toEqual([]);
       expect(errors).toEqual([]);
     } finally {
