@@ -35,6 +35,7 @@ export type {
   LBilinSpec,
   LCBSpec,
   LActSpec,
+  LExpSpec,
   TraceSpec,
   DenseSpec,
   MeanSpec,
@@ -47,6 +48,7 @@ export { LConv, convolutionTerms, transportInto } from './layers/lconv.js';
 export { LBilin, Bilinear } from './layers/lbilin.js';
 export { LCB } from './layers/lcb.js';
 export { LAct } from './layers/lact.js';
+export { LExp } from './layers/lexp.js';
 export { Trace } from './layers/trace.js';
 export { Dense } from './layers/dense.js';
 export { SiteMean } from './layers/siteMean.js';
