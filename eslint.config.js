@@ -3,7 +3,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'docs/api/**', 'node_modules/**', '**/*.py', 'data/**'] },
+  // .device, .gl and .gpu-bench: the GPU bench's git-ignored bundles for the device machine
+  {
+    ignores: [
+      'dist/**',
+      'docs/api/**',
+      'node_modules/**',
+      '**/*.py',
+      'data/**',
+      '.device/**',
+      '.gl/**',
+      '.gpu-bench/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
