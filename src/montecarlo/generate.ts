@@ -194,9 +194,23 @@ function runMetadata(spec: RunSpec): Record<string, unknown> {
  * (`stopAfterSteps`); the output file appears under its final name only when it finished.
  */
 export async function generateEnsemble(spec: RunSpec, options: RunOptions): Promise<RunSummary> {
+  // a supplied sweeper is ours to close, also when the run fails before it starts
+  const supplied = options.sweeper;
+  let sweeper: Sweeper | undefined;
+  try {
+    return await run(spec, options, (s) => (sweeper = s));
+  } finally {
+    await (sweeper ?? supplied)?.close();
+  }
+}
+
+async function run(
+  spec: RunSpec,
+  options: RunOptions,
+  started: (sweeper: Sweeper) => void,
+): Promise<RunSummary> {
   validateRunSpec(spec);
   if (options.sweeper?.download !== undefined && spec.algorithm.kind === 'hmc') {
-    await options.sweeper.close();
     throw rangeError(
       'generateEnsemble',
       'options.sweeper',
@@ -234,79 +248,76 @@ export async function generateEnsemble(spec: RunSpec, options: RunOptions): Prom
 
   const sweeper: Sweeper =
     options.sweeper ?? (workers > 1 ? new WorkerSweeper(workers) : new SerialSweeper());
+  started(sweeper);
   if (options.sweeper === undefined && workers > 1) field = field.toShared();
   const stepsPerBeta = spec.thermalization + spec.configurations * spec.separation;
   const total = stepsPerBeta * spec.betas.length;
   const acceptance: number[] = [];
   let stepsThisCall = 0;
-  try {
-    for (; betaIndex < spec.betas.length; betaIndex++, step = 0) {
-      const beta = spec.betas[betaIndex];
-      if (step === 0 && (betaIndex > 0 || resumedFrom === undefined)) {
-        const fresh = startField(spec, betaIndex);
-        field.links.set(fresh.links);
-      }
-      await sweeper.upload?.(field);
-      let accepted = 0;
-      let proposals = 0;
-      for (; step < stepsPerBeta;) {
-        if (options.stopAfterSteps !== undefined && stepsThisCall >= options.stopAfterSteps) {
-          writer.close();
-          return { output, configurations: saved, finished: false, resumedFrom, acceptance };
-        }
-        const stats = await monteCarloStep(
-          field,
-          spec.algorithm,
-          beta,
-          spec.seed,
-          step,
-          betaIndex,
-          sweeper,
-        );
-        step++;
-        stepsThisCall++;
-        accepted += stats.accepted;
-        proposals += stats.proposals;
-        if (spec.reunitarizeEvery > 0 && step % spec.reunitarizeEvery === 0) {
-          if (sweeper.reunitarize !== undefined) await sweeper.reunitarize(field);
-          else field.reunitarize();
-        }
-        const sinceThermalized = step - spec.thermalization;
-        if (sinceThermalized > 0 && sinceThermalized % spec.separation === 0) {
-          await sweeper.download?.(field);
-          const observables = measureConfiguration(field, spec.measurements);
-          writer.append({ links: field.links, beta, sweep: step, observables });
-          saved++;
-          options.onConfiguration?.(saved - 1, beta, observables);
-          const endOfChain = step === stepsPerBeta;
-          if (saved % checkpointEvery === 0 || endOfChain) {
-            writer.flush();
-            await writeCheckpoint(checkpointPath, {
-              metadata: spec0,
-              sweep: endOfChain ? 0 : step,
-              betaIndex: endOfChain ? betaIndex + 1 : betaIndex,
-              configsWritten: saved,
-              links: field.links,
-            });
-          }
-        }
-        options.onProgress?.({
-          betaIndex,
-          beta,
-          step,
-          stepsPerBeta,
-          done: betaIndex * stepsPerBeta + step,
-          total,
-          saved,
-          acceptance: proposals > 0 ? accepted / proposals : 1,
-        });
-      }
-      acceptance.push(proposals > 0 ? accepted / proposals : 1);
+  for (; betaIndex < spec.betas.length; betaIndex++, step = 0) {
+    const beta = spec.betas[betaIndex];
+    if (step === 0 && (betaIndex > 0 || resumedFrom === undefined)) {
+      const fresh = startField(spec, betaIndex);
+      field.links.set(fresh.links);
     }
-    await writer.finalize();
-    rmSync(checkpointPath, { force: true });
-    return { output, configurations: saved, finished: true, resumedFrom, acceptance };
-  } finally {
-    await sweeper.close();
+    await sweeper.upload?.(field);
+    let accepted = 0;
+    let proposals = 0;
+    for (; step < stepsPerBeta;) {
+      if (options.stopAfterSteps !== undefined && stepsThisCall >= options.stopAfterSteps) {
+        writer.close();
+        return { output, configurations: saved, finished: false, resumedFrom, acceptance };
+      }
+      const stats = await monteCarloStep(
+        field,
+        spec.algorithm,
+        beta,
+        spec.seed,
+        step,
+        betaIndex,
+        sweeper,
+      );
+      step++;
+      stepsThisCall++;
+      accepted += stats.accepted;
+      proposals += stats.proposals;
+      if (spec.reunitarizeEvery > 0 && step % spec.reunitarizeEvery === 0) {
+        if (sweeper.reunitarize !== undefined) await sweeper.reunitarize(field);
+        else field.reunitarize();
+      }
+      const sinceThermalized = step - spec.thermalization;
+      if (sinceThermalized > 0 && sinceThermalized % spec.separation === 0) {
+        await sweeper.download?.(field);
+        const observables = measureConfiguration(field, spec.measurements);
+        writer.append({ links: field.links, beta, sweep: step, observables });
+        saved++;
+        options.onConfiguration?.(saved - 1, beta, observables);
+        const endOfChain = step === stepsPerBeta;
+        if (saved % checkpointEvery === 0 || endOfChain) {
+          writer.flush();
+          await writeCheckpoint(checkpointPath, {
+            metadata: spec0,
+            sweep: endOfChain ? 0 : step,
+            betaIndex: endOfChain ? betaIndex + 1 : betaIndex,
+            configsWritten: saved,
+            links: field.links,
+          });
+        }
+      }
+      options.onProgress?.({
+        betaIndex,
+        beta,
+        step,
+        stepsPerBeta,
+        done: betaIndex * stepsPerBeta + step,
+        total,
+        saved,
+        acceptance: proposals > 0 ? accepted / proposals : 1,
+      });
+    }
+    acceptance.push(proposals > 0 ? accepted / proposals : 1);
   }
+  await writer.finalize();
+  rmSync(checkpointPath, { force: true });
+  return { output, configurations: saved, finished: true, resumedFrom, acceptance };
 }

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { openEnsemble } from '../../src/lattice/io/ensembleFile.js';
 import { averagePlaquette } from '../../src/lattice/observables/plaquette.js';
 import { generateEnsemble, type RunSpec } from '../../src/montecarlo/generate.js';
+import { SerialSweeper, type Sweeper } from '../../src/montecarlo/sweeper.js';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'lgt-generate-'));
@@ -162,6 +163,27 @@ describe('generateEnsemble', () => {
     expect(readFileSync(output, 'utf8')).toBe('precious');
     await generateEnsemble(spec, { output, force: true });
     expect((await contents(output)).count).toBe(6);
+  });
+
+  it('closes a supplied sweeper when the run fails before it starts, and after a run', async () => {
+    const output = join(tempDir(), 'run.h5');
+    writeFileSync(output, 'precious');
+    let closed = 0;
+    const inner = new SerialSweeper();
+    const sweeper: Sweeper = {
+      sweep: (field, s) => inner.sweep(field, s),
+      close: async () => {
+        closed++;
+      },
+    };
+    await expect(generateEnsemble(spec, { output, sweeper })).rejects.toThrow(/run\.h5/);
+    expect(closed).toBe(1);
+    await expect(
+      generateEnsemble({ ...spec, betas: [-1] }, { output: `${output}.2`, sweeper }),
+    ).rejects.toThrow(/invalid beta/);
+    expect(closed).toBe(2);
+    await generateEnsemble(spec, { output, sweeper, force: true });
+    expect(closed).toBe(3);
   });
 
   it.each([
