@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { captureEachTest, cli } from '../cliOutput.js';
 import { main } from '../../src/cli/program.js';
 import { EnsembleWriter, openEnsemble } from '../../src/lattice/io/ensembleFile.js';
 import { readIldg, writeIldg } from '../../src/lattice/io/ildg.js';
@@ -9,27 +10,14 @@ import { readNersc, writeNersc } from '../../src/lattice/io/nersc.js';
 import { averagePlaquette } from '../../src/lattice/observables/plaquette.js';
 import { roughField } from '../helpers.js';
 
-let stdout: string;
-let stderr: string;
 let dir: string;
 
+captureEachTest();
 beforeEach(() => {
-  stdout = '';
-  stderr = '';
   dir = fs.mkdtempSync(join(os.tmpdir(), 'lgt-convert-'));
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
 });
 
 afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -54,8 +42,8 @@ describe('lgt convert', () => {
     const h5 = join(dir, 'e.h5');
     await ensemble(h5);
     const nersc = join(dir, 'c1.nersc');
-    expect(await main(['convert', h5, nersc, '--index', '1', '--json']), stderr).toBe(0);
-    expect(JSON.parse(stdout)).toEqual({
+    expect(await main(['convert', h5, nersc, '--index', '1', '--json']), cli.stderr).toBe(0);
+    expect(JSON.parse(cli.stdout)).toEqual({
       output: nersc,
       format: 'nersc',
       precision: 64,
@@ -76,7 +64,7 @@ describe('lgt convert', () => {
     expect(small.dataType).toBe('4D_SU3_GAUGE');
     expect(small.floatingPoint).toBe('IEEE32BIG');
     expect(small.field.equals(fields[2], 1e-6)).toBe(true);
-    expect(stderr).toContain(`wrote 1 configuration to ${twoRow} (nersc-2row)`);
+    expect(cli.stderr).toContain(`wrote 1 configuration to ${twoRow} (nersc-2row)`);
 
     const lime = join(dir, 'c0.lime');
     expect(await main(['convert', h5, lime])).toBe(0); // index 0, ILDG from the extension
@@ -119,7 +107,7 @@ describe('lgt convert', () => {
     expect([...one.beta]).toEqual([6.1]);
     one.close();
     expect(await main(['convert', a, b, join(dir, 'two.h5')])).toBe(2);
-    expect(stderr).toContain(
+    expect(cli.stderr).toContain(
       `the coupling beta of ${b} is unknown (its header has no BETA): pass --beta`,
     );
   });
@@ -146,7 +134,7 @@ describe('lgt convert', () => {
     const out = join(dir, 'out.lime');
     fs.writeFileSync(out, 'keep me');
     expect(await main(['convert', a, out])).toBe(2);
-    expect(stderr).toContain(`${out} already exists; pass --force to replace it`);
+    expect(cli.stderr).toContain(`${out} already exists; pass --force to replace it`);
     expect(fs.readFileSync(out, 'utf8')).toBe('keep me');
     expect(await main(['convert', a, out, '--force'])).toBe(0);
     expect((await readIldg(out)).field.equals(fields[0], 0)).toBe(true);
@@ -168,7 +156,7 @@ describe('lgt convert', () => {
     const a = join(dir, 'a.nersc');
     await writeNersc(a, fields[0]);
     expect(await main(['convert', a, join(dir, 'o.nersc'), ...args])).toBe(2);
-    expect(stderr).toMatch(message);
+    expect(cli.stderr).toMatch(message);
   });
 
   it('says plainly what is wrong with the inputs', async () => {
@@ -177,27 +165,27 @@ describe('lgt convert', () => {
     await writeNersc(a, fields[0]);
     await writeNersc(b, roughField([4, 2, 2, 6], 3, 9));
     expect(await main(['convert', a, b, join(dir, 'o.nersc')])).toBe(2);
-    expect(stderr).toMatch(/2 inputs need an HDF5 output/);
-    stderr = '';
+    expect(cli.stderr).toMatch(/2 inputs need an HDF5 output/);
+    cli.stderr = '';
     expect(await main(['convert', a, b, join(dir, 'o.h5'), '--beta', '6'])).toBe(2);
-    expect(stderr).toContain(`readNersc: ${b}: invalid DIMENSION_4: expected 4, got 6`);
-    stderr = '';
+    expect(cli.stderr).toContain(`readNersc: ${b}: invalid DIMENSION_4: expected 4, got 6`);
+    cli.stderr = '';
     expect(await main(['convert', a])).toBe(2);
-    expect(stderr).toMatch(/needs an input file and an output file/);
-    stderr = '';
+    expect(cli.stderr).toMatch(/needs an input file and an output file/);
+    cli.stderr = '';
     const h5 = join(dir, 'e.h5');
     await ensemble(h5);
     expect(await main(['convert', h5, join(dir, 'o.nersc'), '--index', '3'])).toBe(2);
-    expect(stderr).toMatch(/invalid --index 3: expected an integer in \[0, 2\]/);
-    stderr = '';
+    expect(cli.stderr).toMatch(/invalid --index 3: expected an integer in \[0, 2\]/);
+    cli.stderr = '';
     expect(await main(['convert', a, join(dir, 'o.nersc'), '--index', '0'])).toBe(2);
-    expect(stderr).toMatch(/invalid --index 0: .* is a nersc file with one configuration/);
-    stderr = '';
+    expect(cli.stderr).toMatch(/invalid --index 0: .* is a nersc file with one configuration/);
+    cli.stderr = '';
     const damaged = fs.readFileSync(a);
     damaged[damaged.length - 5] ^= 1;
     fs.writeFileSync(a, damaged);
     expect(await main(['convert', a, join(dir, 'o.lime')])).toBe(2);
-    expect(stderr).toMatch(
+    expect(cli.stderr).toMatch(
       /readNersc: .*a\.nersc: CHECKSUM mismatch: header says [0-9a-f]+, payload sums to/,
     );
     expect(fs.existsSync(join(dir, 'o.lime'))).toBe(false);

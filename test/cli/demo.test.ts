@@ -1,31 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureEachTest, cli } from '../cliOutput.js';
 import { runDemo } from '../../src/cli/commands/demo.js';
 import { main } from '../../src/cli/program.js';
 
-let stdout: string;
-let stderr: string;
-
-beforeEach(() => {
-  stdout = '';
-  stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  process.exitCode = undefined;
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
+captureEachTest();
 
 describe('lgt demo', () => {
   it('finds every observable invariant under gauge transformations and lattice symmetries', () => {
@@ -61,7 +42,7 @@ describe('lgt demo', () => {
       '--json',
     ]);
     expect(code).toBe(0);
-    const { montecarlo, symmetries: result } = JSON.parse(stdout);
+    const { montecarlo, symmetries: result } = JSON.parse(cli.stdout);
     expect(montecarlo).toHaveLength(9);
     expect(Object.keys(montecarlo[0])).toEqual([
       'beta',
@@ -92,20 +73,20 @@ describe('lgt demo', () => {
     expect(
       await main(['demo', '--config', config, '--group', '2', '--configs', '20', '--json']),
     ).toBe(0);
-    const result = JSON.parse(stdout).symmetries;
+    const result = JSON.parse(cli.stdout).symmetries;
     expect(result.dims).toEqual([3, 3]);
     expect(result.group).toBe('SU(2)');
   });
 
   it('rejects bad options with a message naming the option and the value, exit code 2', async () => {
     expect(await main(['demo', '--dims', '4,0'])).toBe(2);
-    expect(stderr).toMatch(
+    expect(cli.stderr).toMatch(
       /lgt: invalid --dims "4,0": expected at least two positive integer extents/,
     );
-    expect(stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
-    stderr = '';
+    expect(cli.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+    cli.stderr = '';
     expect(await main(['demo', '--group', '1'])).toBe(2);
-    expect(stderr).toMatch(/invalid --group "1": expected an integer in \[2, 16\]/);
+    expect(cli.stderr).toMatch(/invalid --group "1": expected an integer in \[2, 16\]/);
   });
 
   it('rejects unknown keys in a config file, naming the file and the key', async () => {
@@ -113,11 +94,11 @@ describe('lgt demo', () => {
     const config = join(dir, 'bad.json');
     writeFileSync(config, JSON.stringify({ colours: 3 }));
     expect(await main(['demo', '--config', config])).toBe(2);
-    expect(stderr).toContain(`config file ${config}: unknown option "colours"`);
+    expect(cli.stderr).toContain(`config file ${config}: unknown option "colours"`);
   });
 
   it('has --help', async () => {
     expect(await main(['demo', '--help'])).toBe(0);
-    expect(stdout).toMatch(/Usage: lgt demo \[options\]/);
+    expect(cli.stdout).toMatch(/Usage: lgt demo \[options\]/);
   });
 });

@@ -1,29 +1,11 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureEachTest, cli } from '../cliOutput.js';
 import { main } from '../../src/cli/program.js';
 
-let stdout: string;
-let stderr: string;
-
-beforeEach(() => {
-  stdout = '';
-  stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
+captureEachTest();
 
 const small = [
   '--dims',
@@ -43,25 +25,25 @@ describe('lgt generate and lgt measure', () => {
   it('generate writes an ensemble and prints a JSON summary; measure reads it back', async () => {
     const output = join(mkdtempSync(join(tmpdir(), 'lgt-cli-')), 'e.h5');
     expect(await main(['generate', '-o', output, ...small, '--json'])).toBe(0);
-    expect(JSON.parse(stdout)).toEqual({
+    expect(JSON.parse(cli.stdout)).toEqual({
       output,
       configurations: 16,
       acceptance: [1, 1],
       resumedFrom: null,
     });
-    stdout = '';
+    cli.stdout = '';
     expect(await main(['measure', output, '--json'])).toBe(0);
-    const result = JSON.parse(stdout);
+    const result = JSON.parse(cli.stdout);
     expect(result.ensembles.map((e: { beta: number }) => e.beta)).toEqual([1.5, 2.5]);
     const plaquette = result.ensembles[1].observables.plaquette;
     expect(Object.keys(plaquette)).toEqual(['mean', 'error', 'tauInt', 'tauIntError', 'n']);
     expect(plaquette.n).toBe(8);
     // higher beta, more order
     expect(plaquette.mean).toBeGreaterThan(result.ensembles[0].observables.plaquette.mean);
-    stdout = '';
+    cli.stdout = '';
     expect(await main(['measure', output, '--skip', '2'])).toBe(0);
-    expect(stdout).toMatch(/beta = 2.5 {3}configurations = 6/);
-    expect(stdout).toMatch(/plaquette\s+0\.\d+\(\d+\)/);
+    expect(cli.stdout).toMatch(/beta = 2.5 {3}configurations = 6/);
+    expect(cli.stdout).toMatch(/plaquette\s+0\.\d+\(\d+\)/);
   });
 
   it('takes options from a JSON config file', async () => {
@@ -80,7 +62,7 @@ describe('lgt generate and lgt measure', () => {
     );
     const output = join(dir, 'm.h5');
     expect(await main(['generate', '-o', output, '--config', config, '--json'])).toBe(0);
-    const summary = JSON.parse(stdout);
+    const summary = JSON.parse(cli.stdout);
     expect(summary.configurations).toBe(3);
     expect(summary.acceptance[0]).toBeLessThan(1); // Metropolis, from the file
   });
@@ -100,7 +82,7 @@ describe('lgt generate and lgt measure', () => {
   ])('rejects %j with exit code 2 and a message naming the option', async (args, message) => {
     const output = join(mkdtempSync(join(tmpdir(), 'lgt-cli-')), 'bad.h5');
     expect(await main(['generate', '-o', output, ...small, ...args])).toBe(2);
-    expect(stderr).toMatch(message);
+    expect(cli.stderr).toMatch(message);
     expect(existsSync(output)).toBe(false);
   });
 
@@ -109,20 +91,20 @@ describe('lgt generate and lgt measure', () => {
     const output = join(dir, 'x.h5');
     writeFileSync(output, 'keep me');
     expect(await main(['generate', '-o', output, ...small])).toBe(2);
-    expect(stderr).toContain(`${output} already exists`);
-    stderr = '';
+    expect(cli.stderr).toContain(`${output} already exists`);
+    cli.stderr = '';
     expect(await main(['generate', '-o', join(dir, 'missing', 'x.h5'), ...small])).toBe(2);
-    expect(stderr).toMatch(/does not exist/);
-    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(cli.stderr).toMatch(/does not exist/);
+    expect(cli.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('measure says plainly what is wrong with a file that is not an ensemble', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lgt-cli-'));
     writeFileSync(join(dir, 'junk.h5'), 'not hdf5');
     expect(await main(['measure', join(dir, 'junk.h5')])).toBe(2);
-    expect(stderr).toMatch(/junk\.h5: not an HDF5 file/);
-    stderr = '';
+    expect(cli.stderr).toMatch(/junk\.h5: not an HDF5 file/);
+    cli.stderr = '';
     expect(await main(['measure', join(dir, 'none.h5')])).toBe(2);
-    expect(stderr).toMatch(/none\.h5: no such file/);
+    expect(cli.stderr).toMatch(/none\.h5: no such file/);
   });
 });

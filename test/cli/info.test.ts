@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { captureEachTest, cli } from '../cliOutput.js';
 import { main } from '../../src/cli/program.js';
 import { EnsembleWriter } from '../../src/lattice/io/ensembleFile.js';
 import { writeIldg } from '../../src/lattice/io/ildg.js';
@@ -9,27 +10,14 @@ import { encodeNersc, writeNersc } from '../../src/lattice/io/nersc.js';
 import { averagePlaquette } from '../../src/lattice/observables/plaquette.js';
 import { roughField } from '../helpers.js';
 
-let stdout: string;
-let stderr: string;
 let dir: string;
 
+captureEachTest();
 beforeEach(() => {
-  stdout = '';
-  stderr = '';
   dir = fs.mkdtempSync(join(os.tmpdir(), 'lgt-info-'));
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
 });
 
 afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -40,15 +28,17 @@ describe('lgt info', () => {
     const path = join(dir, 'cfg.nersc');
     await writeNersc(path, field, { header: { ENSEMBLE_LABEL: 'test run' } });
     expect(await main(['info', path])).toBe(0);
-    expect(stdout).toContain(`${path}: NERSC, DATATYPE 4D_SU3_GAUGE_3x3, FLOATING_POINT IEEE64BIG`);
-    expect(stdout).toContain('lattice 4x4x2x4, SU(3)');
-    expect(stdout).toContain('  ENSEMBLE_LABEL = test run');
-    expect(stdout).toMatch(
+    expect(cli.stdout).toContain(
+      `${path}: NERSC, DATATYPE 4D_SU3_GAUGE_3x3, FLOATING_POINT IEEE64BIG`,
+    );
+    expect(cli.stdout).toContain('lattice 4x4x2x4, SU(3)');
+    expect(cli.stdout).toContain('  ENSEMBLE_LABEL = test run');
+    expect(cli.stdout).toMatch(
       /ok {4}CHECKSUM agrees: header says [0-9a-f]+, payload sums to [0-9a-f]+/,
     );
-    expect(stdout).toMatch(/ok {4}PLAQUETTE agrees/);
-    expect(stdout).toContain('all 6 checks passed');
-    expect(stderr).toBe('');
+    expect(cli.stdout).toMatch(/ok {4}PLAQUETTE agrees/);
+    expect(cli.stdout).toContain('all 6 checks passed');
+    expect(cli.stderr).toBe('');
   });
 
   it('--json has stable keys for every format', async () => {
@@ -71,9 +61,9 @@ describe('lgt info', () => {
       [lime, 'ildg'],
       [h5, 'hdf5'],
     ] as const) {
-      stdout = '';
-      expect(await main(['info', path, '--json']), stderr).toBe(0);
-      const report = JSON.parse(stdout);
+      cli.stdout = '';
+      expect(await main(['info', path, '--json']), cli.stderr).toBe(0);
+      const report = JSON.parse(cli.stdout);
       expect(Object.keys(report)).toEqual([...common, format, 'checks']);
       expect(report.ok).toBe(true);
       expect(report.dims).toEqual([4, 4, 2, 4]);
@@ -93,11 +83,11 @@ describe('lgt info', () => {
     fs.writeFileSync(path, Buffer.from(text, 'latin1'));
     expect(await main(['info', path])).toBe(1);
     const computed = Number(averagePlaquette(field).toPrecision(10));
-    expect(stderr).toBe(
+    expect(cli.stderr).toBe(
       `lgt: ${path}: PLAQUETTE mismatch: header 0.59367, computed ${computed} (tolerance 1e-5)\n`,
     );
-    expect(stdout).toMatch(/FAIL {2}PLAQUETTE mismatch/);
-    expect(stdout).toContain('1 of 6 checks failed');
+    expect(cli.stdout).toMatch(/FAIL {2}PLAQUETTE mismatch/);
+    expect(cli.stdout).toContain('1 of 6 checks failed');
   });
 
   it('exit 1 for an ensemble whose recorded plaquette disagrees; --index checks one', async () => {
@@ -108,39 +98,41 @@ describe('lgt info', () => {
     }
     await writer.finalize();
     expect(await main(['info', h5, '--index', '0'])).toBe(0);
-    expect(stdout).toContain('all 2 checks passed');
-    stdout = '';
+    expect(cli.stdout).toContain('all 2 checks passed');
+    cli.stdout = '';
     expect(await main(['info', h5])).toBe(1);
-    expect(stderr).toMatch(
+    expect(cli.stderr).toMatch(
       /configuration 1: \/observables\/plaquette mismatch: recorded 0\.5, computed [\d.]+ \(tolerance 1e-10\)/,
     );
     expect(await main(['info', h5, '--index', '2'])).toBe(2);
-    expect(stderr).toMatch(/invalid --index 2: expected an integer in \[0, 1\]/);
+    expect(cli.stderr).toMatch(/invalid --index 2: expected an integer in \[0, 1\]/);
   });
 
   it('exit 2 for unusable input: missing, unknown format, truncated, wrong DATATYPE', async () => {
     expect(await main(['info', join(dir, 'none')])).toBe(2);
-    expect(stderr).toMatch(/none: no such file/);
-    stderr = '';
+    expect(cli.stderr).toMatch(/none: no such file/);
+    cli.stderr = '';
     fs.writeFileSync(join(dir, 'junk'), 'just some text');
     expect(await main(['info', join(dir, 'junk')])).toBe(2);
-    expect(stderr).toMatch(
+    expect(cli.stderr).toMatch(
       /junk: unknown format: neither an HDF5 ensemble, an ILDG\/LIME file nor a NERSC file/,
     );
-    stderr = '';
+    cli.stderr = '';
     const { bytes } = encodeNersc(field);
     fs.writeFileSync(join(dir, 'short.nersc'), bytes.subarray(0, bytes.byteLength - 100));
     expect(await main(['info', join(dir, 'short.nersc')])).toBe(2);
-    expect(stderr).toMatch(/short\.nersc: truncated: expected 73728 payload bytes .*, found 73628/);
-    stderr = '';
+    expect(cli.stderr).toMatch(
+      /short\.nersc: truncated: expected 73728 payload bytes .*, found 73628/,
+    );
+    cli.stderr = '';
     const wrong = Buffer.from(bytes)
       .toString('latin1')
       .replace('4D_SU3_GAUGE_3x3', '4D_SU3_GAUGE_2x2');
     fs.writeFileSync(join(dir, 'wrong.nersc'), Buffer.from(wrong, 'latin1'));
     expect(await main(['info', join(dir, 'wrong.nersc')])).toBe(2);
-    expect(stderr).toMatch(
+    expect(cli.stderr).toMatch(
       /invalid DATATYPE: expected 4D_SU3_GAUGE_3x3 or 4D_SU3_GAUGE .*got "4D_SU3_GAUGE_2x2"/,
     );
-    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(cli.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -1,12 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { captureEachTest, cli } from '../cliOutput.js';
 import { main } from '../../src/cli/program.js';
 import { generateEnsemble, type RunSpec } from '../../src/montecarlo/generate.js';
 
-let stdout: string;
-let stderr: string;
 let dir: string;
 let train: string;
 let test: string;
@@ -32,23 +31,7 @@ beforeAll(async () => {
   await generateEnsemble(spec(12, 4, 2), { output: test });
 });
 
-beforeEach(() => {
-  stdout = '';
-  stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
+captureEachTest();
 
 describe('lgt train, eval and predict', () => {
   it('train an L-CNN for W(1x2), write the metrics log, and evaluate it on a larger lattice per beta', async () => {
@@ -80,7 +63,7 @@ describe('lgt train, eval and predict', () => {
         '--no-progress',
       ]),
     ).toBe(0);
-    const summary = JSON.parse(stdout);
+    const summary = JSON.parse(cli.stdout);
     expect(summary).toMatchObject({ output: model, parameters: 45, epochs: 150 });
     expect(summary.test.r2).toBeGreaterThan(0.999);
     const lines = readFileSync(metrics, 'utf8')
@@ -96,13 +79,13 @@ describe('lgt train, eval and predict', () => {
       'learningRate',
       'seconds',
     ]);
-    stdout = '';
+    cli.stdout = '';
     expect(await main(['eval', model, test, '--json'])).toBe(0);
-    const e = JSON.parse(stdout);
+    const e = JSON.parse(cli.stdout);
     expect(e).toMatchObject({ target: 'wilson:1x2', lattice: [12, 12] });
     expect(e.perBeta.map((b: { beta: number }) => b.beta)).toEqual([1.5, 3]);
     expect(e.r2).toBeGreaterThan(0.999);
-    stdout = '';
+    cli.stdout = '';
     const out = join(dir, 'predictions.json');
     expect(await main(['predict', model, test, '-o', out, '--json'])).toBe(0);
     const predictions = JSON.parse(readFileSync(out, 'utf8'));
@@ -133,10 +116,10 @@ describe('lgt train, eval and predict', () => {
         '--no-progress',
       ]),
     ).toBe(0);
-    expect(JSON.parse(stdout).output).toBe(model);
-    stdout = '';
+    expect(JSON.parse(cli.stdout).output).toBe(model);
+    cli.stdout = '';
     expect(await main(['eval', model, test, '--json'])).toBe(0);
-    expect(JSON.parse(stdout).lattice).toEqual([12, 12]);
+    expect(JSON.parse(cli.stdout).lattice).toEqual([12, 12]);
   });
 
   it('train a symmetric L-CNN with augmentation, save its symmetry, evaluate it on a larger lattice', async () => {
@@ -169,10 +152,10 @@ describe('lgt train, eval and predict', () => {
       parity: 'scalar',
       mixOrientations: false,
     });
-    stdout = '';
+    cli.stdout = '';
     expect(await main(['eval', model, test, '--json'])).toBe(0);
-    expect(JSON.parse(stdout).lattice).toEqual([12, 12]);
-    stderr = '';
+    expect(JSON.parse(cli.stdout).lattice).toEqual([12, 12]);
+    cli.stderr = '';
     // a per-site Wilson loop is not invariant: refused with the reason and the alternative
     expect(
       await main([
@@ -187,12 +170,12 @@ describe('lgt train, eval and predict', () => {
         'rotations',
       ]),
     ).toBe(2);
-    expect(stderr).toMatch(/quadrant.*use wilson:1x2:mean/);
-    stderr = '';
+    expect(cli.stderr).toMatch(/quadrant.*use wilson:1x2:mean/);
+    cli.stderr = '';
     expect(
       await main(['train', '--data', train, '-o', join(dir, 'y.json'), '--symmetry', 'cubic']),
     ).toBe(2);
-    expect(stderr).toMatch(
+    expect(cli.stderr).toMatch(
       /invalid --symmetry "cubic": expected none, rotations or rotations\+reflections/,
     );
     expect(existsSync(join(dir, 'y.json'))).toBe(false);
@@ -202,8 +185,10 @@ describe('lgt train, eval and predict', () => {
     expect(
       await main(['train', '--data', train, '-o', join(dir, 'x.json'), '--target', 'wilson']),
     ).toBe(2);
-    expect(stderr).toMatch(/invalid --target "wilson": expected wilson:RxT, polyakov or charge/);
-    stderr = '';
+    expect(cli.stderr).toMatch(
+      /invalid --target "wilson": expected wilson:RxT, polyakov or charge/,
+    );
+    cli.stderr = '';
     expect(
       await main([
         'train',
@@ -215,13 +200,13 @@ describe('lgt train, eval and predict', () => {
         'lcb:2:1,conv2d,trace',
       ]),
     ).toBe(2);
-    expect(stderr).toMatch(/conv2d/);
-    stderr = '';
+    expect(cli.stderr).toMatch(/conv2d/);
+    cli.stderr = '';
     expect(await main(['train', '--data', train, '-o', join(dir, 'x.json'), '--lr', '-1'])).toBe(2);
-    expect(stderr).toMatch(/invalid --lr "-1": expected a positive number/);
-    stderr = '';
+    expect(cli.stderr).toMatch(/invalid --lr "-1": expected a positive number/);
+    cli.stderr = '';
     expect(await main(['eval', join(dir, 'missing.json'), test])).toBe(2);
-    expect(stderr).toMatch(/missing\.json: no such file/);
+    expect(cli.stderr).toMatch(/missing\.json: no such file/);
     expect(existsSync(join(dir, 'x.json'))).toBe(false);
   });
 });

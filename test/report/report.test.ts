@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { captureEachTest, cli, startCapture } from '../cliOutput.js';
 import { main } from '../../src/cli/program.js';
 import { EnsembleWriter } from '../../src/lattice/io/ensembleFile.js';
 import { generateEnsemble, type RunSpec } from '../../src/montecarlo/generate.js';
@@ -30,8 +31,6 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-let stdout: string;
-let stderr: string;
 let dir: string;
 let ensemble: string;
 let larger: string;
@@ -46,8 +45,8 @@ let summary: {
 };
 
 async function lgt(...args: string[]): Promise<number> {
-  stdout = '';
-  stderr = '';
+  cli.stdout = '';
+  cli.stderr = '';
   return main(args);
 }
 
@@ -60,26 +59,10 @@ function tableNumbers(html: string): Map<string, number> {
   return out;
 }
 
-function captureOutput(): void {
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-}
-
-beforeEach(captureOutput);
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
+captureEachTest();
 
 beforeAll(async () => {
-  captureOutput();
+  startCapture();
   dir = mkdtempSync(join(tmpdir(), 'lgt-report-'));
   ensemble = join(dir, 'su2-6x6.h5');
   larger = join(dir, 'su2-12x12.h5');
@@ -145,16 +128,16 @@ beforeAll(async () => {
     svgDir,
     '--json',
   );
-  expect(stderr).toBe('');
+  expect(cli.stderr).toBe('');
   expect(code).toBe(0);
-  summary = JSON.parse(stdout);
+  summary = JSON.parse(cli.stdout);
   vi.restoreAllMocks();
 }, 60_000);
 
 describe('lgt report', () => {
   it('puts the numbers of lgt measure --json in its Gamma-method table', async () => {
     expect(await lgt('measure', ensemble, '--json')).toBe(0);
-    const measured = JSON.parse(stdout) as {
+    const measured = JSON.parse(cli.stdout) as {
       ensembles: Array<{ beta: number; observables: Record<string, Record<string, number>> }>;
     };
     expect(summary.ensembles).toEqual([{ file: ensemble, ensembles: measured.ensembles }]);
@@ -178,7 +161,7 @@ describe('lgt report', () => {
       for (const data of [ensemble, larger]) {
         const file = join(models, model);
         expect(await lgt('eval', file, data, '--json')).toBe(0);
-        const e = JSON.parse(stdout) as {
+        const e = JSON.parse(cli.stdout) as {
           mse: number;
           r2: number;
           n: number;
@@ -303,8 +286,8 @@ describe('lgt report', () => {
     await writer.finalize();
     const out = join(dir, 'bare.html');
     expect(await lgt('report', bare, '-o', out)).toBe(2);
-    expect(stderr).toMatch(/^lgt: .*bare\.h5: no recorded observables .*\/observables/);
-    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(cli.stderr).toMatch(/^lgt: .*bare\.h5: no recorded observables .*\/observables/);
+    expect(cli.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(out)).toBe(false);
   });
 
@@ -313,20 +296,20 @@ describe('lgt report', () => {
     mkdirSync(lacking);
     const out = join(dir, 'lacking.html');
     expect(await lgt('report', ensemble, lacking, '-o', out)).toBe(2);
-    expect(stderr).toMatch(/^lgt: .*lacking: missing the model file model\.json/);
+    expect(cli.stderr).toMatch(/^lgt: .*lacking: missing the model file model\.json/);
     rmSync(lacking, { recursive: true });
     mkdirSync(lacking);
     writeFileSync(join(lacking, 'model.json'), readFileSync(join(models, 'model.json'))); // no log
     expect(await lgt('report', ensemble, lacking, '-o', out)).toBe(2);
-    expect(stderr).toMatch(/lacking: missing the metrics log metrics\.jsonl of model\.json/);
-    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(cli.stderr).toMatch(/lacking: missing the metrics log metrics\.jsonl of model\.json/);
+    expect(cli.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(out)).toBe(false);
   });
 
   it('never replaces an existing report without --force', async () => {
     const before = readFileSync(report, 'utf8');
     expect(await lgt('report', ensemble, '-o', report)).toBe(2);
-    expect(stderr).toMatch(/--output .*report\.html already exists; use --force/);
+    expect(cli.stderr).toMatch(/--output .*report\.html already exists; use --force/);
     expect(readFileSync(report, 'utf8')).toBe(before);
   });
 });
@@ -341,7 +324,7 @@ describe('--report on lgt generate and lgt train', () => {
         ...['--no-progress', '--json', '--report', genReport],
       ),
     ).toBe(0);
-    expect(JSON.parse(stdout).report).toBe(genReport);
+    expect(JSON.parse(cli.stdout).report).toBe(genReport);
     expect(readFileSync(genReport, 'utf8')).toContain('data-chart="ensemble-plaquette-history"');
 
     const trainReport = join(dir, 'train.html');
@@ -360,7 +343,7 @@ describe('--report on lgt generate and lgt train', () => {
         ...['-o', model, '--no-progress', '--json', '--report', trainReport],
       ),
     ).toBe(0);
-    const printed = JSON.parse(stdout) as { test: { mse: number; r2: number; n: number } };
+    const printed = JSON.parse(cli.stdout) as { test: { mse: number; r2: number; n: number } };
     const numbers = tableNumbers(readFileSync(trainReport, 'utf8'));
     const key = `${model}@${ensemble} (test split)`;
     expect(numbers.get(`${key}/mse`)).toBe(printed.test.mse);
@@ -371,7 +354,7 @@ describe('--report on lgt generate and lgt train', () => {
     expect(
       await lgt('train', '--data', ensemble, '-o', join(dir, 'x.json'), '--report', trainReport),
     ).toBe(2);
-    expect(stderr).toMatch(/--report .*train\.html already exists/);
+    expect(cli.stderr).toMatch(/--report .*train\.html already exists/);
     expect(existsSync(join(dir, 'x.json'))).toBe(false);
   });
 });

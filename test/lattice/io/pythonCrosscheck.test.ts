@@ -9,7 +9,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureEachTest, cli } from '../../cliOutput.js';
 import { main } from '../../../src/cli/program.js';
 import { readIldg, writeIldg } from '../../../src/lattice/io/ildg.js';
 import { readNersc, writeNersc } from '../../../src/lattice/io/nersc.js';
@@ -53,8 +54,6 @@ function runPython(python: string, command: 'write' | 'read', dir: string): unkn
 }
 
 let dir: string;
-let stdout: string;
-let stderr: string;
 /** Found once, inside the tests: a missing numpy fails them (a throw in beforeAll would skip them). */
 let python: string | undefined;
 function pythonOrFail(): string {
@@ -68,22 +67,7 @@ beforeAll(() => {
 afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
-beforeEach(() => {
-  stdout = '';
-  stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
+captureEachTest();
 
 interface PythonFile {
   format: 'nersc' | 'ildg';
@@ -114,9 +98,9 @@ describe('cross-check with an independent numpy implementation', () => {
       );
       expect(Math.abs(averagePlaquette(field) - entry.plaquette), name).toBeLessThan(1e-12);
       expect(Math.abs(linkTrace(field) - entry.link_trace), name).toBeLessThan(1e-12);
-      stdout = '';
-      expect(await main(['info', path, '--json']), `${name}: ${stderr}`).toBe(0);
-      const report = JSON.parse(stdout);
+      cli.stdout = '';
+      expect(await main(['info', path, '--json']), `${name}: ${cli.stderr}`).toBe(0);
+      const report = JSON.parse(cli.stdout);
       expect(report.ok, name).toBe(true);
       expect(report.format, name).toBe(entry.format);
     }
@@ -145,12 +129,13 @@ describe('cross-check with an independent numpy implementation', () => {
     const inputs = ['our_3x3_64.nersc', 'our_2row_32.nersc', 'our_64.lime'].map((n) =>
       join(out, n),
     );
-    expect(await main(['convert', ...inputs, join(out, 'ours.h5'), '--beta', '5.9']), stderr).toBe(
-      0,
-    );
+    expect(
+      await main(['convert', ...inputs, join(out, 'ours.h5'), '--beta', '5.9']),
+      cli.stderr,
+    ).toBe(0);
     expect(
       await main(['convert', join(out, 'ours.h5'), join(out, 'extracted.nersc'), '--index', '1']),
-      stderr,
+      cli.stderr,
     ).toBe(0);
     const manifest = {
       'our_3x3_64.nersc': { format: 'nersc' },

@@ -6,30 +6,12 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureEachTest, cli } from '../../cliOutput.js';
 import { main } from '../../../src/cli/program.js';
 import { openEnsemble } from '../../../src/lattice/io/ensembleFile.js';
 
-let stdout: string;
-let stderr: string;
-
-beforeEach(() => {
-  stdout = '';
-  stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
+captureEachTest();
 
 const small = ['--dims', '4,4,4,4', '--group', '3', '--beta', '5.8', '--configs', '3'];
 const quick = ['--separation', '2', '--thermalization', '2', '--no-progress', '--no-charge'];
@@ -44,7 +26,7 @@ describe('lgt generate --backend webgpu', () => {
     expect(
       await main(['generate', '-o', file, ...small, ...quick, '--backend', 'webgpu', '--json']),
     ).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ output: file, configurations: 3 });
+    expect(JSON.parse(cli.stdout)).toMatchObject({ output: file, configurations: 3 });
     const e = await openEnsemble(file);
     try {
       expect(e.count).toBe(3);
@@ -72,7 +54,7 @@ describe('lgt generate --backend webgpu', () => {
     expect(
       await main(['generate', '-o', file, ...small, ...quick, '--backend', 'webgpu', ...args]),
     ).toBe(2);
-    expect(stderr).toMatch(message);
+    expect(cli.stderr).toMatch(message);
     expect(existsSync(file)).toBe(false);
     expect(existsSync(`${file}.partial`)).toBe(false);
   });
