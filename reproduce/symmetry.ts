@@ -239,7 +239,7 @@ const studies: Study[] = [
     target: 'wilson:1x1:mean',
     architecture: 'lcb:1:1,trace,dense:1,mean',
     budgets: quick ? [4] : [20],
-    epochs: () => (quick ? 1 : 10),
+    epochs: () => (quick ? 1 : 40),
     mixOrientations: false,
     validation: quick ? 4 : 20,
     test: quick ? 4 : 40,
