@@ -91,6 +91,7 @@ export class GroupLConv implements Layer {
   /** The transported inputs of site (b, x): buf[(t G + h) Cin + i] = T_t W_{i,h}(x). */
   private transported(
     buf: Float64Array,
+    s: Float64Array,
     tmp: Float64Array,
     W: MatrixTensor,
     ctx: BatchContext,
@@ -100,7 +101,6 @@ export class GroupLConv implements Layer {
     const G = this.group.size;
     const Cin = this.inChannels;
     const m = W.m;
-    const s = new Float64Array(m);
     this.terms.forEach(([mu, k], t) => {
       for (let j = 0; j < G * Cin; j++) {
         const o = (t * G * Cin + j) * m;
@@ -128,10 +128,11 @@ export class GroupLConv implements Layer {
     const w = this.weight.value;
     const out = new MatrixTensor(B, V, G * Cout, W.group);
     const buf = new Float64Array(T * G * Cin * m);
+    const s = new Float64Array(m);
     const tmp = new Float64Array(m);
     for (let b = 0; b < B; b++) {
       for (let x = 0; x < V; x++) {
-        this.transported(buf, tmp, W, ctx, b, x);
+        this.transported(buf, s, tmp, W, ctx, b, x);
         for (let g = 0; g < G; g++) {
           const outOff = out.offset(b, x, g * Cout);
           for (let t = 0; t < T; t++) {
@@ -177,7 +178,7 @@ export class GroupLConv implements Layer {
     const s = new Float64Array(m);
     for (let b = 0; b < B; b++) {
       for (let x = 0; x < V; x++) {
-        this.transported(buf, tmp, W, ctx, b, x);
+        this.transported(buf, s, tmp, W, ctx, b, x);
         zeroMatrix(gbuf, gbuf.length);
         for (let g = 0; g < G; g++) {
           const gOff = Gout.offset(b, x, g * Cout);
