@@ -79,13 +79,6 @@ export class SymmetryGroup {
     return this.table[a * this.size + b];
   }
 
-  /** Index of an element of this group. */
-  indexOf(R: PointTransformation): number {
-    const i = this.elements.findIndex((g) => g.equals(R));
-    if (i < 0) throw rangeError('SymmetryGroup.indexOf', 'R', `an element of ${this}`, `${R}`);
-    return i;
-  }
-
   /**
    * Checks that every element maps the lattice onto itself: the rotated axes must have equal
    * extents (a 4x8 lattice has no 90-degree rotation).

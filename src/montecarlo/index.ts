@@ -19,7 +19,7 @@
  *
  * @module
  */
-export { philox4x32, SiteStream, DrawKind } from './philox.js';
+export { philox4x32, SiteStream, DrawKind, philoxKey, streamCounterWord } from './philox.js';
 export { staple } from './staple.js';
 export { sampleX0, sampleSU2, CREUTZ_BELOW_ALPHA } from './su2Sampler.js';
 export { heatbathLink, createUpdateScratch, type UpdateScratch } from './heatbath.js';

@@ -119,6 +119,27 @@ export const DrawKind = {
  * so logarithms are always finite; the resolution 2^-32 is far below any Monte Carlo
  * acceptance probability we resolve.
  */
+/**
+ * The Philox key of a run's seed in [0, 2^53): its low and high 32-bit words (shared by
+ * {@link SiteStream} and the GPU kernels, so both draw the same numbers).
+ */
+export function philoxKey(seed: number): [number, number] {
+  return [seed >>> 0, Math.floor(seed / 4294967296) >>> 0];
+}
+
+/**
+ * The counter word that tells the updates of one site apart: chain (stream), draw kind,
+ * direction and parity (shared by {@link SiteStream.reset} and the GPU kernels).
+ */
+export function streamCounterWord(
+  kind: number,
+  direction: number,
+  parity: number,
+  stream = 0,
+): number {
+  return (stream * 65536 + kind * 256 + direction * 2 + parity) >>> 0;
+}
+
 export class SiteStream implements UniformRandom {
   private k0 = 0;
   private k1 = 0;
@@ -133,8 +154,7 @@ export class SiteStream implements UniformRandom {
   /** @param seed - the run's seed, an integer in [0, 2^53). */
   constructor(seed: number) {
     checkInteger('SiteStream', 'seed', seed, 0);
-    this.k0 = seed >>> 0;
-    this.k1 = Math.floor(seed / 4294967296) >>> 0;
+    [this.k0, this.k1] = philoxKey(seed);
   }
 
   /** Points the stream at the draws of one site in one update, from the first draw. */
@@ -148,7 +168,7 @@ export class SiteStream implements UniformRandom {
   ): this {
     this.c1 = site >>> 0;
     this.c2 = sweep >>> 0;
-    this.c3 = (stream * 65536 + kind * 256 + direction * 2 + parity) >>> 0;
+    this.c3 = streamCounterWord(kind, direction, parity, stream);
     this.block = 0;
     this.used = 4;
     this.spareNormal = NaN;

@@ -5,6 +5,7 @@
  * @module
  */
 import { checkInteger } from '../../sun/validate.js';
+import { philoxKey, streamCounterWord } from '../philox.js';
 import type { GpuContext } from './adapter.js';
 import { computePipeline, readBuffer } from './compute.js';
 import { PHILOX_WGSL } from './wgsl/philox.js';
@@ -69,14 +70,9 @@ export async function gpuStreamDraws(
   streams.forEach((s, t) => {
     counters[4 * t] = s.site;
     counters[4 * t + 1] = s.sweep;
-    counters[4 * t + 2] = s.stream * 65536 + s.kind * 256 + s.direction * 2 + s.parity;
+    counters[4 * t + 2] = streamCounterWord(s.kind, s.direction, s.parity, s.stream);
   });
-  const params = new Uint32Array([
-    seed >>> 0,
-    Math.floor(seed / 4294967296) >>> 0,
-    draws,
-    streams.length,
-  ]);
+  const params = new Uint32Array([...philoxKey(seed), draws, streams.length]);
   const bytes = 4 * draws * streams.length;
   const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
   const buffers = [

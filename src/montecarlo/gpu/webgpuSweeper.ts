@@ -19,7 +19,7 @@
  */
 import type { GaugeField } from '../../lattice/gaugeField.js';
 import { checkInteger, rangeError } from '../../sun/validate.js';
-import { DrawKind } from '../philox.js';
+import { DrawKind, philoxKey, streamCounterWord } from '../philox.js';
 import type { Sweeper, SweepSpec } from '../sweeper.js';
 import { requestGpu, type GpuContext, type RequestGpuOptions } from './adapter.js';
 import { computePipeline, gridFor, readBuffer } from './compute.js';
@@ -143,9 +143,8 @@ export class WebGpuSweeper implements Sweeper {
         words[o + 1] = parity;
         words[o + 2] = spec.sweep;
         // SiteStream.reset's c3 and key (../philox.ts)
-        words[o + 3] = spec.stream * 65536 + kind * 256 + mu * 2 + parity;
-        words[o + 4] = spec.seed >>> 0;
-        words[o + 5] = Math.floor(spec.seed / 4294967296) >>> 0;
+        words[o + 3] = streamCounterWord(kind, mu, parity, spec.stream);
+        [words[o + 4], words[o + 5]] = philoxKey(spec.seed);
         floats[o + 6] = spec.beta;
         words[o + 7] = kind;
       }
