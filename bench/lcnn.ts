@@ -39,7 +39,7 @@ import type { TargetSpec } from '../src/lcnn/targets.js';
 import { GaugeBatch } from '../src/lcnn/tensors.js';
 import { trainModel } from '../src/lcnn/trainer.js';
 import { randomNearIdentity } from '../src/sun/random.js';
-import { Xoshiro128 } from '../src/sun/rng.js';
+import { Xoshiro128 } from '../src/core/rng.js';
 import { su2 } from '../src/sun/su2.js';
 import type { SUNKernels } from '../src/sun/types.js';
 import {

@@ -26,7 +26,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { writeReport } from '../src/cli/commands/report.js';
-import { openEnsemble } from '../src/lattice/io/ensembleFile.js';
+import { openEnsemble } from '../src/io/ensembleReader.js';
 import { generateEnsemble } from '../src/montecarlo/generate.js';
 import { ensembleSection } from '../src/report/ensembleSection.js';
 import { renderReport } from '../src/report/htmlPage.js';

@@ -30,7 +30,7 @@ import { symmetryGroup, type Symmetry } from '../src/lcnn/symmetry.js';
 import { parseTarget } from '../src/lcnn/targets.js';
 import { trainModel } from '../src/lcnn/trainer.js';
 import { generateEnsemble, type RunSpec } from '../src/montecarlo/generate.js';
-import { Xoshiro128 } from '../src/sun/rng.js';
+import { Xoshiro128 } from '../src/core/rng.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

@@ -2,7 +2,7 @@
 import { GaugeField } from '../src/lattice/gaugeField.js';
 import { Lattice } from '../src/lattice/lattice.js';
 import { randomNearIdentity } from '../src/sun/random.js';
-import { Xoshiro128 } from '../src/sun/rng.js';
+import { Xoshiro128 } from '../src/core/rng.js';
 
 /**
  * A random gauge field with links exp(i eps r.T): eps ~ 0.5 gives a rough but not

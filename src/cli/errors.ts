@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { FileError } from '../lattice/io/fileError.js';
+import { FileError } from '../core/fileError.js';
 
 /** An error caused by the user's input: printed as `lgt: message`, exit code 2. */
 export class UserError extends Error {

@@ -5,7 +5,7 @@
  * @module
  */
 import { readFileSync, existsSync } from 'node:fs';
-import { FileError } from '../lattice/io/fileError.js';
+import { FileError } from '../core/fileError.js';
 import type { Predictor } from '../lcnn/experiment.js';
 import { predict } from '../lcnn/gradient.js';
 import { loadModel, type ModelInfo } from '../lcnn/modelFile.js';

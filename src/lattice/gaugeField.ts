@@ -10,7 +10,7 @@
 import { kernelsFor } from '../sun/group.js';
 import { haarRandom } from '../sun/random.js';
 import type { SUNKernels, UniformRandom } from '../sun/types.js';
-import { checkLength, rangeError, typeError } from '../sun/validate.js';
+import { checkLength, rangeError, typeError } from '../core/validate.js';
 import { Lattice } from './lattice.js';
 
 /** A gauge field: one SU(N) matrix per link of a lattice. */

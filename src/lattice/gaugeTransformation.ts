@@ -11,7 +11,7 @@
  */
 import { haarRandom } from '../sun/random.js';
 import type { UniformRandom } from '../sun/types.js';
-import { rangeError } from '../sun/validate.js';
+import { rangeError } from '../core/validate.js';
 import { GaugeField } from './gaugeField.js';
 import type { Lattice } from './lattice.js';
 import { MatrixField } from './matrixField.js';

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { checkInteger, rangeError, typeError } from '../sun/validate.js';
+import { checkInteger, rangeError, typeError } from '../core/validate.js';
 
 /** A periodic lattice with extents `dims` and precomputed neighbour tables. */
 export class Lattice {

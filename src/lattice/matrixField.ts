@@ -9,7 +9,7 @@
  */
 import { kernelsFor } from '../sun/group.js';
 import type { SUNKernels } from '../sun/types.js';
-import { checkInteger, checkLength, typeError } from '../sun/validate.js';
+import { checkInteger, checkLength, typeError } from '../core/validate.js';
 import { Lattice } from './lattice.js';
 
 /** `components` matrices at each site of a lattice. */

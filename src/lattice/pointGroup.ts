@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { checkInteger, rangeError } from '../sun/validate.js';
+import { checkInteger, rangeError } from '../core/validate.js';
 
 /** The image of an oriented plane under a point transformation. */
 export interface PlaneImage {

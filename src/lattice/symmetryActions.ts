@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { rangeError } from '../sun/validate.js';
+import { rangeError } from '../core/validate.js';
 import { GaugeField } from './gaugeField.js';
 import type { Lattice } from './lattice.js';
 import { MatrixField } from './matrixField.js';

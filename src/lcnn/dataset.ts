@@ -1,17 +1,17 @@
 /**
  * Datasets of configurations and targets for L-CNN training, read from HDF5 ensembles
- * (src/lattice/io/ensembleFile.ts), with a seeded split into train / validation / test by
+ * (src/io/ensembleReader.ts), with a seeded split into train / validation / test by
  * configuration. Links live in a SharedArrayBuffer so that worker threads read them without
  * copies.
  *
  * @module
  */
 import { GaugeField } from '../lattice/gaugeField.js';
-import { openEnsemble } from '../lattice/io/ensembleFile.js';
+import { openEnsemble } from '../io/ensembleReader.js';
 import { Lattice } from '../lattice/lattice.js';
 import { kernelsFor } from '../sun/group.js';
-import { Xoshiro128 } from '../sun/rng.js';
-import { checkInteger, rangeError } from '../sun/validate.js';
+import { Xoshiro128 } from '../core/rng.js';
+import { checkInteger, rangeError } from '../core/validate.js';
 import { transformGaugeField } from '../lattice/symmetryActions.js';
 import { symmetryGroup, type Symmetry } from './symmetry.js';
 import { computeTarget, type TargetSpec } from './targets.js';

@@ -7,8 +7,8 @@
  * @module
  */
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
-import { FileError } from '../lattice/io/fileError.js';
-import { rangeError } from '../sun/validate.js';
+import { FileError } from '../core/fileError.js';
+import { rangeError } from '../core/validate.js';
 import { Dataset, splitDataset } from './dataset.js';
 import { predict } from './gradient.js';
 import type { InputSpec } from './inputFeatures.js';

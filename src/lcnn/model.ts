@@ -25,9 +25,9 @@
  * @module
  */
 import { kernelsFor } from '../sun/group.js';
-import { Xoshiro128 } from '../sun/rng.js';
+import { Xoshiro128 } from '../core/rng.js';
 import type { SUNKernels } from '../sun/types.js';
-import { checkInteger, rangeError } from '../sun/validate.js';
+import { checkInteger, rangeError } from '../core/validate.js';
 import { inputChannels, inputFeatures, type InputSpec } from './inputFeatures.js';
 import { Dense } from './layers/dense.js';
 import { GroupLConv } from './layers/groupLConv.js';

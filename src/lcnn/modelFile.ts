@@ -6,8 +6,8 @@
  * @module
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../lattice/io/atomicWrite.js';
-import { FileError } from '../lattice/io/fileError.js';
+import { writeFileAtomic } from '../core/atomicWrite.js';
+import { FileError } from '../core/fileError.js';
 import { Model, type ModelSpec } from './model.js';
 import { parseTarget, type TargetSpec } from './targets.js';
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { rangeError } from '../sun/validate.js';
+import { rangeError } from '../core/validate.js';
 import type { Parameter } from './parameter.js';
 
 /** Hyper-parameters of Adam/AdamW. */

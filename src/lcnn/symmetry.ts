@@ -18,7 +18,7 @@ import type { Lattice } from '../lattice/lattice.js';
 import { pointGroup, type PointTransformation } from '../lattice/pointGroup.js';
 import { transformMatrixField } from '../lattice/symmetryActions.js';
 import { MatrixField } from '../lattice/matrixField.js';
-import { rangeError } from '../sun/validate.js';
+import { rangeError } from '../core/validate.js';
 import { FeatureTensor, MatrixTensor } from './tensors.js';
 
 /** Which global symmetry a model respects besides gauge and translation symmetry. */

@@ -15,7 +15,7 @@ import type { GaugeField } from '../lattice/gaugeField.js';
 import { sitePolyakovLoop } from '../lattice/observables/polyakov.js';
 import { topologicalChargeDensity } from '../lattice/observables/topologicalCharge.js';
 import { siteWilsonLoop } from '../lattice/observables/wilsonLoops.js';
-import { rangeError } from '../sun/validate.js';
+import { rangeError } from '../core/validate.js';
 import type { Parity, Symmetry } from './symmetry.js';
 
 /** The Wilson loop target: (1/N) Re tr W(R x T), averaged over planes and orientations. */

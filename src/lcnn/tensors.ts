@@ -18,7 +18,7 @@
 import type { GaugeField } from '../lattice/gaugeField.js';
 import type { Lattice } from '../lattice/lattice.js';
 import type { SUNKernels } from '../sun/types.js';
-import { checkInteger, rangeError } from '../sun/validate.js';
+import { checkInteger, rangeError } from '../core/validate.js';
 
 /** Complex matrices per configuration, site and channel. */
 export class MatrixTensor {

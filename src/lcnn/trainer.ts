@@ -10,10 +10,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { writeFileAtomic } from '../lattice/io/atomicWrite.js';
-import { FileError } from '../lattice/io/fileError.js';
-import { Xoshiro128 } from '../sun/rng.js';
-import { checkInteger, rangeError } from '../sun/validate.js';
+import { writeFileAtomic } from '../core/atomicWrite.js';
+import { FileError } from '../core/fileError.js';
+import { Xoshiro128 } from '../core/rng.js';
+import { checkInteger, rangeError } from '../core/validate.js';
 import type { Augmentation, Dataset, Split } from './dataset.js';
 import { predict, shardGradient } from './gradient.js';
 import { regressionMetrics } from './metrics.js';

@@ -16,7 +16,7 @@
 import type { GaugeField } from '../lattice/gaugeField.js';
 import type { Lattice } from '../lattice/lattice.js';
 import type { SUNKernels } from '../sun/types.js';
-import { rangeError } from '../sun/validate.js';
+import { rangeError } from '../core/validate.js';
 import {
   createUpdateScratch,
   heatbathLink,

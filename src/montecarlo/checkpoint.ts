@@ -22,7 +22,7 @@
  * reported as such; the trailer covers the magic line, the header and the links.
  *
  * The file is written atomically (temporary file in the same directory, fsync, rename,
- * fsync of the directory: src/lattice/io/atomicWrite.ts): a crash leaves the previous
+ * fsync of the directory: src/core/atomicWrite.ts): a crash leaves the previous
  * checkpoint or the new one under the final name, never a mixture.
  *
  * @module
@@ -34,10 +34,10 @@ import {
   checkJsonObject,
   formatMetadataValue,
   metadataDifference,
-} from '../lattice/io/ensembleFile.js';
-import { writeFileAtomic } from '../lattice/io/atomicWrite.js';
-import { checkInteger, typeError } from '../sun/validate.js';
-import { FileError } from '../lattice/io/fileError.js';
+} from '../io/ensembleMetadata.js';
+import { writeFileAtomic } from '../core/atomicWrite.js';
+import { checkInteger, typeError } from '../core/validate.js';
+import { FileError } from '../core/fileError.js';
 
 /** The first line of a checkpoint file, without its newline. */
 export const CHECKPOINT_MAGIC = 'lattice-gauge-checkpoint 1';

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { checkInteger } from '../sun/validate.js';
+import { checkInteger } from '../core/validate.js';
 import { gammaAnalysis } from './gamma.js';
 
 /** Mean with its autocorrelation-aware error (stable JSON keys). */

@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { checkInteger, rangeError } from '../sun/validate.js';
+import { checkInteger, rangeError } from '../core/validate.js';
 
 /** Modified Bessel function I_n(x) of integer order, x >= 0 (power series; x up to ~50). */
 export function besselI(n: number, x: number): number {

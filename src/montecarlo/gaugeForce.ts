@@ -31,7 +31,7 @@
  */
 import type { GaugeField } from '../lattice/gaugeField.js';
 import type { SUNKernels } from '../sun/types.js';
-import { checkLength, rangeError, typeError } from '../sun/validate.js';
+import { checkLength, rangeError, typeError } from '../core/validate.js';
 import { staple } from './staple.js';
 
 /** Scratch space of the force loop: allocate once (per trajectory) and reuse. */

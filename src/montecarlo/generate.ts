@@ -1,7 +1,7 @@
 /**
  * Generating an ensemble: for each beta, a start field, thermalisation, then a configuration
  * saved every `separation` steps with its measurements, into one HDF5 file
- * (src/lattice/io/ensembleFile.ts), with checkpoints from which a killed run resumes
+ * (src/io/ensembleWriter.ts), with checkpoints from which a killed run resumes
  * bit for bit (DESIGN.md 3, 4).
  *
  * Everything random is drawn from Philox streams keyed by the seed and counted by
@@ -15,10 +15,10 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { GaugeField } from '../lattice/gaugeField.js';
-import { EnsembleWriter } from '../lattice/io/ensembleFile.js';
+import { EnsembleWriter } from '../io/ensembleWriter.js';
 import { Lattice } from '../lattice/lattice.js';
 import { haarRandom } from '../sun/random.js';
-import { checkInteger, rangeError, typeError } from '../sun/validate.js';
+import { checkInteger, rangeError, typeError } from '../core/validate.js';
 import { monteCarloStep, type Algorithm } from './algorithm.js';
 import { checkCheckerboard } from './checkerboard.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';

@@ -33,7 +33,7 @@ import type { GaugeField } from '../lattice/gaugeField.js';
 import { wilsonAction } from '../lattice/observables/actionDensity.js';
 import { randomAlgebra } from '../sun/random.js';
 import type { SUNKernels } from '../sun/types.js';
-import { checkInteger, checkLength, rangeError, typeError } from '../sun/validate.js';
+import { checkInteger, checkLength, rangeError, typeError } from '../core/validate.js';
 import {
   checkHmcParameters,
   createIntegratorScratch,

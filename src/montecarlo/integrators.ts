@@ -32,7 +32,7 @@
  */
 import type { GaugeField } from '../lattice/gaugeField.js';
 import type { SUNKernels } from '../sun/types.js';
-import { checkInteger, checkLength, rangeError, typeError } from '../sun/validate.js';
+import { checkInteger, checkLength, rangeError, typeError } from '../core/validate.js';
 import { addGaugeForce, createForceScratch, type ForceScratch } from './gaugeForce.js';
 
 /** The molecular-dynamics integrators: `leapfrog` (PQP) and `omelyan` (2MN, PQPQP). */

@@ -17,7 +17,7 @@
  * @module
  */
 import type { UniformRandom } from '../sun/types.js';
-import { checkInteger } from '../sun/validate.js';
+import { checkInteger } from '../core/validate.js';
 
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;

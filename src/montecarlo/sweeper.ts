@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { GaugeField } from '../lattice/gaugeField.js';
-import { checkInteger, rangeError } from '../sun/validate.js';
+import { checkInteger, rangeError } from '../core/validate.js';
 import {
   checkCheckerboard,
   PassContext,

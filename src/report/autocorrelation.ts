@@ -13,7 +13,7 @@
  * @module
  */
 import type { GammaResult } from '../montecarlo/gamma.js';
-import { checkInteger } from '../sun/validate.js';
+import { checkInteger } from '../core/validate.js';
 
 /**
  * rho(t) for t = 0..lagMax (lagMax clipped to floor(N/2)) of `series`, whose Gamma-method

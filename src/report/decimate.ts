@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { checkInteger, typeError } from '../sun/validate.js';
+import { checkInteger, typeError } from '../core/validate.js';
 
 /** A point of a decimated history: its index in the full series and its value. */
 export interface HistoryPoint {

@@ -11,11 +11,11 @@
  *
  * @module
  */
-import { formatMetadataValue, type EnsembleMetadata } from '../lattice/io/ensembleFile.js';
-import { FileError } from '../lattice/io/fileError.js';
+import { formatMetadataValue, type EnsembleMetadata } from '../io/ensembleMetadata.js';
+import { FileError } from '../core/fileError.js';
 import { ensembleStatistics, type BetaStatistics } from '../montecarlo/ensembleStatistics.js';
 import { gammaAnalysis } from '../montecarlo/gamma.js';
-import { checkInteger } from '../sun/validate.js';
+import { checkInteger } from '../core/validate.js';
 import { displayedAutocorrelation, displayedLagMax } from './autocorrelation.js';
 import {
   autocorrelationChart,

@@ -16,7 +16,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileError } from '../lattice/io/fileError.js';
+import { FileError } from '../core/fileError.js';
 import type { EpochMetrics } from '../lcnn/trainer.js';
 
 /** File names inside a model directory. */

@@ -13,7 +13,7 @@
 import { basename } from 'node:path';
 import type { Evaluation } from '../lcnn/experiment.js';
 import type { EpochMetrics } from '../lcnn/trainer.js';
-import { checkInteger } from '../sun/validate.js';
+import { checkInteger } from '../core/validate.js';
 import { lossChart, predictionChart, type LossRow, type PredictionRow } from './chartSpecs.js';
 import { strideSample } from './decimate.js';
 import type { Block, Section, TableCell } from './htmlPage.js';

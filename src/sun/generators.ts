@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { checkN } from './validate.js';
+import { checkN } from '../core/validate.js';
 
 /**
  * Returns the N^2 - 1 generators T^a, one matrix after the other (each 2*N*N doubles,

@@ -8,7 +8,7 @@ import { su2 } from './su2.js';
 import { su3 } from './su3.js';
 import { createSUNKernels } from './sun.js';
 import type { SUNKernels } from './types.js';
-import { checkN } from './validate.js';
+import { checkN } from '../core/validate.js';
 
 const generic = new Map<number, SUNKernels>();
 

@@ -18,7 +18,7 @@ export { su2 } from './su2.js';
 export { su3 } from './su3.js';
 export { createSUNKernels } from './sun.js';
 export { kernelsFor } from './group.js';
-export { Xoshiro128, normalFrom } from './rng.js';
+export { Xoshiro128, normalFrom } from '../core/rng.js';
 export { haarRandom, randomAlgebra, randomNearIdentity } from './random.js';
 export { generators, algebraFromCoordinates, coordinatesFromAlgebra } from './generators.js';
 export {

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { normalFrom } from './rng.js';
+import { normalFrom } from '../core/rng.js';
 import type { Matrices, SUNKernels, UniformRandom } from './types.js';
 
 const scratchBySize = new Map<number, Float64Array>();

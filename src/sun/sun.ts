@@ -9,7 +9,7 @@
  * @module
  */
 import type { Matrices, SUNKernels } from './types.js';
-import { checkN } from './validate.js';
+import { checkN } from '../core/validate.js';
 
 /**
  * Creates the generic kernels for SU(N).

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureEachTest, cli } from '../cliOutput.js';
 import { main } from '../../src/cli/program.js';
-import { EnsembleWriter, openEnsemble } from '../../src/lattice/io/ensembleFile.js';
-import { readIldg, writeIldg } from '../../src/lattice/io/ildg.js';
-import { readNersc, writeNersc } from '../../src/lattice/io/nersc.js';
+import { EnsembleWriter } from '../../src/io/ensembleWriter.js';
+import { openEnsemble } from '../../src/io/ensembleReader.js';
+import { readIldg, writeIldg } from '../../src/io/ildg.js';
+import { readNersc, writeNersc } from '../../src/io/nersc.js';
 import { averagePlaquette } from '../../src/lattice/observables/plaquette.js';
 import { roughField } from '../helpers.js';
 

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureEachTest, cli } from '../cliOutput.js';
 import { main } from '../../src/cli/program.js';
-import { EnsembleWriter } from '../../src/lattice/io/ensembleFile.js';
-import { writeIldg } from '../../src/lattice/io/ildg.js';
-import { encodeNersc, writeNersc } from '../../src/lattice/io/nersc.js';
+import { EnsembleWriter } from '../../src/io/ensembleWriter.js';
+import { writeIldg } from '../../src/io/ildg.js';
+import { encodeNersc, writeNersc } from '../../src/io/nersc.js';
 import { averagePlaquette } from '../../src/lattice/observables/plaquette.js';
 import { roughField } from '../helpers.js';
 

@@ -8,7 +8,7 @@ import {
 import { Lattice } from '../../src/lattice/lattice.js';
 import { MatrixField } from '../../src/lattice/matrixField.js';
 import { averagePlaquette } from '../../src/lattice/observables/plaquette.js';
-import { Xoshiro128 } from '../../src/sun/rng.js';
+import { Xoshiro128 } from '../../src/core/rng.js';
 import { kernelsFor } from '../../src/sun/group.js';
 import { roughField } from '../helpers.js';
 

@@ -36,7 +36,7 @@ import {
   wilsonLoopField,
 } from '../../src/lattice/observables/wilsonLoops.js';
 import { wilsonLine } from '../../src/lattice/transport.js';
-import { Xoshiro128 } from '../../src/sun/rng.js';
+import { Xoshiro128 } from '../../src/core/rng.js';
 import { maxAbsDifference, relativeDifference, roughField } from '../helpers.js';
 
 const dimsByD: Record<number, number[]> = { 2: [6, 4], 3: [4, 3, 4], 4: [3, 4, 3, 4] };

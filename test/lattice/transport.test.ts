@@ -6,7 +6,7 @@ import {
 } from '../../src/lattice/gaugeTransformation.js';
 import { MatrixField } from '../../src/lattice/matrixField.js';
 import { straightLines, transportField, wilsonLine } from '../../src/lattice/transport.js';
-import { Xoshiro128 } from '../../src/sun/rng.js';
+import { Xoshiro128 } from '../../src/core/rng.js';
 import { roughField } from '../helpers.js';
 
 describe('parallel transport', () => {

@@ -14,7 +14,7 @@ import {
   gaugeTransform,
   randomGaugeTransformation,
 } from '../../src/lattice/gaugeTransformation.js';
-import { FileError } from '../../src/lattice/io/fileError.js';
+import { FileError } from '../../src/core/fileError.js';
 import {
   BASELINE_FORMAT,
   BaselineCnn,
@@ -27,7 +27,7 @@ import {
 } from '../../src/lcnn/baseline/index.js';
 import { Dataset, splitDataset, type Split } from '../../src/lcnn/dataset.js';
 import { parseTarget } from '../../src/lcnn/targets.js';
-import { Xoshiro128 } from '../../src/sun/rng.js';
+import { Xoshiro128 } from '../../src/core/rng.js';
 import { maxAbsDifference, roughField } from '../helpers.js';
 
 const plaquette = parseTarget('wilson:1x1');

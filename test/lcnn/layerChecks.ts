@@ -5,7 +5,7 @@
 import type { MatrixField } from '../../src/lattice/matrixField.js';
 import type { BatchContext, Layer } from '../../src/lcnn/layers/layer.js';
 import type { Activation, MatrixTensor } from '../../src/lcnn/tensors.js';
-import { Xoshiro128 } from '../../src/sun/rng.js';
+import { Xoshiro128 } from '../../src/core/rng.js';
 
 /** <R, layer(X)>: a scalar loss with a fixed random R, and its gradient R. */
 export function randomLike(a: Activation, rng: Xoshiro128): Activation {

@@ -22,7 +22,7 @@ import { Trace } from '../../src/lcnn/layers/trace.js';
 import { meanSquaredError, Model, type ModelSpec } from '../../src/lcnn/model.js';
 import { GaugeBatch, MatrixTensor } from '../../src/lcnn/tensors.js';
 import { TransportCache } from '../../src/lcnn/transportCache.js';
-import { Xoshiro128 } from '../../src/sun/rng.js';
+import { Xoshiro128 } from '../../src/core/rng.js';
 import { polyakovLoopField } from '../../src/lattice/observables/polyakov.js';
 import { wilsonLoopField } from '../../src/lattice/observables/wilsonLoops.js';
 import { roughField } from '../helpers.js';

@@ -18,7 +18,7 @@ import { Model, type ModelSpec } from '../../src/lcnn/model.js';
 import { parseArchitecture } from '../../src/lcnn/experiment.js';
 import { GaugeBatch, type Activation, type MatrixTensor } from '../../src/lcnn/tensors.js';
 import { TransportCache } from '../../src/lcnn/transportCache.js';
-import { Xoshiro128 } from '../../src/sun/rng.js';
+import { Xoshiro128 } from '../../src/core/rng.js';
 import { roughField } from '../helpers.js';
 import { dot, gradientCheck, randomLike } from './layerChecks.js';
 

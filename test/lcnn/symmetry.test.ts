@@ -27,7 +27,7 @@ import { Model, type ModelSpec } from '../../src/lcnn/model.js';
 import { symmetryGroup, transformLifted, type Symmetry } from '../../src/lcnn/symmetry.js';
 import { FeatureTensor, GaugeBatch, MatrixTensor } from '../../src/lcnn/tensors.js';
 import { TransportCache } from '../../src/lcnn/transportCache.js';
-import { Xoshiro128 } from '../../src/sun/rng.js';
+import { Xoshiro128 } from '../../src/core/rng.js';
 import { roughField } from '../helpers.js';
 import { gradientCheck, maxDiff, transformTensor } from './layerChecks.js';
 

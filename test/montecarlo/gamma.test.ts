@@ -5,7 +5,7 @@ import {
   gammaAnalysisReplica,
   type GammaResult,
 } from '../../src/montecarlo/gamma.js';
-import { Xoshiro128 } from '../../src/sun/rng.js';
+import { Xoshiro128 } from '../../src/core/rng.js';
 
 /** Independent standard normal draws. */
 function gaussian(rng: Xoshiro128, n: number): Float64Array {

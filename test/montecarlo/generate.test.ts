@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openEnsemble } from '../../src/lattice/io/ensembleFile.js';
+import { openEnsemble } from '../../src/io/ensembleReader.js';
 import { averagePlaquette } from '../../src/lattice/observables/plaquette.js';
 import { generateEnsemble, type RunSpec } from '../../src/montecarlo/generate.js';
 import { SerialSweeper, type Sweeper } from '../../src/montecarlo/sweeper.js';

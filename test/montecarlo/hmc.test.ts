@@ -22,7 +22,7 @@ import {
   generators,
 } from '../../src/sun/generators.js';
 import { randomAlgebra } from '../../src/sun/random.js';
-import { Xoshiro128 } from '../../src/sun/rng.js';
+import { Xoshiro128 } from '../../src/core/rng.js';
 import { maxAbsDifference, roughField } from '../helpers.js';
 
 /** The 2D SU(2) infinite-volume plaquette at beta = 2, I2(2)/I1(2) (DESIGN.md 7). */

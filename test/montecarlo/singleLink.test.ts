@@ -11,7 +11,7 @@ import { SiteStream } from '../../src/montecarlo/philox.js';
 import { gammaAnalysis } from '../../src/montecarlo/gamma.js';
 import { kernelsFor } from '../../src/sun/group.js';
 import { haarRandom } from '../../src/sun/random.js';
-import { Xoshiro128 } from '../../src/sun/rng.js';
+import { Xoshiro128 } from '../../src/core/rng.js';
 import type { SUNKernels } from '../../src/sun/types.js';
 
 /** 2D plaquettes = single-link means for A = 1 (DESIGN.md 7). */

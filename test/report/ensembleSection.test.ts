@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FileError } from '../../src/lattice/io/fileError.js';
+import { FileError } from '../../src/core/fileError.js';
 import { ensembleStatistics } from '../../src/montecarlo/ensembleStatistics.js';
 import { ensembleSection, type EnsembleData } from '../../src/report/ensembleSection.js';
 import type { Block, NumberCell } from '../../src/report/htmlPage.js';

@@ -14,7 +14,7 @@ import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { captureEachTest, cli, startCapture } from '../cliOutput.js';
 import { main } from '../../src/cli/program.js';
-import { EnsembleWriter } from '../../src/lattice/io/ensembleFile.js';
+import { EnsembleWriter } from '../../src/io/ensembleWriter.js';
 import { generateEnsemble, type RunSpec } from '../../src/montecarlo/generate.js';
 
 /** Debian's chromium (apt-get install chromium), which .ci/run installs. */

@@ -5,7 +5,7 @@ import {
   generators,
 } from '../../src/sun/generators.js';
 import { createSUNKernels } from '../../src/sun/sun.js';
-import { Xoshiro128 } from '../../src/sun/rng.js';
+import { Xoshiro128 } from '../../src/core/rng.js';
 
 describe('generators of su(N)', () => {
   for (const N of [2, 3, 4, 5]) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { haarRandom, randomAlgebra, randomNearIdentity } from '../../src/sun/random.js';
-import { Xoshiro128 } from '../../src/sun/rng.js';
+import { Xoshiro128 } from '../../src/core/rng.js';
 import { createSUNKernels } from '../../src/sun/sun.js';
 
 describe('Xoshiro128', () => {

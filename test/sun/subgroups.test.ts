@@ -8,7 +8,7 @@ import {
 } from '../../src/sun/subgroups.js';
 import { createSUNKernels } from '../../src/sun/sun.js';
 import { haarRandom } from '../../src/sun/random.js';
-import { Xoshiro128 } from '../../src/sun/rng.js';
+import { Xoshiro128 } from '../../src/core/rng.js';
 
 function randomQuaternion(rng: Xoshiro128): Float64Array {
   const q = Float64Array.from({ length: 4 }, () => rng.normal());

@@ -20,14 +20,15 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import type { GaugeField } from '../../lattice/gaugeField.js';
-import { linkTrace } from '../../lattice/io/configurationChecks.js';
+import { linkTrace } from '../../io/configurationChecks.js';
 import {
   detectConfigurationFormat,
   type ConfigurationFormat,
-} from '../../lattice/io/configurationFormat.js';
-import { EnsembleWriter, openEnsemble } from '../../lattice/io/ensembleFile.js';
-import { readIldg, writeIldg } from '../../lattice/io/ildg.js';
-import { readNersc, writeNersc, type ExpectedConfiguration } from '../../lattice/io/nersc.js';
+} from '../../io/configurationFormat.js';
+import { EnsembleWriter } from '../../io/ensembleWriter.js';
+import { openEnsemble } from '../../io/ensembleReader.js';
+import { readIldg, writeIldg } from '../../io/ildg.js';
+import { readNersc, writeNersc, type ExpectedConfiguration } from '../../io/nersc.js';
 import { averagePlaquette } from '../../lattice/observables/plaquette.js';
 import { UserError } from '../errors.js';
 import { optionsWithConfig } from '../options.js';

@@ -24,7 +24,7 @@ import { averageWilsonLoop } from '../../lattice/observables/wilsonLoops.js';
 import { reflection, rotation } from '../../lattice/pointGroup.js';
 import { transformGaugeField, translateGaugeField } from '../../lattice/symmetryActions.js';
 import { randomNearIdentity } from '../../sun/random.js';
-import { Xoshiro128 } from '../../sun/rng.js';
+import { Xoshiro128 } from '../../core/rng.js';
 import { parseDims, parseInteger, parseNumber, optionsWithConfig } from '../options.js';
 import { runDemoPipeline, type DemoComparison, type DemoPipelineResult } from './demoEnsemble.js';
 

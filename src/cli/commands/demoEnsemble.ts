@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openEnsemble } from '../../lattice/io/ensembleFile.js';
+import { openEnsemble } from '../../io/ensembleReader.js';
 import {
   evaluateModel,
   loadDataset,

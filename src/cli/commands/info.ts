@@ -21,11 +21,11 @@ import {
   firstFailure,
   linkTrace,
   type ConfigurationCheck,
-} from '../../lattice/io/configurationChecks.js';
-import { detectConfigurationFormat } from '../../lattice/io/configurationFormat.js';
-import { openEnsemble } from '../../lattice/io/ensembleFile.js';
-import { decodeIldg } from '../../lattice/io/ildg.js';
-import { decodeNersc } from '../../lattice/io/nersc.js';
+} from '../../io/configurationChecks.js';
+import { detectConfigurationFormat } from '../../io/configurationFormat.js';
+import { openEnsemble } from '../../io/ensembleReader.js';
+import { decodeIldg } from '../../io/ildg.js';
+import { decodeNersc } from '../../io/nersc.js';
 import { UserError } from '../errors.js';
 import { optionsWithConfig } from '../options.js';
 import { parseOptions } from '../validation.js';

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Command } from 'commander';
-import { openEnsemble } from '../../lattice/io/ensembleFile.js';
+import { openEnsemble } from '../../io/ensembleReader.js';
 import { ensembleStatistics, type BetaStatistics } from '../../montecarlo/ensembleStatistics.js';
 import { UserError } from '../errors.js';
 import { parseInteger, optionsWithConfig } from '../options.js';

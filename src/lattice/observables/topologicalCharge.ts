@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { rangeError } from '../../sun/validate.js';
+import { rangeError } from '../../core/validate.js';
 import type { GaugeField } from '../gaugeField.js';
 import { cloverField } from './clover.js';
 import { planeIndex } from './planes.js';

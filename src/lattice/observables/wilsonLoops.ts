@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { checkInteger, rangeError } from '../../sun/validate.js';
+import { checkInteger, rangeError } from '../../core/validate.js';
 import type { GaugeField } from '../gaugeField.js';
 import { MatrixField } from '../matrixField.js';
 import { straightLines } from '../transport.js';

@@ -23,7 +23,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkInteger, rangeError } from '../../sun/validate.js';
+import { checkInteger, rangeError } from '../../core/validate.js';
 import { circularPad } from './circularPad.js';
 
 /** The pads [before, after] of a kernel of side k (an even kernel leans forward). */

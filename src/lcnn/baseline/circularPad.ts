@@ -26,7 +26,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkInteger, rangeError } from '../../sun/validate.js';
+import { checkInteger, rangeError } from '../../core/validate.js';
 
 /** Pads of one spatial axis: [top, bottom] for rows, [left, right] for columns. */
 export type Pads = readonly [number, number];

@@ -29,10 +29,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { writeFileAtomic } from '../../lattice/io/atomicWrite.js';
-import { FileError } from '../../lattice/io/fileError.js';
-import { Xoshiro128 } from '../../sun/rng.js';
-import { checkInteger, rangeError, typeError } from '../../sun/validate.js';
+import { writeFileAtomic } from '../../core/atomicWrite.js';
+import { FileError } from '../../core/fileError.js';
+import { Xoshiro128 } from '../../core/rng.js';
+import { checkInteger, rangeError, typeError } from '../../core/validate.js';
 import type { Dataset, Split } from '../dataset.js';
 import { regressionMetrics } from '../metrics.js';
 import type { ModelInfo } from '../modelFile.js';

@@ -18,7 +18,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkInteger, rangeError } from '../../sun/validate.js';
+import { checkInteger, rangeError } from '../../core/validate.js';
 import type { Dataset } from '../dataset.js';
 
 /** Input channels of the baseline CNN per site: D * 2 N^2 (real and imaginary parts). */

@@ -5,7 +5,7 @@
  * @module
  */
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
-import { FileError } from '../../lattice/io/fileError.js';
+import { FileError } from '../../core/fileError.js';
 import { splitDataset } from '../dataset.js';
 import { evaluatePredictor, loadDataset, type TrainJob, type TrainSummary } from '../experiment.js';
 import { formatTarget } from '../targets.js';

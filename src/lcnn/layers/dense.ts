@@ -6,7 +6,7 @@
  * @module
  */
 import type { UniformRandom } from '../../sun/types.js';
-import { rangeError } from '../../sun/validate.js';
+import { rangeError } from '../../core/validate.js';
 import { Parameter, xavierUniform } from '../parameter.js';
 import { FeatureTensor, type Activation } from '../tensors.js';
 import type { FeatureActivation, Layer, LayerSpec } from './layer.js';

@@ -22,7 +22,7 @@
  * @module
  */
 import type { UniformRandom } from '../../sun/types.js';
-import { rangeError } from '../../sun/validate.js';
+import { rangeError } from '../../core/validate.js';
 import { addScaled, realInner, zeroMatrix } from '../matrixOps.js';
 import { Parameter, xavierUniform } from '../parameter.js';
 import type { SymmetryGroup } from '../symmetry.js';

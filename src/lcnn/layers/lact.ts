@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { rangeError } from '../../sun/validate.js';
+import { rangeError } from '../../core/validate.js';
 import type { Parameter } from '../parameter.js';
 import { MatrixTensor, type Activation } from '../tensors.js';
 import type { Layer, LayerSpec, MatrixActivation } from './layer.js';

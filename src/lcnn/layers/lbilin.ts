@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { rangeError } from '../../sun/validate.js';
+import { rangeError } from '../../core/validate.js';
 import type { UniformRandom } from '../../sun/types.js';
 import { addScaled, realInner, zeroMatrix } from '../matrixOps.js';
 import { Parameter, xavierUniform } from '../parameter.js';

@@ -21,7 +21,7 @@
  */
 import { createSUNKernels } from '../../sun/sun.js';
 import type { SUNKernels, UniformRandom } from '../../sun/types.js';
-import { rangeError } from '../../sun/validate.js';
+import { rangeError } from '../../core/validate.js';
 import { Parameter } from '../parameter.js';
 import { GaugeBatch, MatrixTensor, type Activation } from '../tensors.js';
 import { TransportCache } from '../transportCache.js';

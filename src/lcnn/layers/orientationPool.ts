@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { rangeError } from '../../sun/validate.js';
+import { rangeError } from '../../core/validate.js';
 import type { Parameter } from '../parameter.js';
 import type { Parity, SymmetryGroup } from '../symmetry.js';
 import { FeatureTensor, type Activation } from '../tensors.js';

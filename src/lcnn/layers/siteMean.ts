@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { rangeError } from '../../sun/validate.js';
+import { rangeError } from '../../core/validate.js';
 import type { Parameter } from '../parameter.js';
 import { FeatureTensor, type Activation } from '../tensors.js';
 import type { Layer, LayerSpec } from './layer.js';

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { rangeError } from '../../sun/validate.js';
+import { rangeError } from '../../core/validate.js';
 
 /** A Dawn backend and the WebGPU feature level requested from it. */
 export type GpuBackend = 'vulkan' | 'opengl';

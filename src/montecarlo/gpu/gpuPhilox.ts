@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkInteger } from '../../sun/validate.js';
+import { checkInteger } from '../../core/validate.js';
 import { philoxKey, streamCounterWord } from '../philox.js';
 import type { GpuContext } from './adapter.js';
 import { computePipeline, readBuffer } from './compute.js';

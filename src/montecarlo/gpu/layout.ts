@@ -20,7 +20,7 @@
  * @module
  */
 import type { GaugeField } from '../../lattice/gaugeField.js';
-import { rangeError } from '../../sun/validate.js';
+import { rangeError } from '../../core/validate.js';
 
 /** Numbers per link on the GPU, by N (the groups the GPU kernels support). */
 export const GPU_COMPONENTS: Readonly<Record<number, number>> = { 2: 4, 3: 18 };

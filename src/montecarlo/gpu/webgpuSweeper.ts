@@ -18,7 +18,7 @@
  * @module
  */
 import type { GaugeField } from '../../lattice/gaugeField.js';
-import { checkInteger, rangeError } from '../../sun/validate.js';
+import { checkInteger, rangeError } from '../../core/validate.js';
 import { DrawKind, philoxKey, streamCounterWord } from '../philox.js';
 import type { Sweeper, SweepSpec } from '../sweeper.js';
 import { requestGpu, type GpuContext, type RequestGpuOptions } from './adapter.js';

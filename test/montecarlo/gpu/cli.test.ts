@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { captureEachTest, cli } from '../../cliOutput.js';
 import { main } from '../../../src/cli/program.js';
-import { openEnsemble } from '../../../src/lattice/io/ensembleFile.js';
+import { openEnsemble } from '../../../src/io/ensembleReader.js';
 
 captureEachTest();
 

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEnsemble } from '../../../src/lattice/io/ensembleFile.js';
+import { openEnsemble } from '../../../src/io/ensembleReader.js';
 import { averagePlaquette } from '../../../src/lattice/observables/plaquette.js';
 import { generateEnsemble, type RunSpec } from '../../../src/montecarlo/generate.js';
 import { requestGpu, type GpuContext } from '../../../src/montecarlo/gpu/adapter.js';

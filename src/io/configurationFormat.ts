@@ -7,7 +7,7 @@
  * @module
  */
 import { promises as fsp } from 'node:fs';
-import { FileError } from './fileError.js';
+import { FileError } from '../core/fileError.js';
 import { isLime } from './lime.js';
 
 /** The file formats the toolkit reads. */

@@ -1,12 +1,6 @@
 import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import {
-  crc32,
-  crc32Table,
-  hex32,
-  nerscChecksum,
-  scidacChecksum,
-} from '../../../src/lattice/io/checksums.js';
+import { crc32, crc32Table, hex32, nerscChecksum, scidacChecksum } from '../../src/io/checksums.js';
 
 const bytes = (...b: number[]): Uint8Array => Uint8Array.from(b);
 

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { UniformRandom } from './types.js';
+import type { UniformRandom } from '../sun/types.js';
 import { checkInteger } from './validate.js';
 
 /** A seeded xoshiro128** stream with uniform and standard normal draws. */

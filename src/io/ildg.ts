@@ -34,12 +34,12 @@
  * @module
  */
 import { basename } from 'node:path';
-import { kernelsFor } from '../../sun/group.js';
-import { typeError, rangeError } from '../../sun/validate.js';
-import { GaugeField } from '../gaugeField.js';
-import { Lattice } from '../lattice.js';
-import { averagePlaquette } from '../observables/plaquette.js';
-import { writeFileAtomic } from './atomicWrite.js';
+import { kernelsFor } from '../sun/group.js';
+import { typeError, rangeError } from '../core/validate.js';
+import { GaugeField } from '../lattice/gaugeField.js';
+import { Lattice } from '../lattice/lattice.js';
+import { averagePlaquette } from '../lattice/observables/plaquette.js';
+import { writeFileAtomic } from '../core/atomicWrite.js';
 import { hex32, scidacChecksum, type ScidacChecksum } from './checksums.js';
 import {
   DEFAULT_UNITARITY_TOLERANCE,
@@ -51,7 +51,7 @@ import {
   throwOnFailure,
   type ConfigurationCheck,
 } from './configurationChecks.js';
-import { FileError } from './fileError.js';
+import { FileError } from '../core/fileError.js';
 import { encodeLimeRecord, parseLimeRecords, recordText, type LimeRecord } from './lime.js';
 import { cDate, checkExpected, readWhole, type ExpectedConfiguration } from './nersc.js';
 

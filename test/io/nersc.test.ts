@@ -2,14 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GaugeField } from '../../../src/lattice/gaugeField.js';
-import { nerscChecksum } from '../../../src/lattice/io/checksums.js';
-import { linkTrace } from '../../../src/lattice/io/configurationChecks.js';
-import { FileError } from '../../../src/lattice/io/fileError.js';
-import { decodeNersc, encodeNersc, readNersc, writeNersc } from '../../../src/lattice/io/nersc.js';
-import { Lattice } from '../../../src/lattice/lattice.js';
-import { averagePlaquette } from '../../../src/lattice/observables/plaquette.js';
-import { maxAbsDifference, roughField } from '../../helpers.js';
+import { GaugeField } from '../../src/lattice/gaugeField.js';
+import { nerscChecksum } from '../../src/io/checksums.js';
+import { linkTrace } from '../../src/io/configurationChecks.js';
+import { FileError } from '../../src/core/fileError.js';
+import { decodeNersc, encodeNersc, readNersc, writeNersc } from '../../src/io/nersc.js';
+import { Lattice } from '../../src/lattice/lattice.js';
+import { averagePlaquette } from '../../src/lattice/observables/plaquette.js';
+import { maxAbsDifference, roughField } from '../helpers.js';
 
 let dir: string;
 beforeEach(() => {

@@ -49,12 +49,12 @@
  */
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
-import { kernelsFor } from '../../sun/group.js';
-import { checkInteger, describe, rangeError, typeError } from '../../sun/validate.js';
-import { GaugeField } from '../gaugeField.js';
-import { Lattice } from '../lattice.js';
-import { averagePlaquette } from '../observables/plaquette.js';
-import { writeFileAtomic } from './atomicWrite.js';
+import { kernelsFor } from '../sun/group.js';
+import { checkInteger, describe, rangeError, typeError } from '../core/validate.js';
+import { GaugeField } from '../lattice/gaugeField.js';
+import { Lattice } from '../lattice/lattice.js';
+import { averagePlaquette } from '../lattice/observables/plaquette.js';
+import { writeFileAtomic } from '../core/atomicWrite.js';
 import { hex32, nerscChecksum, scidacChecksum } from './checksums.js';
 import {
   DEFAULT_UNITARITY_TOLERANCE,
@@ -68,7 +68,7 @@ import {
   throwOnFailure,
   type ConfigurationCheck,
 } from './configurationChecks.js';
-import { FileError } from './fileError.js';
+import { FileError } from '../core/fileError.js';
 
 /** Largest header we look through for END_HEADER (real headers are under 2 KiB). */
 const MAX_HEADER_BYTES = 1 << 20;

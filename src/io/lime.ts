@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { FileError } from './fileError.js';
+import { FileError } from '../core/fileError.js';
 
 /** The LIME magic number, the first four bytes of every record header. */
 export const LIME_MAGIC = 0x456789ab;

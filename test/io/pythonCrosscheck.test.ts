@@ -10,15 +10,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureEachTest, cli } from '../../cliOutput.js';
-import { main } from '../../../src/cli/program.js';
-import { readIldg, writeIldg } from '../../../src/lattice/io/ildg.js';
-import { readNersc, writeNersc } from '../../../src/lattice/io/nersc.js';
-import { averagePlaquette } from '../../../src/lattice/observables/plaquette.js';
-import { linkTrace } from '../../../src/lattice/io/configurationChecks.js';
-import { maxAbsDifference, roughField } from '../../helpers.js';
+import { captureEachTest, cli } from '../cliOutput.js';
+import { main } from '../../src/cli/program.js';
+import { readIldg, writeIldg } from '../../src/io/ildg.js';
+import { readNersc, writeNersc } from '../../src/io/nersc.js';
+import { averagePlaquette } from '../../src/lattice/observables/plaquette.js';
+import { linkTrace } from '../../src/io/configurationChecks.js';
+import { maxAbsDifference, roughField } from '../helpers.js';
 
-const SCRIPT = join(import.meta.dirname, '..', '..', 'python', 'nersc_crosscheck.py');
+const SCRIPT = join(import.meta.dirname, '..', 'python', 'nersc_crosscheck.py');
 const INSTALL = 'apt-get install python3-numpy python3-h5py (as .ci/run does)';
 
 /** A python3 with numpy and h5py: Debian's /usr/bin/python3 first, then python3 on PATH. */

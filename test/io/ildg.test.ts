@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { scidacChecksum } from '../../../src/lattice/io/checksums.js';
-import { linkTrace } from '../../../src/lattice/io/configurationChecks.js';
-import { decodeIldg, encodeIldg, readIldg, writeIldg } from '../../../src/lattice/io/ildg.js';
-import { encodeLimeRecord, parseLimeRecords } from '../../../src/lattice/io/lime.js';
-import { averagePlaquette } from '../../../src/lattice/observables/plaquette.js';
-import { roughField } from '../../helpers.js';
+import { scidacChecksum } from '../../src/io/checksums.js';
+import { linkTrace } from '../../src/io/configurationChecks.js';
+import { decodeIldg, encodeIldg, readIldg, writeIldg } from '../../src/io/ildg.js';
+import { encodeLimeRecord, parseLimeRecords } from '../../src/io/lime.js';
+import { averagePlaquette } from '../../src/lattice/observables/plaquette.js';
+import { roughField } from '../helpers.js';
 
 let dir: string;
 beforeEach(() => {

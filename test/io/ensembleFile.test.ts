@@ -3,14 +3,11 @@ import os from 'node:os';
 import { join } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  EnsembleWriter,
-  metadataDifference,
-  openEnsemble,
-  type ConfigurationRecord,
-  type EnsembleMetadata,
-} from '../../../src/lattice/io/ensembleFile.js';
-import { roughField } from '../../helpers.js';
+import { EnsembleWriter } from '../../src/io/ensembleWriter.js';
+import { metadataDifference, type EnsembleMetadata } from '../../src/io/ensembleMetadata.js';
+import { openEnsemble } from '../../src/io/ensembleReader.js';
+import { type ConfigurationRecord } from '../../src/io/ensembleFormat.js';
+import { roughField } from '../helpers.js';
 
 let dir: string;
 beforeAll(async () => {

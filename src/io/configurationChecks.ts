@@ -26,8 +26,8 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { GaugeField } from '../gaugeField.js';
-import { FileError } from './fileError.js';
+import type { GaugeField } from '../lattice/gaugeField.js';
+import { FileError } from '../core/fileError.js';
 
 /** One check of a file: what was compared, the two values, and whether they agree. */
 export interface ConfigurationCheck {

@@ -1,0 +1,494 @@
+/**
+ * Writing HDF5 ensemble files: many gauge configurations of one Monte Carlo run, with their beta,
+ * sweep numbers, measured observables and the run's metadata (DESIGN.md 5). Written and read
+ * through h5wasm; a physicist opens the same file with h5py and gets numpy arrays.
+ *
+ * Layout (format "lattice-gauge-ensemble", format_version 1), n = number of configurations,
+ * V = number of sites, D = number of dimensions, N = number of colours:
+ *
+ * | object                  | type              | shape                    |
+ * | ----------------------- | ----------------- | ------------------------ |
+ * | `/links`                | float64           | [n, V, D, N, N, 2]       |
+ * | `/beta`                 | float64           | [n]                      |
+ * | `/sweep`                | int64             | [n]                      |
+ * | `/observables/<name>`   | float64           | [n], one per observable  |
+ *
+ * `/links[i]` is configuration i in exactly the in-memory layout of
+ * {@link GaugeField.links}: site lexicographic with x0 fastest, then the direction mu, the
+ * row, the column, and (re, im). `/links` is chunked one configuration per chunk (a
+ * configuration above 64 MiB is split into chunks of whole sites) with an unlimited first
+ * axis, so configurations are appended. `/sweep[i]` is the Monte Carlo sweep after which
+ * configuration i was saved; the reader also accepts any other integer or float type.
+ *
+ * Root attributes: `format` = "lattice-gauge-ensemble", `format_version` = 1,
+ * `group` = "SU(N)", `N`, `dims` (int64 array), `D`, and `metadata`: a JSON object with
+ * everything else the writer was given (algorithm and its parameters, seed, software
+ * version, creation date, ...). Top-level entries of the metadata whose names are plain
+ * identifiers (`seed`, `algorithm`, ...) are also mirrored as separate attributes for h5py
+ * users (numbers and number arrays as numbers, strings as strings, other values as their JSON
+ * text); readers take the JSON as the truth. See docs/ensemble-format.md.
+ *
+ * Writing is crash-safe: {@link EnsembleWriter} writes `<path>.partial` and renames it to
+ * `<path>` only in {@link EnsembleWriter.finalize}; {@link EnsembleWriter.resume} reopens
+ * the `.partial` file of an interrupted run and truncates it to the last checkpoint.
+ *
+ * @module
+ */
+import { existsSync, promises as fsp } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { checkInteger, checkLength, describe, rangeError, typeError } from '../core/validate.js';
+import { fsyncDirectory, fsyncFile, fsyncFileSync } from '../core/atomicWrite.js';
+import { FileError } from '../core/fileError.js';
+import {
+  DEFAULT_CHUNK_BYTES,
+  ENSEMBLE_FORMAT,
+  ENSEMBLE_FORMAT_VERSION,
+  SERIES_CHUNK,
+  checkObservableName,
+  observablePath,
+  type ConfigurationRecord,
+  type Layout,
+} from './ensembleFormat.js';
+import {
+  checkMetadata,
+  formatMetadataValue,
+  isPlainObject,
+  metadataDifference,
+  mirrorAttribute,
+  type EnsembleMetadata,
+} from './ensembleMetadata.js';
+import { readStructure } from './ensembleReader.js';
+import {
+  H5T_FLOAT,
+  H5T_INTEGER,
+  bytesOf,
+  fileError,
+  loadHdf5,
+  openExisting,
+  resizeDataset,
+  transfer,
+  typeName,
+  writeInteger,
+  type H5File,
+  type H5Group,
+  type H5Module,
+} from './hdf5.js';
+
+/** Options of {@link EnsembleWriter.create} and {@link EnsembleWriter.resume}. */
+export interface EnsembleWriterOptions {
+  /**
+   * Replace an existing file at `path` (at {@link EnsembleWriter.finalize}, never before),
+   * and, for `create`, an existing `<path>.partial`. Default false.
+   */
+  force?: boolean;
+  /**
+   * For `create`: the largest chunk of `/links` in bytes (default 64 MiB). A configuration
+   * that fits is one chunk; a larger one is split into the fewest chunks of whole sites.
+   * Reads and writes go chunk by chunk, which also bounds the WebAssembly memory they use.
+   */
+  chunkBytes?: number;
+}
+
+/**
+ * Writes an ensemble file (layout in the module header), one configuration at a time.
+ *
+ * The data go to `<path>.partial`; {@link EnsembleWriter.finalize} closes it and renames it
+ * atomically to `path`, so `path` never holds an unfinished file, and an existing `path` is
+ * untouched until then (and refused unless `force`). {@link EnsembleWriter.flush} makes the
+ * configurations appended so far durable (HDF5 flush + fsync), after which the `.partial`
+ * file on disk is a complete, readable ensemble: a checkpoint records
+ * {@link EnsembleWriter.count} right after a flush, and {@link EnsembleWriter.resume} after
+ * a crash reopens the `.partial` file and drops what came after that checkpoint.
+ *
+ * @example
+ * ```ts
+ * const writer = await EnsembleWriter.create('run.h5', { N: 3, dims: [8, 8, 8, 8], seed: 1 });
+ * writer.append({ links: field.links, beta: 6, sweep: 100, observables: { plaquette: p } });
+ * writer.flush();
+ * await writer.finalize();
+ * ```
+ */
+export class EnsembleWriter {
+  /** The final file name (written by {@link EnsembleWriter.finalize}). */
+  readonly path: string;
+  /** The file being written: `<path>.partial`. */
+  readonly partialPath: string;
+  /** The metadata, as stored (N, dims, then the JSON form of the other entries). */
+  readonly metadata: EnsembleMetadata;
+  private readonly module: H5Module;
+  private readonly layout: Layout;
+  private readonly force: boolean;
+  private file: H5File | undefined;
+  private observableNames: string[] | undefined;
+  private rows: number;
+
+  private constructor(
+    path: string,
+    metadata: EnsembleMetadata,
+    module: H5Module,
+    layout: Layout,
+    file: H5File,
+    force: boolean,
+    rows: number,
+    observableNames: string[] | undefined,
+  ) {
+    this.path = path;
+    this.partialPath = `${path}.partial`;
+    this.metadata = metadata;
+    this.module = module;
+    this.layout = layout;
+    this.file = file;
+    this.force = force;
+    this.rows = rows;
+    this.observableNames = observableNames;
+  }
+
+  /**
+   * Starts a new ensemble: creates `<path>.partial` with the root attributes and empty
+   * datasets, and flushes it.
+   *
+   * @throws Error naming `path` when it exists and `options.force` is not set (the existing
+   *   file is not touched), or when `<path>.partial` exists (an interrupted run: resume it
+   *   or pass `force` to start over); RangeError/TypeError for invalid metadata.
+   */
+  static async create(
+    path: string,
+    metadata: EnsembleMetadata,
+    options: EnsembleWriterOptions = {},
+  ): Promise<EnsembleWriter> {
+    const fn = 'EnsembleWriter.create';
+    if (typeof path !== 'string' || path === '') throw typeError(fn, 'path', 'a file name', path);
+    const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+    checkInteger(fn, 'options.chunkBytes', chunkBytes, 1);
+    const { layout, rest, normalized } = checkMetadata(fn, metadata, chunkBytes);
+    const force = options.force === true;
+    const partialPath = `${path}.partial`;
+    if (!existsSync(dirname(resolve(path)))) {
+      throw new FileError(`${fn}: ${path}: the directory ${dirname(path)} does not exist`);
+    }
+    if (!force && existsSync(path)) {
+      throw new FileError(
+        `${fn}: ${path} already exists; pass { force: true } (lgt: --force) to replace it`,
+      );
+    }
+    if (!force && existsSync(partialPath)) {
+      throw new FileError(
+        `${fn}: ${partialPath} already exists (an interrupted run?); resume it with ` +
+          'EnsembleWriter.resume, or pass { force: true } to start over',
+      );
+    }
+    const { lib, module } = await loadHdf5();
+    const file = new lib.File(resolve(partialPath), 'w');
+    if (file.file_id < 0n)
+      throw new FileError(`${fn}: ${partialPath}: HDF5 could not create the file`);
+    try {
+      file.create_attribute('format', ENSEMBLE_FORMAT);
+      writeInteger(file, 'format_version', ENSEMBLE_FORMAT_VERSION);
+      file.create_attribute('group', 'SU(N)');
+      writeInteger(file, 'N', layout.N);
+      file.create_attribute('dims', BigInt64Array.from(layout.dims, BigInt), [layout.D], '<q');
+      writeInteger(file, 'D', layout.D);
+      // Non-ASCII escaped, so that the attribute is plain ASCII for every reader.
+      const json = JSON.stringify(rest).replace(
+        /[\u007f-\uffff]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      );
+      file.create_attribute('metadata', json);
+      for (const [key, value] of Object.entries(rest)) mirrorAttribute(file, key, value);
+      const configShape = layout.configShape;
+      const links = file.create_dataset({
+        name: 'links',
+        data: new Float64Array(0),
+        shape: [0, ...configShape],
+        maxshape: [null, ...configShape],
+        chunks: [1, layout.chunkSites, ...configShape.slice(1)],
+        dtype: '<d',
+      });
+      links.create_attribute(
+        'layout',
+        '[configuration][site, x0 fastest][mu][row][column][re, im]: U_mu(x) from x to x + mu',
+      );
+      createSeries(file, 'beta', '<d');
+      createSeries(file, 'sweep', '<q');
+      file.create_group('observables');
+    } catch (error) {
+      file.close();
+      throw error;
+    }
+    const writer = new EnsembleWriter(path, normalized, module, layout, file, force, 0, undefined);
+    writer.flush();
+    return writer;
+  }
+
+  /**
+   * Reopens the `<path>.partial` file of an interrupted run, checks that it was written
+   * with the same metadata, and truncates it to `count` configurations (those appended after
+   * the last checkpoint are dropped); then appending continues from there.
+   *
+   * @param count - the number of configurations the checkpoint says were written.
+   * @throws Error naming the file when it is missing or damaged, when its metadata differ
+   *   from `metadata` (naming the first differing key and both values), or when it holds
+   *   fewer than `count` configurations; Error naming `path` when it exists and
+   *   `options.force` is not set.
+   */
+  static async resume(
+    path: string,
+    metadata: EnsembleMetadata,
+    count: number,
+    options: EnsembleWriterOptions = {},
+  ): Promise<EnsembleWriter> {
+    const fn = 'EnsembleWriter.resume';
+    if (typeof path !== 'string' || path === '') throw typeError(fn, 'path', 'a file name', path);
+    const { normalized } = checkMetadata(fn, metadata);
+    checkInteger(fn, 'count', count, 0);
+    const force = options.force === true;
+    const partialPath = `${path}.partial`;
+    if (!existsSync(partialPath)) {
+      const hint = existsSync(path) ? ` (${path} exists: was the run already finalized?)` : '';
+      throw new FileError(`${fn}: ${partialPath}: no such file, nothing to resume${hint}`);
+    }
+    if (!force && existsSync(path)) {
+      throw new FileError(
+        `${fn}: ${path} already exists; pass { force: true } (lgt: --force) to replace it`,
+      );
+    }
+    const { lib, module } = await loadHdf5();
+    const file = openExisting(lib, fn, partialPath, 'a');
+    let observableNames: string[] | undefined;
+    let layout: Layout;
+    try {
+      const structure = readStructure(fn, partialPath, file);
+      layout = structure.layout;
+      const d = metadataDifference(structure.metadata, normalized);
+      if (d) {
+        throw new FileError(
+          `${fn}: ${partialPath}: metadata mismatch in ${d.key}: file has ` +
+            `${formatMetadataValue(d.a)}, run has ${formatMetadataValue(d.b)}`,
+        );
+      }
+      if (structure.count < count) {
+        throw new FileError(
+          `${fn}: ${partialPath}: holds ${structure.count} configurations, fewer than the ` +
+            `${count} to resume from`,
+        );
+      }
+      for (const [path, meta] of [
+        ['/beta', structure.betaMeta],
+        ['/sweep', structure.sweepMeta],
+      ] as const) {
+        if (meta.type !== (path === '/beta' ? H5T_FLOAT : H5T_INTEGER) || meta.size !== 8) {
+          const expected = path === '/beta' ? 'float64' : 'int64';
+          throw fileError(fn, partialPath, `${path} type`, expected, typeName(meta));
+        }
+      }
+      for (const [name, meta] of structure.observables) {
+        if (meta.type !== H5T_FLOAT || meta.size !== 8) {
+          throw fileError(fn, partialPath, `/observables/${name} type`, 'float64', typeName(meta));
+        }
+      }
+      // The names are fixed once a record was written (or their datasets exist).
+      if (count > 0 || structure.observables.size > 0) {
+        observableNames = [...structure.observables.keys()];
+      }
+      if (structure.count > count) {
+        resizeDataset(module, file, fn, partialPath, '/links', [count, ...layout.configShape]);
+        for (const series of ['/beta', '/sweep', ...(observableNames ?? []).map(observablePath)]) {
+          resizeDataset(module, file, fn, partialPath, series, [count]);
+        }
+      }
+    } catch (error) {
+      file.close();
+      throw error;
+    }
+    const writer = new EnsembleWriter(
+      path,
+      normalized,
+      module,
+      layout,
+      file,
+      force,
+      count,
+      observableNames,
+    );
+    writer.flush();
+    return writer;
+  }
+
+  /** Number of configurations in the file. */
+  get count(): number {
+    return this.rows;
+  }
+
+  /**
+   * Appends one configuration: one row of `/links`, `/beta`, `/sweep` and of every
+   * `/observables/<name>`. The first record fixes the observable names; later records must
+   * have the same names. Not durable until {@link EnsembleWriter.flush}.
+   *
+   * @throws RangeError/TypeError naming the field of `record` that is wrong (links of the
+   *   wrong length or not finite, beta not finite, sweep not an integer >= 0, different
+   *   observable names); Error when the writer is closed or HDF5 fails.
+   */
+  append(record: ConfigurationRecord): void {
+    const fn = 'EnsembleWriter.append';
+    const file = this.openFile(fn);
+    if (typeof record !== 'object' || record === null) {
+      throw typeError(fn, 'record', 'a ConfigurationRecord', record);
+    }
+    const layout = this.layout;
+    const links = record.links;
+    checkLength(fn, 'record.links', links, layout.perConfig);
+    for (let k = 0; k < links.length; k++) {
+      if (!Number.isFinite(links[k])) {
+        throw rangeError(fn, 'record.links', 'finite numbers', `${links[k]} at index ${k}`);
+      }
+    }
+    if (typeof record.beta !== 'number' || !Number.isFinite(record.beta)) {
+      throw rangeError(fn, 'record.beta', 'a finite number', record.beta);
+    }
+    checkInteger(fn, 'record.sweep', record.sweep, 0);
+    const observables = record.observables;
+    if (!isPlainObject(observables)) {
+      throw typeError(fn, 'record.observables', 'an object of numbers by name', observables);
+    }
+    const names = Object.keys(observables).sort();
+    for (const name of names) {
+      checkObservableName(fn, name);
+      if (typeof observables[name] !== 'number') {
+        throw typeError(fn, `record.observables.${name}`, 'a number', observables[name]);
+      }
+    }
+    if (this.observableNames !== undefined && metadataDifference(this.observableNames, names)) {
+      throw rangeError(
+        fn,
+        'record.observables',
+        `the names of the earlier records ${describe(this.observableNames)}`,
+        names,
+      );
+    }
+    if (this.observableNames === undefined) {
+      const group = (file.get('observables') ?? file.create_group('observables')) as H5Group;
+      for (const name of names) {
+        group.create_dataset({
+          name,
+          data: new Float64Array(0),
+          shape: [0],
+          maxshape: [null],
+          chunks: [SERIES_CHUNK],
+          dtype: '<d',
+        });
+      }
+      this.observableNames = names;
+    }
+
+    const i = this.rows;
+    const path = this.partialPath;
+    const module = this.module;
+    const series = ['/beta', '/sweep', ...names.map(observablePath)];
+    try {
+      resizeDataset(module, file, fn, path, '/links', [i + 1, ...layout.configShape]);
+      for (const s of series) resizeDataset(module, file, fn, path, s, [i + 1]);
+      const rest = layout.configShape.slice(1);
+      for (let s0 = 0; s0 < layout.V; s0 += layout.chunkSites) {
+        const s1 = Math.min(layout.V, s0 + layout.chunkSites);
+        const slab = links.subarray(s0 * layout.perSite, s1 * layout.perSite);
+        const offset = [i, s0, 0, 0, 0, 0];
+        transfer(
+          module,
+          file,
+          fn,
+          path,
+          '/links',
+          offset,
+          [1, s1 - s0, ...rest],
+          bytesOf(slab),
+          true,
+        );
+      }
+      const one = (p: string, bytes: Uint8Array): void =>
+        transfer(module, file, fn, path, p, [i], [1], bytes, true);
+      one('/beta', bytesOf(Float64Array.of(record.beta)));
+      one('/sweep', bytesOf(BigInt64Array.of(BigInt(record.sweep))));
+      for (const name of names)
+        one(observablePath(name), bytesOf(Float64Array.of(observables[name])));
+    } catch (error) {
+      try {
+        resizeDataset(module, file, fn, path, '/links', [i, ...layout.configShape]);
+        for (const s of series) resizeDataset(module, file, fn, path, s, [i]);
+      } catch {
+        // the first error is the one to report
+      }
+      throw error;
+    }
+    this.rows = i + 1;
+  }
+
+  /**
+   * Makes everything appended so far durable: HDF5 writes its caches to the file
+   * (H5Fflush), then the file is fsynced. Afterwards the `.partial` file on disk is a
+   * complete ensemble of {@link EnsembleWriter.count} configurations.
+   */
+  flush(): void {
+    const fn = 'EnsembleWriter.flush';
+    const file = this.openFile(fn);
+    const status = this.module.flush(file.file_id);
+    if (status < 0)
+      throw new FileError(`${fn}: ${this.partialPath}: HDF5 flush failed (status ${status})`);
+    fsyncFileSync(this.partialPath);
+  }
+
+  /**
+   * Closes the file and atomically renames `<path>.partial` to `path` (replacing an
+   * existing `path` only when the writer was made with `force`).
+   *
+   * @throws Error naming `path` when it appeared meanwhile and `force` is not set; the
+   *   `.partial` file is then kept.
+   */
+  async finalize(): Promise<void> {
+    const fn = 'EnsembleWriter.finalize';
+    this.openFile(fn);
+    this.close();
+    await fsyncFile(this.partialPath);
+    if (!this.force && existsSync(this.path)) {
+      throw new FileError(
+        `${fn}: ${this.path} already exists; the ensemble stays in ${this.partialPath}`,
+      );
+    }
+    await fsp.rename(this.partialPath, this.path);
+    await fsyncDirectory(dirname(resolve(this.path)));
+  }
+
+  /**
+   * Closes the file without finalizing (for an interrupted run): `<path>.partial` stays,
+   * complete up to {@link EnsembleWriter.count}, for {@link EnsembleWriter.resume}. Calling
+   * it again does nothing.
+   */
+  close(): void {
+    const file = this.file;
+    if (file === undefined) return;
+    this.file = undefined;
+    const status = file.close();
+    if (status < 0) {
+      throw new FileError(
+        `EnsembleWriter.close: ${this.partialPath}: HDF5 close failed (status ${status})`,
+      );
+    }
+  }
+
+  private openFile(fn: string): H5File {
+    if (this.file === undefined) {
+      throw new FileError(`${fn}: the writer of ${this.partialPath} is closed`);
+    }
+    return this.file;
+  }
+}
+
+function createSeries(file: H5File, name: string, dtype: '<d' | '<q'): void {
+  file.create_dataset({
+    name,
+    data: dtype === '<d' ? new Float64Array(0) : new BigInt64Array(0),
+    shape: [0],
+    maxshape: [null],
+    chunks: [SERIES_CHUNK],
+    dtype,
+  });
+}

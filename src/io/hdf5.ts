@@ -1,0 +1,212 @@
+/**
+ * The HDF5 plumbing under the ensemble reader and writer: loading h5wasm on first use, opening
+ * a file only after checking its signature (h5wasm does not throw for a non-HDF5 file),
+ * hyperslab reads and writes whose HDF5 status is checked (h5wasm ignores it), and integer
+ * attributes. Knows nothing of the ensemble format (src/io/ensembleFormat.ts).
+ *
+ * @module
+ */
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type * as H5 from 'h5wasm/node';
+import { describe } from '../core/validate.js';
+import { FileError } from '../core/fileError.js';
+
+/** The h5wasm library object. */
+export type H5Lib = typeof H5.default;
+/** The h5wasm Emscripten module (low-level calls, the WebAssembly heap). */
+export type H5Module = Awaited<H5Lib['ready']>;
+/** An open HDF5 file. */
+export type H5File = H5.File;
+/** An HDF5 dataset. */
+export type H5Dataset = H5.Dataset;
+/** An HDF5 group. */
+export type H5Group = H5.Group;
+/** The type and shape of a dataset. */
+export type H5Metadata = H5.Metadata;
+
+/** HDF5 type classes (H5T_class_t). */
+export const H5T_INTEGER = 0;
+export const H5T_FLOAT = 1;
+export const H5T_STRING = 3;
+
+/** Loads h5wasm on first use (no work at import time). */
+export async function loadHdf5(): Promise<{ lib: H5Lib; module: H5Module }> {
+  const lib = (await import('h5wasm/node')).default;
+  const module = await lib.ready;
+  return { lib, module };
+}
+
+/** An error about a file's content: `fn: file: invalid field: expected ..., got ...`. */
+export function fileError(
+  fn: string,
+  file: string,
+  field: string,
+  expected: string,
+  got: unknown,
+): Error {
+  return new FileError(
+    `${fn}: ${file}: invalid ${field}: expected ${expected}, got ${describe(got)}`,
+  );
+}
+
+/** True when the file starts with the HDF5 signature (at 0, 512, 1024, ... for a user block). */
+export function hasHdf5Signature(path: string): boolean {
+  const signature = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+  const size = statSync(path).size;
+  const buffer = new Uint8Array(8);
+  const fd = openSync(path, 'r');
+  try {
+    for (let offset = 0; offset + 8 <= size; offset = offset === 0 ? 512 : offset * 2) {
+      if (readSync(fd, buffer, 0, 8, offset) !== 8) return false;
+      if (signature.every((byte, k) => buffer[k] === byte)) return true;
+    }
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Opens an existing HDF5 file after checking that it is one (h5wasm does not throw). */
+export function openExisting(lib: H5Lib, fn: string, path: string, mode: 'r' | 'a'): H5File {
+  if (!existsSync(path)) throw new FileError(`${fn}: ${path}: no such file`);
+  if (!statSync(path).isFile()) throw new FileError(`${fn}: ${path}: not a regular file`);
+  if (!hasHdf5Signature(path)) {
+    throw new FileError(`${fn}: ${path}: not an HDF5 file (no HDF5 signature found)`);
+  }
+  const file = new lib.File(resolve(path), mode);
+  if (file.file_id < 0n) {
+    throw new FileError(`${fn}: ${path}: HDF5 could not open the file (damaged or truncated?)`);
+  }
+  return file;
+}
+
+/** Name of an HDF5 numeric or string type, for messages. */
+export function typeName(meta: H5Metadata): string {
+  if (meta.type === H5T_FLOAT) return `float${8 * meta.size}`;
+  if (meta.type === H5T_INTEGER) return `${meta.signed ? 'int' : 'uint'}${8 * meta.size}`;
+  if (meta.type === H5T_STRING) return 'string';
+  return `HDF5 type class ${meta.type}`;
+}
+
+/** Converts an attribute value to a JS number array when it holds integers only. */
+export function integersOf(value: unknown): number[] | undefined {
+  let items: unknown[];
+  if (typeof value === 'number' || typeof value === 'bigint') items = [value];
+  else if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    items = Array.from(value as unknown as ArrayLike<unknown>);
+  } else if (Array.isArray(value)) items = value;
+  else return undefined;
+  const out: number[] = [];
+  for (const item of items) {
+    const x = typeof item === 'bigint' ? Number(item) : item;
+    if (typeof x !== 'number' || !Number.isSafeInteger(x)) return undefined;
+    out.push(x);
+  }
+  return out;
+}
+
+/** A scalar integer attribute value, or undefined. */
+export function integerOf(value: unknown): number | undefined {
+  const items = integersOf(value);
+  return items && items.length === 1 ? items[0] : undefined;
+}
+
+/** Reads or writes a hyperslab of a dataset, checking HDF5's status (h5wasm ignores it). */
+export function transfer(
+  module: H5Module,
+  file: H5File,
+  fn: string,
+  filePath: string,
+  path: string,
+  offset: number[],
+  count: number[],
+  bytes: Uint8Array,
+  write: boolean,
+): void {
+  const ptr = module._malloc(Math.max(bytes.byteLength, 8));
+  if (ptr === 0) {
+    throw new FileError(
+      `${fn}: ${filePath}: out of WebAssembly memory for ${bytes.byteLength} bytes`,
+    );
+  }
+  try {
+    if (write) module.HEAPU8.set(bytes, ptr);
+    const args = [
+      file.file_id,
+      path,
+      count.map(BigInt),
+      offset.map(BigInt),
+      count.map(() => 1n),
+      BigInt(ptr),
+    ] as const;
+    const status = write ? module.set_dataset_data(...args) : module.get_dataset_data(...args);
+    if (status < 0) {
+      const verb = write ? 'write' : 'read';
+      throw new FileError(
+        `${fn}: ${filePath}: HDF5 failed to ${verb} ${path} at offset ${describe(offset)}, ` +
+          `count ${describe(count)} (status ${status})`,
+      );
+    }
+    if (!write) bytes.set(module.HEAPU8.subarray(ptr, ptr + bytes.byteLength));
+  } finally {
+    module._free(ptr);
+  }
+}
+
+export function bytesOf(array: Float64Array | BigInt64Array): Uint8Array {
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/** Reads the first n elements of a numeric 1-D dataset as float64. */
+export function readSeries(
+  module: H5Module,
+  file: H5File,
+  fn: string,
+  filePath: string,
+  path: string,
+  meta: H5Metadata,
+  n: number,
+): Float64Array {
+  const out = new Float64Array(n);
+  if (n === 0) return out;
+  const bytes = new Uint8Array(n * meta.size);
+  transfer(module, file, fn, filePath, path, [0], [n], bytes, false);
+  const buffer = bytes.buffer;
+  let source: ArrayLike<number | bigint>;
+  if (meta.type === H5T_FLOAT) {
+    source = meta.size === 8 ? new Float64Array(buffer) : new Float32Array(buffer);
+  } else if (meta.size === 8) {
+    source = meta.signed ? new BigInt64Array(buffer) : new BigUint64Array(buffer);
+  } else if (meta.size === 4) {
+    source = meta.signed ? new Int32Array(buffer) : new Uint32Array(buffer);
+  } else if (meta.size === 2) {
+    source = meta.signed ? new Int16Array(buffer) : new Uint16Array(buffer);
+  } else {
+    source = meta.signed ? new Int8Array(buffer) : new Uint8Array(buffer);
+  }
+  for (let i = 0; i < n; i++) out[i] = Number(source[i]);
+  return out;
+}
+
+export function resizeDataset(
+  module: H5Module,
+  file: H5File,
+  fn: string,
+  filePath: string,
+  path: string,
+  shape: number[],
+): void {
+  const status = module.resize_dataset(file.file_id, path, shape.map(BigInt));
+  if (status < 0) {
+    throw new FileError(
+      `${fn}: ${filePath}: HDF5 failed to resize ${path} to ${describe(shape)} (status ${status})`,
+    );
+  }
+}
+
+/** What {@link readStructure} finds in a file. */
+
+export function writeInteger(file: H5File, name: string, value: number): void {
+  file.create_attribute(name, BigInt64Array.of(BigInt(value)), [], '<q');
+}
