@@ -16,10 +16,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Dataset, splitDataset } from '../src/lcnn/dataset.js';
-import { evaluateModel, parseArchitecture } from '../src/lcnn/experiment.js';
+import { evaluateModel } from '../src/lcnn/evaluation.js';
+import { parseArchitecture } from '../src/lcnn/architecture.js';
 import { Model } from '../src/lcnn/model.js';
 import { parseTarget } from '../src/lcnn/targets.js';
-import { trainModel } from '../src/lcnn/trainer.js';
+import { trainModel } from '../src/lcnn/training/lcnn.js';
 import { generateEnsemble, type RunSpec } from '../src/montecarlo/generate.js';
 import { BaselineCnn } from '../src/lcnn/baseline/index.js';
 

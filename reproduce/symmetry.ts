@@ -23,12 +23,13 @@ import { join } from 'node:path';
 import type { GaugeField } from '../src/lattice/gaugeField.js';
 import { transformGaugeField } from '../src/lattice/symmetryActions.js';
 import { Dataset } from '../src/lcnn/dataset.js';
-import { evaluateModel, parseArchitecture, symmetricSpec } from '../src/lcnn/experiment.js';
+import { evaluateModel } from '../src/lcnn/evaluation.js';
+import { parseArchitecture, symmetricSpec } from '../src/lcnn/architecture.js';
 import { predict } from '../src/lcnn/gradient.js';
 import { Model } from '../src/lcnn/model.js';
 import { symmetryGroup, type Symmetry } from '../src/lcnn/symmetry.js';
 import { parseTarget } from '../src/lcnn/targets.js';
-import { trainModel } from '../src/lcnn/trainer.js';
+import { trainModel } from '../src/lcnn/training/lcnn.js';
 import { generateEnsemble, type RunSpec } from '../src/montecarlo/generate.js';
 import { Xoshiro128 } from '../src/core/rng.js';
 

@@ -3,6 +3,7 @@ import { GaugeField } from '../src/lattice/gaugeField.js';
 import { Lattice } from '../src/lattice/lattice.js';
 import { randomNearIdentity } from '../src/sun/random.js';
 import { Xoshiro128 } from '../src/core/rng.js';
+import type { RunSpec } from '../src/montecarlo/generate.js';
 
 /**
  * A random gauge field with links exp(i eps r.T): eps ~ 0.5 gives a rough but not
@@ -30,4 +31,50 @@ export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): nu
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
   return worst;
+}
+
+/**
+ * A small Monte Carlo run for tests of files and resumption: SU(2) on 4^4 from a hot start,
+ * heatbath with 2 overrelaxation sweeps, two betas, three configurations each, every
+ * measurement. Tests override what they are about.
+ */
+export function testRunSpec(overrides: Partial<RunSpec> = {}): RunSpec {
+  return {
+    N: 2,
+    dims: [4, 4, 4, 4],
+    betas: [2.2, 2.5],
+    algorithm: { kind: 'heatbath', overrelaxation: 2 },
+    thermalization: 3,
+    separation: 2,
+    configurations: 3,
+    seed: 77,
+    start: 'hot',
+    reunitarizeEvery: 2,
+    measurements: { wilsonLoops: 2, polyakovLoop: true, topologicalCharge: true },
+    ...overrides,
+  };
+}
+
+/**
+ * A 2D SU(2) ensemble for L-CNN tests: L x L at beta 1.5 and 3, heatbath with one
+ * overrelaxation sweep from a cold start, `configurations` per beta.
+ */
+export function twoDimensionalSpec(
+  L: number,
+  configurations: number,
+  seed: number,
+  overrides: Partial<RunSpec> = {},
+): RunSpec {
+  return testRunSpec({
+    dims: [L, L],
+    betas: [1.5, 3],
+    algorithm: { kind: 'heatbath', overrelaxation: 1 },
+    thermalization: 10,
+    configurations,
+    seed,
+    start: 'cold',
+    reunitarizeEvery: 10,
+    measurements: { wilsonLoops: 2, polyakovLoop: true, topologicalCharge: false },
+    ...overrides,
+  });
 }

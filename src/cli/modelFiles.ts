@@ -6,10 +6,10 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { FileError } from '../core/fileError.js';
-import type { Predictor } from '../lcnn/experiment.js';
+import type { Predictor } from '../lcnn/evaluation.js';
 import { predict } from '../lcnn/gradient.js';
 import { loadModel, type ModelInfo } from '../lcnn/modelFile.js';
-import { checkCompatible } from '../lcnn/trainer.js';
+import { checkCompatible } from '../lcnn/training/lcnn.js';
 import { parseTarget } from '../lcnn/targets.js';
 
 /** A loaded model of either kind, as a predictor. */

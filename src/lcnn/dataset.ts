@@ -11,6 +11,7 @@ import { openEnsemble } from '../io/ensembleReader.js';
 import { Lattice } from '../lattice/lattice.js';
 import { kernelsFor } from '../sun/group.js';
 import { Xoshiro128 } from '../core/rng.js';
+import { FileError } from '../core/fileError.js';
 import { checkInteger, rangeError } from '../core/validate.js';
 import { transformGaugeField } from '../lattice/symmetryActions.js';
 import { symmetryGroup, type Symmetry } from './symmetry.js';
@@ -203,4 +204,31 @@ export function splitDataset(
     split.train.push(...indices.slice(nTest + nVal));
   }
   return split;
+}
+
+/** Loads one dataset from several ensemble files on the same lattice. */
+export async function loadDataset(paths: string[], target: TargetSpec): Promise<Dataset> {
+  if (paths.length === 0) throw rangeError('loadDataset', 'paths', 'at least one ensemble file', 0);
+  const parts = await Promise.all(paths.map((p) => Dataset.fromEnsemble(p, target)));
+  if (parts.length === 1) return parts[0];
+  const first = parts[0];
+  parts.forEach((d, i) => {
+    if (!d.lattice.equals(first.lattice) || d.N !== first.N) {
+      throw new FileError(
+        `loadDataset: ${paths[i]}: invalid lattice: expected SU(${first.N}) on ${first.lattice} like ${paths[0]}, got SU(${d.N}) on ${d.lattice}`,
+      );
+    }
+  });
+  const size = parts.reduce((n, d) => n + d.size, 0);
+  const links = new Float64Array(new SharedArrayBuffer(8 * size * first.linkStride));
+  const targets = new Float64Array(new SharedArrayBuffer(8 * size * first.targetStride));
+  const beta = new Float64Array(size);
+  let o = 0;
+  for (const d of parts) {
+    links.set(d.links, o * first.linkStride);
+    targets.set(d.targets, o * first.targetStride);
+    beta.set(d.beta, o);
+    o += d.size;
+  }
+  return new Dataset(first.lattice, first.N, size, links, targets, beta, target);
 }

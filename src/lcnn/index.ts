@@ -83,26 +83,33 @@ export {
   type PolyakovTargetSpec,
   type ChargeTargetSpec,
 } from './targets.js';
-export { Dataset, splitDataset, type Split, type Augmentation } from './dataset.js';
+export { Dataset, splitDataset, loadDataset, type Split, type Augmentation } from './dataset.js';
 export { shardGradient, predict } from './gradient.js';
+export { trainModel, evaluate, checkCompatible, type TrainOptions } from './training/lcnn.js';
+export type { EpochMetrics, TrainResult, Learner, LoopOptions } from './training/learner.js';
+export { trainLoop } from './training/loop.js';
 export {
-  trainModel,
-  evaluate,
-  checkCompatible,
-  type TrainOptions,
-  type EpochMetrics,
-  type TrainResult,
-} from './trainer.js';
+  EPOCH_SEED_STRIDE,
+  AUGMENTATION_SALT,
+  epochSeed,
+  batchOrder,
+  augmentationStream,
+} from './training/seeds.js';
+export {
+  CHECKPOINT_FORMAT,
+  readTrainCheckpoint,
+  writeTrainCheckpoint,
+  type TrainCheckpoint,
+} from './training/checkpoint.js';
 export { saveModel, loadModel, MODEL_FORMAT, type ModelInfo } from './modelFile.js';
+export { evaluateModel, evaluatePredictor, type Predictor, type Evaluation } from './evaluation.js';
+export { parseArchitecture, symmetricSpec } from './architecture.js';
 export {
-  evaluateModel,
-  evaluatePredictor,
-  type Predictor,
-  parseArchitecture,
-  symmetricSpec,
-  loadDataset,
   runTrainJob,
-  type Evaluation,
+  runTrainingJob,
+  trainableLcnn,
   type TrainJob,
+  type TrainingJob,
+  type TrainableModel,
   type TrainSummary,
-} from './experiment.js';
+} from './training/job.js';

@@ -1,7 +1,8 @@
 /**
  * Small helpers over the matrix layout shared by several layers. They run millions of times
- * per batch, so the SU(2) (m = 8) and SU(3) (m = 18) sizes get straight-line code: V8 does
- * not unroll loops whose bound is a run-time value (1.45x faster training, bench/RESULTS.md).
+ * per batch, so the SU(2) size (m = 8) gets straight-line code: V8 does not unroll loops whose
+ * bound is a run-time value (1.45x faster SU(2) training, bench/RESULTS.md). Other sizes,
+ * SU(3)'s m = 18 among them, take the plain loop (not measured unrolled).
  *
  * @module
  */

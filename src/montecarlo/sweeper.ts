@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { workerFile } from '../core/workerFile.js';
 import { Piscina } from 'piscina';
 import type { GaugeField } from '../lattice/gaugeField.js';
 import { checkInteger, rangeError } from '../core/validate.js';
@@ -85,19 +84,6 @@ export interface PassTask {
   end: number;
 }
 
-/** Locates the compiled worker module (dist), also when this file runs from sources. */
-function workerFile(): string {
-  const here = new URL('./sweepWorker.js', import.meta.url);
-  const direct = fileURLToPath(here);
-  if (existsSync(direct)) return direct;
-  // running from src/ (tests): use the build in dist/ (npm test builds first)
-  const fromSrc = fileURLToPath(
-    new URL('../../dist/src/montecarlo/sweepWorker.js', import.meta.url),
-  );
-  if (existsSync(fromSrc)) return fromSrc;
-  throw new Error(`sweep worker not found at ${direct} or ${fromSrc}: run npm run build`);
-}
-
 /**
  * Sweeps with `workers` threads: every pass is split into `workers` contiguous chunks of its
  * sites. The field's links must live in a SharedArrayBuffer (GaugeField.toShared).
@@ -111,7 +97,7 @@ export class WorkerSweeper implements Sweeper {
     checkInteger('WorkerSweeper', 'workers', workers, 1, 256);
     this.workers = workers;
     this.pool = new Piscina({
-      filename: workerFile(),
+      filename: workerFile(import.meta.url, 'sweepWorker'),
       minThreads: workers,
       maxThreads: workers,
       idleTimeout: 60_000,

@@ -17,7 +17,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileError } from '../core/fileError.js';
-import type { EpochMetrics } from '../lcnn/trainer.js';
+import type { EpochMetrics } from '../lcnn/training/learner.js';
 
 /** File names inside a model directory. */
 export const MODEL_DIRECTORY_FILES = {

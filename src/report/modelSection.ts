@@ -11,8 +11,8 @@
  * @module
  */
 import { basename } from 'node:path';
-import type { Evaluation } from '../lcnn/experiment.js';
-import type { EpochMetrics } from '../lcnn/trainer.js';
+import type { Evaluation } from '../lcnn/evaluation.js';
+import type { EpochMetrics } from '../lcnn/training/learner.js';
 import { checkInteger } from '../core/validate.js';
 import { lossChart, predictionChart, type LossRow, type PredictionRow } from './chartSpecs.js';
 import { strideSample } from './decimate.js';

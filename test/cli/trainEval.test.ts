@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { twoDimensionalSpec } from '../helpers.js';
 import { captureEachTest, cli } from '../cliOutput.js';
 import { main } from '../../src/cli/program.js';
 import { generateEnsemble, type RunSpec } from '../../src/montecarlo/generate.js';
@@ -14,19 +15,11 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lgt-train-'));
   train = join(dir, 'train.h5');
   test = join(dir, 'test.h5');
-  const spec = (L: number, n: number, seed: number): RunSpec => ({
-    N: 2,
-    dims: [L, L],
-    betas: [1.5, 3],
-    algorithm: { kind: 'heatbath', overrelaxation: 1 },
-    thermalization: 20,
-    separation: 2,
-    configurations: n,
-    seed,
-    start: 'cold',
-    reunitarizeEvery: 10,
-    measurements: { wilsonLoops: 1, polyakovLoop: false, topologicalCharge: false },
-  });
+  const spec = (L: number, n: number, seed: number): RunSpec =>
+    twoDimensionalSpec(L, n, seed, {
+      thermalization: 20,
+      measurements: { wilsonLoops: 1, polyakovLoop: false, topologicalCharge: false },
+    });
   await generateEnsemble(spec(6, 20, 1), { output: train });
   await generateEnsemble(spec(12, 4, 2), { output: test });
 });

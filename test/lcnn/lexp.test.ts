@@ -15,7 +15,7 @@ import type { BatchContext, Layer } from '../../src/lcnn/layers/layer.js';
 import { LConv } from '../../src/lcnn/layers/lconv.js';
 import { LExp } from '../../src/lcnn/layers/lexp.js';
 import { Model, type ModelSpec } from '../../src/lcnn/model.js';
-import { parseArchitecture } from '../../src/lcnn/experiment.js';
+import { parseArchitecture } from '../../src/lcnn/architecture.js';
 import { GaugeBatch, type Activation, type MatrixTensor } from '../../src/lcnn/tensors.js';
 import { TransportCache } from '../../src/lcnn/transportCache.js';
 import { Xoshiro128 } from '../../src/core/rng.js';

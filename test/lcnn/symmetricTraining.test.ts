@@ -10,7 +10,7 @@ import { Dataset, splitDataset } from '../../src/lcnn/dataset.js';
 import { Model, type ModelSpec } from '../../src/lcnn/model.js';
 import { symmetryGroup } from '../../src/lcnn/symmetry.js';
 import { computeTarget, parseTarget } from '../../src/lcnn/targets.js';
-import { evaluate, trainModel } from '../../src/lcnn/trainer.js';
+import { evaluate, trainModel } from '../../src/lcnn/training/lcnn.js';
 import { roughField } from '../helpers.js';
 
 function dataset(count: number, target: string, dims = [4, 4], N = 2) {

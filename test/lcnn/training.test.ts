@@ -12,7 +12,7 @@ import { Dataset, splitDataset } from '../../src/lcnn/dataset.js';
 import { loadModel, saveModel } from '../../src/lcnn/modelFile.js';
 import { Model, type ModelSpec } from '../../src/lcnn/model.js';
 import { computeTarget, parseTarget } from '../../src/lcnn/targets.js';
-import { evaluate, trainModel } from '../../src/lcnn/trainer.js';
+import { evaluate, trainModel } from '../../src/lcnn/training/lcnn.js';
 import { GaugeBatch } from '../../src/lcnn/tensors.js';
 import { roughField } from '../helpers.js';
 

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testRunSpec } from '../helpers.js';
 import { openEnsemble } from '../../src/io/ensembleReader.js';
 import { averagePlaquette } from '../../src/lattice/observables/plaquette.js';
 import { generateEnsemble, type RunSpec } from '../../src/montecarlo/generate.js';
@@ -15,19 +16,7 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'lgt-generate-'));
 }
 
-const spec: RunSpec = {
-  N: 2,
-  dims: [4, 4, 4, 4],
-  betas: [2.2, 2.5],
-  algorithm: { kind: 'heatbath', overrelaxation: 2 },
-  thermalization: 3,
-  separation: 2,
-  configurations: 3,
-  seed: 77,
-  start: 'hot',
-  reunitarizeEvery: 2,
-  measurements: { wilsonLoops: 2, polyakovLoop: true, topologicalCharge: true },
-};
+const spec: RunSpec = testRunSpec();
 
 async function contents(path: string) {
   const e = await openEnsemble(path);

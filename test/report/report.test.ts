@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { twoDimensionalSpec } from '../helpers.js';
 import { captureEachTest, cli, startCapture } from '../cliOutput.js';
 import { main } from '../../src/cli/program.js';
 import { EnsembleWriter } from '../../src/io/ensembleWriter.js';
@@ -70,19 +71,7 @@ beforeAll(async () => {
   report = join(dir, 'report.html');
   svgDir = join(dir, 'svg');
   mkdirSync(models);
-  const spec = (L: number, n: number, seed: number): RunSpec => ({
-    N: 2,
-    dims: [L, L],
-    betas: [1.5, 3],
-    algorithm: { kind: 'heatbath', overrelaxation: 1 },
-    thermalization: 10,
-    separation: 2,
-    configurations: n,
-    seed,
-    start: 'cold',
-    reunitarizeEvery: 10,
-    measurements: { wilsonLoops: 2, polyakovLoop: true, topologicalCharge: false },
-  });
+  const spec = (L: number, n: number, seed: number): RunSpec => twoDimensionalSpec(L, n, seed);
   await generateEnsemble(spec(6, 30, 1), { output: ensemble });
   await generateEnsemble(spec(12, 3, 2), { output: larger });
   const common = ['--data', ensemble, '--target', 'wilson:1x2', '--no-progress', '--seed', '3'];

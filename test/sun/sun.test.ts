@@ -1,10 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { create, all } from 'mathjs';
 import type { Matrix } from 'mathjs';
+import { fromMath, math, parts, toMath } from '../mathjs.js';
 import { createSUNKernels } from '../../src/sun/sun.js';
 import type { SUNKernels } from '../../src/sun/types.js';
-
-const math = create(all);
 
 /** mulberry32: a small seeded PRNG with uniform output in [0, 1), so the tests are deterministic. */
 function mulberry32(seed: number): () => number {
@@ -31,38 +29,6 @@ function randomAlgebra(g: SUNKernels, rng: () => number, norm: number): Float64A
   let n2 = 0;
   for (const x of a) n2 += x * x;
   return g.scale(a, 0, a, 0, norm / Math.sqrt(n2), 0);
-}
-
-function toMath(a: Float64Array, off: number, N: number): Matrix {
-  const rows = [];
-  for (let r = 0; r < N; r++) {
-    const row = [];
-    for (let c = 0; c < N; c++) {
-      row.push(math.complex(a[off + 2 * (r * N + c)], a[off + 2 * (r * N + c) + 1]));
-    }
-    rows.push(row);
-  }
-  return math.matrix(rows);
-}
-
-/** (re, im) of a mathjs number or Complex. */
-function parts(v: unknown): [number, number] {
-  if (typeof v === 'number') return [v, 0];
-  const z = v as { re: number; im: number };
-  return [z.re, z.im];
-}
-
-function fromMath(m: unknown, N: number): Float64Array {
-  const rows = (m as Matrix).toArray() as unknown[][];
-  const out = new Float64Array(2 * N * N);
-  for (let r = 0; r < N; r++) {
-    for (let c = 0; c < N; c++) {
-      const [re, im] = parts(rows[r][c]);
-      out[2 * (r * N + c)] = re;
-      out[2 * (r * N + c) + 1] = im;
-    }
-  }
-  return out;
 }
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

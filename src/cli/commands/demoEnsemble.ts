@@ -9,15 +9,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEnsemble } from '../../io/ensembleReader.js';
-import {
-  evaluateModel,
-  loadDataset,
-  parseArchitecture,
-  runTrainJob,
-  type Evaluation,
-} from '../../lcnn/experiment.js';
+import { evaluateModel, type Evaluation } from '../../lcnn/evaluation.js';
+import { loadDataset } from '../../lcnn/dataset.js';
+import { parseArchitecture } from '../../lcnn/architecture.js';
+import { runTrainJob } from '../../lcnn/training/job.js';
 import { loadModel } from '../../lcnn/modelFile.js';
-import type { EpochMetrics } from '../../lcnn/trainer.js';
+import type { EpochMetrics } from '../../lcnn/training/learner.js';
 import { parseTarget } from '../../lcnn/targets.js';
 import { ensembleStatistics } from '../../montecarlo/ensembleStatistics.js';
 import { exactPlaquette2d } from '../../montecarlo/exact2d.js';

@@ -6,7 +6,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { evaluatePredictor, loadDataset } from '../../lcnn/experiment.js';
+import { evaluatePredictor } from '../../lcnn/evaluation.js';
+import { loadDataset } from '../../lcnn/dataset.js';
 import { loadPredictor } from '../modelFiles.js';
 import { formatTarget } from '../../lcnn/targets.js';
 import { UserError } from '../errors.js';

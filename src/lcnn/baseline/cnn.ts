@@ -19,9 +19,9 @@
  *
  * Built with TensorFlow.js ops (CPU backend, float32: tfjs has no float64); the circular
  * convolution is src/lcnn/baseline/circularConv2d.ts. Trained with tfjs' Adam (plain Adam:
- * tfjs has no AMSGrad, unlike the paper's AdamW/amsgrad) on the MSE, with the same data,
- * split, batch order, early stopping and `onEpoch` metrics as the L-CNN trainer
- * (src/lcnn/trainer.ts). Weights are drawn from a seeded xoshiro128** stream (He-normal for
+ * tfjs has no AMSGrad, unlike the paper's AdamW/amsgrad) on the MSE, in the L-CNN's training
+ * loop (src/lcnn/training/loop.ts: the same data, split, batch order, early stopping and
+ * `onEpoch` metrics). Weights are drawn from a seeded xoshiro128** stream (He-normal for
  * the ReLU layers), and the tfjs CPU kernels are deterministic, so equal seeds give equal
  * models.
  *
@@ -37,15 +37,16 @@ import type { Dataset, Split } from '../dataset.js';
 import { regressionMetrics } from '../metrics.js';
 import type { ModelInfo } from '../modelFile.js';
 import { parseTarget } from '../targets.js';
-import type { EpochMetrics, TrainResult } from '../trainer.js';
+import type { LoopOptions, TrainResult } from '../training/learner.js';
+import { trainLoop } from '../training/loop.js';
 import { initTensorflow } from './backend.js';
+import { BaselineLearner } from './learner.js';
 import { circularConv2d } from './circularConv2d.js';
 import {
   baselineChannels,
   checkIndices,
   checkTwoDimensional,
   encodeConfigurations,
-  encodeTargets,
   imageToSites,
 } from './encoding.js';
 
@@ -62,27 +63,16 @@ export interface BaselineSpec {
   kernel: number;
 }
 
-/** Hyper-parameters of {@link BaselineCnn.train} (the L-CNN trainer's, less its workers). */
-export interface BaselineTrainOptions {
-  /** Maximum number of epochs. */
-  epochs: number;
-  /** Configurations per mini-batch. */
-  batchSize: number;
-  /** Adam's step size. */
-  learningRate: number;
-  /** Stop after this many epochs without a better validation loss (0: never). */
-  patience?: number;
-  /** Seed of the batch order (the L-CNN trainer's rule: same seed, same order). */
-  seed?: number;
+/**
+ * Hyper-parameters of {@link BaselineCnn.train}: the training loop's options (those of the
+ * L-CNN less its optimiser's and workers; augmentation and checkpoints are refused).
+ */
+export interface BaselineTrainOptions extends LoopOptions {
   /**
    * Standardise the targets: set {@link BaselineCnn.targetScaling} to the mean and standard
    * deviation of the training targets before the first step (default true).
    */
   standardize?: boolean;
-  /** Called after every epoch. */
-  onEpoch?: (metrics: EpochMetrics) => void;
-  /** Called after every mini-batch (for progress bars). */
-  onBatch?: (done: number, total: number) => void;
 }
 
 /** The affine map from the network's output to the target: y = std * output + mean. */
@@ -127,6 +117,26 @@ function checkSpec(fn: string, spec: BaselineSpec): void {
   }
   spec.layers.forEach((c, l) => checkInteger(fn, `spec.layers[${l}]`, c, 1, 4096));
   checkInteger(fn, 'spec.kernel', spec.kernel, 1, 63);
+}
+
+/**
+ * The mean and standard deviation of the targets of the configurations `train` (a standard
+ * deviation of 0 becomes 1).
+ */
+function standardScaling(dataset: Dataset, train: readonly number[]): TargetScaling {
+  const stride = dataset.targetStride;
+  let sum = 0;
+  let sum2 = 0;
+  for (const i of train) {
+    for (let k = i * stride; k < (i + 1) * stride; k++) {
+      sum += dataset.targets[k];
+      sum2 += dataset.targets[k] ** 2;
+    }
+  }
+  const n = train.length * stride;
+  const mean = sum / n;
+  const std = Math.sqrt(Math.max(0, sum2 / n - mean * mean));
+  return { mean, std: std > 0 ? std : 1 };
 }
 
 /** A circular-padded Conv2D network on the links of 2D SU(N) configurations. */
@@ -337,114 +347,32 @@ export class BaselineCnn {
 
   /**
    * Trains in place on `split.train` with Adam on the MSE, early-stopping on
-   * `split.validation` (patience) and restoring the best weights, like `trainModel` of the
-   * L-CNN (same batch order for the same seed). Reports through `onEpoch`.
+   * `split.validation` (patience) and restoring the best weights: the training loop of the
+   * L-CNN (src/lcnn/training/loop.ts: same batch order for the same seed, same metrics), with
+   * the network behind {@link BaselineLearner}. Reports through `onEpoch`.
    *
    * @throws RangeError for a dataset that does not match, an empty split part, bad
-   *   hyper-parameters or a loss that is not finite.
+   *   hyper-parameters, options the baseline does not have (augmentation, checkpoints) or a
+   *   loss that is not finite.
    */
   async train(dataset: Dataset, split: Split, options: BaselineTrainOptions): Promise<TrainResult> {
     const fn = 'BaselineCnn.train';
     this.checkDataset(fn, dataset, split.train);
     this.checkDataset(fn, dataset, split.validation);
-    checkInteger(fn, 'epochs', options.epochs, 1);
-    checkInteger(fn, 'batchSize', options.batchSize, 1);
     if (!(options.learningRate > 0 && Number.isFinite(options.learningRate))) {
       throw rangeError(fn, 'learningRate', 'a finite number > 0', options.learningRate);
     }
-    const patience = options.patience ?? 0;
-    checkInteger(fn, 'patience', patience, 0);
-    const seed = options.seed ?? 0;
-    checkInteger(fn, 'seed', seed, 0);
-    if (split.train.length === 0) {
-      throw rangeError(fn, 'split.train', 'at least one configuration', 0);
+    if ((options.augment ?? 'none') !== 'none') {
+      throw rangeError(
+        fn,
+        'augment',
+        '"none" (the baseline CNN has no augmentation)',
+        options.augment,
+      );
     }
-    if (split.validation.length === 0) {
-      throw rangeError(fn, 'split.validation', 'at least one configuration', 0);
-    }
-    if (options.standardize ?? true) {
-      const stride = dataset.targetStride;
-      let sum = 0;
-      let sum2 = 0;
-      for (const i of split.train) {
-        for (let k = i * stride; k < (i + 1) * stride; k++) {
-          sum += dataset.targets[k];
-          sum2 += dataset.targets[k] ** 2;
-        }
-      }
-      const n = split.train.length * stride;
-      const mean = sum / n;
-      const std = Math.sqrt(Math.max(0, sum2 / n - mean * mean));
-      this.targetScaling = { mean, std: std > 0 ? std : 1 };
-    }
-    const optimizer = tf.train.adam(options.learningRate);
-    const history: EpochMetrics[] = [];
-    let bestWeights = this.getWeights();
-    let bestEpoch = 0;
-    let bestValidationLoss = Infinity;
-    const perConfig = dataset.targetStride;
-    try {
-      for (let epoch = 1; epoch <= options.epochs; epoch++) {
-        if (patience > 0 && epoch - bestEpoch > patience && bestEpoch > 0) break;
-        const t0 = performance.now();
-        // the L-CNN trainer's batch order: a function of (seed, epoch)
-        const order = [...split.train];
-        const rng = new Xoshiro128(seed * 100003 + epoch);
-        for (let k = order.length - 1; k > 0; k--) {
-          const j = Math.floor(rng.uniform() * (k + 1));
-          [order[k], order[j]] = [order[j], order[k]];
-        }
-        let lossSum = 0;
-        const batches = Math.ceil(order.length / options.batchSize);
-        for (let s = 0, done = 0; s < order.length; s += options.batchSize, done++) {
-          const indices = order.slice(s, s + options.batchSize);
-          const cost = tf.tidy((): tf.Scalar => {
-            const x = encodeConfigurations(dataset, indices);
-            const y = encodeTargets(dataset, indices);
-            const mse = optimizer.minimize(
-              () => tf.losses.meanSquaredError(y, this.apply(x)) as tf.Scalar,
-              true,
-              this.variables,
-            );
-            return mse ?? tf.scalar(NaN);
-          });
-          const loss = cost.dataSync()[0];
-          cost.dispose();
-          lossSum += loss * indices.length * perConfig;
-          if (!Number.isFinite(lossSum)) {
-            throw rangeError(
-              fn,
-              'loss',
-              'a finite training loss (lower the learning rate?)',
-              `${lossSum} in epoch ${epoch}`,
-            );
-          }
-          options.onBatch?.(done + 1, batches);
-        }
-        const validation = this.evaluateUnchecked(dataset, split.validation);
-        const metrics: EpochMetrics = {
-          epoch,
-          trainLoss: lossSum / (order.length * perConfig),
-          validationLoss: validation.mse,
-          validationR2: validation.r2,
-          learningRate: options.learningRate,
-          seconds: (performance.now() - t0) / 1000,
-        };
-        history.push(metrics);
-        if (validation.mse < bestValidationLoss) {
-          bestValidationLoss = validation.mse;
-          bestEpoch = epoch;
-          bestWeights = this.getWeights();
-        }
-        options.onEpoch?.(metrics);
-        // let timers and I/O run between epochs
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-      this.setWeights(bestWeights);
-      return { history, bestEpoch, bestValidationLoss, finished: true };
-    } finally {
-      optimizer.dispose();
-    }
+    if (options.standardize ?? true) this.targetScaling = standardScaling(dataset, split.train);
+    const learner = new BaselineLearner(this, this.variables, dataset, options.learningRate);
+    return trainLoop(fn, learner, dataset, split, options);
   }
 
   /**

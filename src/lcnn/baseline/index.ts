@@ -24,4 +24,5 @@ export {
   type LoadedBaseline,
   type TargetScaling,
 } from './cnn.js';
+export { BaselineLearner } from './learner.js';
 export { runBaselineJob, type BaselineJob } from './job.js';

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testRunSpec } from '../../helpers.js';
 import { openEnsemble } from '../../../src/io/ensembleReader.js';
 import { averagePlaquette } from '../../../src/lattice/observables/plaquette.js';
 import { generateEnsemble, type RunSpec } from '../../../src/montecarlo/generate.js';
@@ -24,19 +25,11 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'lgt-gpu-generate-'));
 }
 
-const spec: RunSpec = {
+const spec: RunSpec = testRunSpec({
   N: 3,
-  dims: [4, 4, 4, 4],
   betas: [5.7, 6.0],
-  algorithm: { kind: 'heatbath', overrelaxation: 2 },
-  thermalization: 3,
-  separation: 2,
-  configurations: 3,
-  seed: 77,
-  start: 'hot',
-  reunitarizeEvery: 2,
   measurements: { wilsonLoops: 2, polyakovLoop: true, topologicalCharge: false },
-};
+});
 
 async function contents(path: string) {
   const e = await openEnsemble(path);

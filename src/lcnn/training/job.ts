@@ -1,0 +1,189 @@
+/**
+ * The whole training job, once for every kind of model, as `lgt train`, the demo and the
+ * reproductions run it: read the ensembles, compute the targets, split by configuration, build
+ * the model, train it (./loop.ts) with a JSON-lines metrics log, evaluate it on the test split
+ * (overall and per beta), and save it. The model is behind {@link TrainableModel}: the L-CNN
+ * ({@link runTrainJob}) and the tfjs baseline CNN (`runBaselineJob`) implement it.
+ *
+ * @module
+ */
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { FileError } from '../../core/fileError.js';
+import { loadDataset, splitDataset, type Dataset, type Split } from '../dataset.js';
+import { evaluatePredictor, type Evaluation } from '../evaluation.js';
+import { predict } from '../gradient.js';
+import type { InputSpec } from '../inputFeatures.js';
+import type { LayerSpec } from '../layers/layer.js';
+import { Model, type ModelSpec } from '../model.js';
+import { saveModel, type ModelInfo } from '../modelFile.js';
+import { symmetricSpec } from '../architecture.js';
+import type { Symmetry } from '../symmetry.js';
+import { formatTarget, type TargetSpec } from '../targets.js';
+import type { EpochMetrics, TrainResult } from './learner.js';
+import { trainModel, type TrainOptions } from './lcnn.js';
+
+/** What a training job needs of a model, whatever its kind. */
+export interface TrainableModel {
+  /** Number of trainable weights. */
+  readonly parameterCount: number;
+  /** Trains in place (the loop of ./loop.ts), restoring the best epoch's weights. */
+  train(dataset: Dataset, split: Split, options: TrainOptions): Promise<TrainResult>;
+  /** Predictions for the given configurations, flattened like `Dataset.targetsOf`. */
+  predict(dataset: Dataset, indices: number[]): Float64Array;
+  /** Writes the model file (atomic; refuses an existing path unless `force`). */
+  save(path: string, info: ModelInfo, options: { force?: boolean }): Promise<void>;
+  /** Frees what the model holds. */
+  dispose(): void;
+}
+
+/** A training job, whatever the model: the data, the split, the training and the output. */
+export interface TrainingJob {
+  /** Ensemble files (their configurations are pooled; all on one lattice). */
+  data: string[];
+  /** The observable to learn. */
+  target: TargetSpec;
+  /** Weight-initialisation seed. */
+  modelSeed: number;
+  /** Fraction of the configurations (per beta) held out for validation. */
+  validation: number;
+  /** Fraction of the configurations (per beta) held out for testing. */
+  test: number;
+  /** Seed of the train/validation/test split. */
+  splitSeed: number;
+  /** Training hyper-parameters and run options. */
+  train: Omit<TrainOptions, 'onEpoch'>;
+  /** Output model file. */
+  output: string;
+  /** Replace an existing output file. */
+  force?: boolean;
+  /** JSON-lines metrics log (one object per epoch). */
+  metricsLog?: string;
+  /** Called after every epoch (after the metrics log line is written). */
+  onEpoch?: (metrics: EpochMetrics) => void;
+}
+
+/** Everything `lgt train` needs for an L-CNN. */
+export interface TrainJob extends TrainingJob {
+  /** Model layers (N and D are taken from the data). */
+  layers: LayerSpec[];
+  /** Input channels besides the plaquettes (Wilson loops, the Polyakov loop). */
+  input?: InputSpec;
+  /** Point-group symmetry of the model (default "none"); the parity follows the target. */
+  symmetry?: Symmetry;
+  /** Symmetric L-Conv layers sum over all input orientations (default true). */
+  mixOrientations?: boolean;
+}
+
+/** The result of a training job. */
+export interface TrainSummary {
+  /** Path of the saved model file. */
+  output: string;
+  /** Number of trainable weights of the model. */
+  parameters: number;
+  /** Number of epochs trained (the length of `history`). */
+  epochs: number;
+  /** The epoch with the lowest validation loss, from 1. */
+  bestEpoch: number;
+  /** The lowest validation loss (mean squared error). */
+  bestValidationLoss: number;
+  /** Evaluation of the saved model on the test split (the validation split if it is empty). */
+  test: Evaluation;
+  /** Metrics of every epoch. */
+  history: EpochMetrics[];
+}
+
+/**
+ * Runs a training job end to end with the model that `build` makes for the loaded dataset.
+ *
+ * @throws FileError when the output exists and `force` is not set (before any work), or for
+ *   unreadable data; RangeError/TypeError from the model and the loop for bad options.
+ */
+export async function runTrainingJob(
+  job: TrainingJob,
+  build: (dataset: Dataset) => TrainableModel,
+): Promise<TrainSummary> {
+  if (existsSync(job.output) && !job.force) {
+    throw new FileError(
+      `${job.output} already exists; pass { force: true } (lgt: --force) to replace it`,
+    );
+  }
+  const dataset = await loadDataset(job.data, job.target);
+  const model = build(dataset);
+  try {
+    const split = splitDataset(
+      dataset,
+      { validation: job.validation, test: job.test },
+      job.splitSeed,
+    );
+    if (job.metricsLog !== undefined) writeFileSync(job.metricsLog, '');
+    const result = await model.train(dataset, split, {
+      ...job.train,
+      onEpoch: (m) => {
+        if (job.metricsLog !== undefined) appendFileSync(job.metricsLog, `${JSON.stringify(m)}\n`);
+        job.onEpoch?.(m);
+      },
+    });
+    const test = evaluatePredictor(
+      (d, i) => model.predict(d, i),
+      dataset,
+      split.test.length > 0 ? split.test : split.validation,
+    );
+    await model.save(
+      job.output,
+      {
+        target: job.target,
+        targetName: formatTarget(job.target),
+        trainedOn: [...dataset.lattice.dims],
+        data: job.data,
+        training: {
+          ...job.train,
+          validation: job.validation,
+          test: job.test,
+          splitSeed: job.splitSeed,
+        },
+        bestEpoch: result.bestEpoch,
+        bestValidationLoss: result.bestValidationLoss,
+        testMse: test.mse,
+        testR2: test.r2,
+      },
+      { force: job.force },
+    );
+    return {
+      output: job.output,
+      parameters: model.parameterCount,
+      epochs: result.history.length,
+      bestEpoch: result.bestEpoch,
+      bestValidationLoss: result.bestValidationLoss,
+      test,
+      history: result.history,
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** An L-CNN as a training job sees it. */
+export function trainableLcnn(model: Model): TrainableModel {
+  return {
+    parameterCount: model.parameterCount,
+    train: (dataset, split, options) => trainModel(model, dataset, split, options),
+    predict: (dataset, indices) => predict(model, dataset, indices),
+    save: (path, info, options) => saveModel(path, model, info, options),
+    dispose: () => {},
+  };
+}
+
+/** Trains, evaluates and saves an L-CNN (`lgt train`). */
+export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
+  return runTrainingJob(job, (dataset) => {
+    const spec: ModelSpec = {
+      N: dataset.N,
+      D: dataset.lattice.D,
+      layers: job.layers,
+      seed: job.modelSeed,
+      ...(job.input ? { input: job.input } : {}),
+      ...symmetricSpec(job.symmetry ?? 'none', job.target, job.mixOrientations),
+    };
+    return trainableLcnn(new Model(spec));
+  });
+}

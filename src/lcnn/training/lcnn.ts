@@ -1,0 +1,215 @@
+/**
+ * Training an L-CNN: the {@link Learner} of the training loop (./loop.ts) for a {@link Model},
+ * with Adam/AdamW (AMSGrad) and data parallelism over piscina worker threads (each shard's
+ * gradient computed in a worker, summed here in shard order: the result does not depend on
+ * the number of workers beyond floating-point rounding).
+ *
+ * @module
+ */
+import { Piscina } from 'piscina';
+import { checkInteger, rangeError } from '../../core/validate.js';
+import { workerFile } from '../../core/workerFile.js';
+import type { Augmentation, Dataset, Split } from '../dataset.js';
+import { predict, shardGradient } from '../gradient.js';
+import { regressionMetrics } from '../metrics.js';
+import type { Model } from '../model.js';
+import { Adam, type AdamState } from '../optimizer.js';
+import { checkTargetSymmetry, formatTarget, targetParity } from '../targets.js';
+import type { Learner, LoopOptions, TrainResult } from './learner.js';
+import { trainLoop } from './loop.js';
+import type { ShardTask } from './shardWorker.js';
+
+/** Hyper-parameters and run options of L-CNN training. */
+export interface TrainOptions extends LoopOptions {
+  /** AdamW's decoupled weight decay (0: Adam). */
+  weightDecay?: number;
+  /** AMSGrad (the L-CNN paper's choice; default true). */
+  amsgrad?: boolean;
+  /** Worker threads for the gradients (1: this thread). */
+  workers?: number;
+}
+
+/** Checks that the model's output matches the dataset's targets. */
+export function checkCompatible(fn: string, model: Model, dataset: Dataset): void {
+  if (model.spec.N !== dataset.N || model.spec.D !== dataset.lattice.D) {
+    throw rangeError(
+      fn,
+      'dataset',
+      `SU(${model.spec.N}) configurations in ${model.spec.D} dimensions (the model's)`,
+      `SU(${dataset.N}) in ${dataset.lattice.D} dimensions`,
+    );
+  }
+  if (model.outputFeatures !== 1 || model.perConfiguration === dataset.target.perSite) {
+    throw rangeError(
+      fn,
+      'model',
+      `one output ${dataset.target.perSite ? 'per site (no "mean" layer)' : 'per configuration (a final "mean" layer)'} ending in dense out 1`,
+      `${model.outputFeatures} output(s) ${model.perConfiguration ? 'per configuration' : 'per site'}`,
+    );
+  }
+  const symmetry = model.spec.symmetry ?? 'none';
+  checkTargetSymmetry(fn, dataset.target, symmetry);
+  model.symmetry.checkLattice(fn, dataset.lattice);
+  const parity = targetParity(dataset.target);
+  if (symmetry === 'rotations+reflections' && (model.spec.parity ?? 'scalar') !== parity) {
+    throw rangeError(
+      fn,
+      'model',
+      `parity "${parity}" for the target ${formatTarget(dataset.target)}`,
+      `parity "${model.spec.parity ?? 'scalar'}"`,
+    );
+  }
+}
+
+/** Loss (MSE) and R^2 of the model on the given configurations. */
+export function evaluate(
+  model: Model,
+  dataset: Dataset,
+  indices: number[],
+): {
+  /** Mean squared error over all target values. */
+  mse: number;
+  /** Coefficient of determination R^2. */
+  r2: number;
+} {
+  return regressionMetrics(predict(model, dataset, indices), dataset.targetsOf(indices));
+}
+
+/** Tells the worker threads' dataset caches apart (a shared array arrives as a new object). */
+let datasetKeys = 0;
+
+/** An L-CNN as the training loop sees it. */
+class LcnnLearner implements Learner<Float64Array> {
+  readonly spec: unknown;
+  private readonly optimizer: Adam;
+  private readonly pool: Piscina | undefined;
+  private readonly datasetKey = `dataset-${++datasetKeys}`;
+
+  constructor(
+    private readonly model: Model,
+    private readonly dataset: Dataset,
+    options: TrainOptions,
+    private readonly workers: number,
+  ) {
+    this.spec = model.spec;
+    this.optimizer = new Adam(model.parameters, {
+      learningRate: options.learningRate,
+      weightDecay: options.weightDecay ?? 0,
+      amsgrad: options.amsgrad ?? true,
+    });
+    this.pool =
+      workers > 1
+        ? new Piscina({
+            filename: workerFile(import.meta.url, 'shardWorker'),
+            minThreads: workers,
+            maxThreads: workers,
+          })
+        : undefined;
+  }
+
+  async step(indices: number[], augment: Augmentation | undefined): Promise<number> {
+    const { model, dataset, pool, workers } = this;
+    const total = indices.length * dataset.targetStride;
+    const grad = new Float64Array(model.parameterCount);
+    let lossSum = 0;
+    const augmentOf = (from: number, to: number): Augmentation | undefined =>
+      augment && {
+        symmetry: augment.symmetry,
+        elements: Array.from(augment.elements).slice(from, to),
+      };
+    if (pool === undefined) {
+      const r = shardGradient(model, dataset, indices, total, augment);
+      lossSum = r.lossSum;
+      grad.set(r.grad);
+    } else {
+      const weights = model.getWeights();
+      const shards: Array<Promise<{ lossSum: number; grad: Float64Array }>> = [];
+      for (let w = 0; w < workers; w++) {
+        const from = Math.floor((w * indices.length) / workers);
+        const to = Math.floor(((w + 1) * indices.length) / workers);
+        const part = indices.slice(from, to);
+        if (part.length === 0) continue;
+        const task: ShardTask = {
+          spec: model.spec,
+          weights,
+          datasetKey: this.datasetKey,
+          dims: [...dataset.lattice.dims],
+          N: dataset.N,
+          size: dataset.size,
+          links: dataset.links,
+          targets: dataset.targets,
+          target: dataset.target,
+          indices: part,
+          totalElements: total,
+          augment: augmentOf(from, to),
+        };
+        shards.push(pool.run(task));
+      }
+      for (const r of await Promise.all(shards)) {
+        lossSum += r.lossSum;
+        for (let k = 0; k < grad.length; k++) grad[k] += r.grad[k];
+      }
+    }
+    // no step on a loss that is not finite: the loop stops with the weights of before it
+    if (!Number.isFinite(lossSum)) return lossSum;
+    let o = 0;
+    for (const p of model.parameters) {
+      p.grad.set(grad.subarray(o, o + p.grad.length));
+      o += p.grad.length;
+    }
+    this.optimizer.update();
+    return lossSum;
+  }
+
+  predict(indices: number[]): Float64Array {
+    return predict(this.model, this.dataset, indices);
+  }
+
+  getWeights(): Float64Array {
+    return this.model.getWeights();
+  }
+
+  setWeights(weights: Float64Array): void {
+    this.model.setWeights(weights);
+  }
+
+  encodeWeights(weights: Float64Array): number[] {
+    return Array.from(weights);
+  }
+
+  decodeWeights(json: unknown): Float64Array {
+    return Float64Array.from(json as number[]);
+  }
+
+  optimizerState(): AdamState {
+    return this.optimizer.getState();
+  }
+
+  setOptimizerState(state: unknown): void {
+    this.optimizer.setState(state as AdamState);
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.destroy();
+  }
+}
+
+/**
+ * Trains `model` in place on `split.train`, early-stopping on `split.validation` (the loop of
+ * ./loop.ts: seeded batch order, best weights restored, checkpoints and resume).
+ *
+ * @throws RangeError naming the problem for a model that does not fit the dataset's target,
+ *   bad options, an empty split part or a loss that is not finite.
+ */
+export async function trainModel(
+  model: Model,
+  dataset: Dataset,
+  split: Split,
+  options: TrainOptions,
+): Promise<TrainResult> {
+  const fn = 'trainModel';
+  checkCompatible(fn, model, dataset);
+  const workers = options.workers ?? 1;
+  checkInteger(fn, 'workers', workers, 1, 256);
+  return trainLoop(fn, new LcnnLearner(model, dataset, options, workers), dataset, split, options);
+}

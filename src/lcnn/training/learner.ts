@@ -1,0 +1,103 @@
+/**
+ * The seam between the one training loop (./loop.ts) and the models it trains: a
+ * {@link Learner} takes optimiser steps on mini-batches, predicts, and hands out its weights
+ * and optimiser state for early stopping and checkpoints. The L-CNN (./lcnn.ts) and the tfjs
+ * baseline CNN (../baseline/learner.ts) implement it; the loop owns everything else (epochs,
+ * batch order, augmentation draws, validation, early stopping, the best weights, metrics,
+ * checkpoints and resume).
+ *
+ * @module
+ */
+import type { Augmentation } from '../dataset.js';
+import type { Symmetry } from '../symmetry.js';
+
+/** What one epoch reports (the keys of the metrics log). */
+export interface EpochMetrics {
+  /** Epoch number, from 1. */
+  epoch: number;
+  /** Mean squared error over the epoch's training batches (weights changing during it). */
+  trainLoss: number;
+  /** Mean squared error on the validation split after the epoch. */
+  validationLoss: number;
+  /** R^2 on the validation split after the epoch. */
+  validationR2: number;
+  /** The learning rate used in the epoch. */
+  learningRate: number;
+  /** Wall-clock time of the epoch, in seconds. */
+  seconds: number;
+}
+
+/** The result of training. */
+export interface TrainResult {
+  /** Metrics of every epoch so far (a resumed run's earlier epochs included). */
+  history: EpochMetrics[];
+  /** The epoch with the lowest validation loss (0 if none yet); restored when finished. */
+  bestEpoch: number;
+  /** The lowest validation loss (mean squared error) seen. */
+  bestValidationLoss: number;
+  /** False when stopped early by `stopAfterEpochs` (weights not restored to the best). */
+  finished: boolean;
+}
+
+/** The options of the training loop that every model shares. */
+export interface LoopOptions {
+  /** Total number of epochs (including those of a resumed checkpoint). */
+  epochs: number;
+  /** Configurations per mini-batch. */
+  batchSize: number;
+  /** The optimiser's step size (constant; reported in the metrics). */
+  learningRate: number;
+  /** Stop after this many epochs without a better validation loss (0: never). */
+  patience?: number;
+  /** Seed of the batch order and of the augmentation draws (./seeds.ts). */
+  seed?: number;
+  /** Write a checkpoint here after every epoch. */
+  checkpoint?: string;
+  /** Continue from the checkpoint if it exists. */
+  resume?: boolean;
+  /** Called after every epoch. */
+  onEpoch?: (metrics: EpochMetrics) => void;
+  /** Called after every mini-batch (for progress bars). */
+  onBatch?: (done: number, total: number) => void;
+  /** Stop after this many epochs in this call (for tests of interruption). */
+  stopAfterEpochs?: number;
+  /**
+   * Data augmentation: every training configuration of every batch is moved by a random
+   * element of this symmetry's point group (seeded by seed and epoch), its target recomputed.
+   */
+  augment?: Symmetry;
+}
+
+/**
+ * A model as the training loop sees it. `W` is the learner's copy of its weights (kept for
+ * the best epoch); checkpoints store it through `encodeWeights`/`decodeWeights`.
+ */
+export interface Learner<W> {
+  /** What the model is, as JSON: a checkpoint resumes only into a learner of the same spec. */
+  readonly spec: unknown;
+  /**
+   * One optimiser step on the configurations `indices` of the training set (moved by the
+   * point elements of `augment` when given); returns the sum of squared errors of the batch's
+   * target values before the step.
+   */
+  step(indices: number[], augment: Augmentation | undefined): Promise<number>;
+  /** Predictions for the given configurations, flattened like `Dataset.targetsOf`. */
+  predict(indices: number[]): Float64Array;
+  /** A copy of the current weights. */
+  getWeights(): W;
+  /** Replaces the weights by a copy from {@link Learner.getWeights}. */
+  setWeights(weights: W): void;
+  /** The weights as JSON, for checkpoints. */
+  encodeWeights(weights: W): unknown;
+  /** The weights from their JSON form. */
+  decodeWeights(json: unknown): W;
+  /**
+   * The optimiser's state as JSON, for checkpoints; absent when the learner cannot resume
+   * bit for bit (the loop then refuses checkpoints).
+   */
+  optimizerState?(): unknown;
+  /** Restores the optimiser's state from {@link Learner.optimizerState}. */
+  setOptimizerState?(state: unknown): void;
+  /** Frees what the learner holds for training (worker threads, optimiser tensors). */
+  close(): Promise<void>;
+}

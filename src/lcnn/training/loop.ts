@@ -1,0 +1,157 @@
+/**
+ * The training loop, once for every model (an L-CNN, the tfjs baseline CNN): epochs of
+ * mini-batches in a seeded order (./seeds.ts), optional data augmentation by the point group,
+ * the validation loss after every epoch, early stopping with the best weights restored,
+ * metrics through `onEpoch`, and a checkpoint after every epoch from which an interrupted run
+ * resumes bit for bit. The model is behind the {@link Learner} interface; no printing.
+ *
+ * @module
+ */
+import { existsSync } from 'node:fs';
+import { checkInteger, rangeError } from '../../core/validate.js';
+import type { Augmentation, Dataset, Split } from '../dataset.js';
+import { regressionMetrics } from '../metrics.js';
+import { symmetryGroup } from '../symmetry.js';
+import { readTrainCheckpoint, writeTrainCheckpoint, CHECKPOINT_FORMAT } from './checkpoint.js';
+import type { EpochMetrics, Learner, LoopOptions, TrainResult } from './learner.js';
+import { augmentationStream, batchOrder } from './seeds.js';
+
+/**
+ * Trains `learner` on `split.train` of `dataset`, early-stopping on `split.validation`, and
+ * closes the learner at the end (also on failure). `fn` names the caller in error messages.
+ *
+ * @throws RangeError/TypeError naming the option for bad options or an empty split part, and
+ *   for a training loss that is not finite; FileError for a checkpoint that does not belong to
+ *   this model.
+ */
+export async function trainLoop<W>(
+  fn: string,
+  learner: Learner<W>,
+  dataset: Dataset,
+  split: Split,
+  options: LoopOptions,
+): Promise<TrainResult> {
+  try {
+    return await run(fn, learner, dataset, split, options);
+  } finally {
+    await learner.close();
+  }
+}
+
+async function run<W>(
+  fn: string,
+  learner: Learner<W>,
+  dataset: Dataset,
+  split: Split,
+  options: LoopOptions,
+): Promise<TrainResult> {
+  checkInteger(fn, 'epochs', options.epochs, 1);
+  checkInteger(fn, 'batchSize', options.batchSize, 1);
+  const patience = options.patience ?? 0;
+  checkInteger(fn, 'patience', patience, 0);
+  const seed = options.seed ?? 0;
+  checkInteger(fn, 'seed', seed, 0);
+  if (split.train.length === 0)
+    throw rangeError(fn, 'split.train', 'at least one configuration', 0);
+  if (split.validation.length === 0) {
+    throw rangeError(fn, 'split.validation', 'at least one configuration', 0);
+  }
+  const augmentation = options.augment ?? 'none';
+  const augmentGroup = symmetryGroup(dataset.lattice.D, augmentation);
+  augmentGroup.checkLattice(fn, dataset.lattice);
+  const { optimizerState, setOptimizerState } = learner;
+  if ((options.checkpoint !== undefined || options.resume) && optimizerState === undefined) {
+    throw rangeError(
+      fn,
+      'checkpoint',
+      'no checkpoint or resume (this model cannot continue bit for bit from one)',
+      options.checkpoint ?? 'resume',
+    );
+  }
+
+  let history: EpochMetrics[] = [];
+  let bestWeights = learner.getWeights();
+  let bestEpoch = 0;
+  let bestValidationLoss = Infinity;
+  let startEpoch = 1;
+  if (options.resume && options.checkpoint !== undefined && existsSync(options.checkpoint)) {
+    const c = readTrainCheckpoint(options.checkpoint, learner.spec);
+    learner.setWeights(learner.decodeWeights(c.weights));
+    setOptimizerState?.call(learner, c.optimizer);
+    bestWeights = learner.decodeWeights(c.bestWeights);
+    bestEpoch = c.bestEpoch;
+    bestValidationLoss = c.bestValidationLoss;
+    history = c.history;
+    startEpoch = c.epoch + 1;
+  }
+
+  const perConfig = dataset.targetStride;
+  const validationTargets = dataset.targetsOf(split.validation);
+  let epochsThisCall = 0;
+  for (let epoch = startEpoch; epoch <= options.epochs; epoch++) {
+    if (patience > 0 && epoch - bestEpoch > patience && bestEpoch > 0) break;
+    if (options.stopAfterEpochs !== undefined && epochsThisCall >= options.stopAfterEpochs) {
+      return { history, bestEpoch, bestValidationLoss, finished: false };
+    }
+    const t0 = performance.now();
+    // the batch order and the augmentation of an epoch are functions of (seed, epoch): resumable
+    const order = batchOrder(split.train, seed, epoch);
+    const augmentRng = augmentationStream(seed, epoch);
+    let lossSum = 0;
+    const batches = Math.ceil(order.length / options.batchSize);
+    for (let s = 0, done = 0; s < order.length; s += options.batchSize, done++) {
+      const indices = order.slice(s, s + options.batchSize);
+      const augment: Augmentation | undefined =
+        augmentGroup.size > 1
+          ? {
+              symmetry: augmentation,
+              elements: indices.map(() => Math.floor(augmentRng.uniform() * augmentGroup.size)),
+            }
+          : undefined;
+      lossSum += await learner.step(indices, augment);
+      if (!Number.isFinite(lossSum)) {
+        throw rangeError(
+          fn,
+          'loss',
+          'a finite training loss (lower the learning rate?)',
+          `${lossSum} in epoch ${epoch}`,
+        );
+      }
+      options.onBatch?.(done + 1, batches);
+    }
+    const validation = regressionMetrics(learner.predict(split.validation), validationTargets);
+    const metrics: EpochMetrics = {
+      epoch,
+      trainLoss: lossSum / (order.length * perConfig),
+      validationLoss: validation.mse,
+      validationR2: validation.r2,
+      learningRate: options.learningRate,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    history.push(metrics);
+    if (validation.mse < bestValidationLoss) {
+      bestValidationLoss = validation.mse;
+      bestEpoch = epoch;
+      bestWeights = learner.getWeights();
+    }
+    options.onEpoch?.(metrics);
+    epochsThisCall++;
+    if (options.checkpoint !== undefined && optimizerState !== undefined) {
+      await writeTrainCheckpoint(options.checkpoint, {
+        format: CHECKPOINT_FORMAT,
+        spec: learner.spec,
+        epoch,
+        weights: learner.encodeWeights(learner.getWeights()),
+        bestWeights: learner.encodeWeights(bestWeights),
+        bestEpoch,
+        bestValidationLoss,
+        optimizer: optimizerState.call(learner),
+        history,
+      });
+    }
+    // let timers and I/O (signals, progress output) run between epochs
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  learner.setWeights(bestWeights);
+  return { history, bestEpoch, bestValidationLoss, finished: true };
+}
