@@ -25,7 +25,7 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { writeReport } from '../src/cli/commands/report.js';
+import { writeReport } from '../src/report/writeReport.js';
 import { openEnsemble } from '../src/io/ensembleReader.js';
 import { generateEnsemble } from '../src/montecarlo/generate.js';
 import { ensembleSection } from '../src/report/ensembleSection.js';

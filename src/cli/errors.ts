@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { existsSync } from 'node:fs';
 import { FileError } from '../core/fileError.js';
 
 /** An error caused by the user's input: printed as `lgt: message`, exit code 2. */
@@ -32,4 +33,11 @@ function isFileSystemError(error: unknown): error is Error {
     typeof code === 'string' &&
     ['ENOENT', 'EACCES', 'EPERM', 'EEXIST', 'EISDIR', 'ENOTDIR', 'EROFS', 'ENOSPC'].includes(code)
   );
+}
+
+/** Throws a UserError when the output `path` exists and may not be replaced. */
+export function refuseExisting(path: string, force: boolean, option: string): void {
+  if (existsSync(path) && !force) {
+    throw new UserError(`${option} ${path} already exists; use --force to replace it`);
+  }
 }

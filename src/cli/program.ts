@@ -14,7 +14,7 @@ import { registerMeasure } from './commands/measure.js';
 import { registerReport } from './commands/report.js';
 import { registerTrain } from './commands/train.js';
 import { registerEvaluate } from './commands/evaluate.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from '../core/version.js';
 
 /** Builds the program with every command registered. */
 export function buildProgram(): Command {

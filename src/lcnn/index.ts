@@ -102,6 +102,7 @@ export {
   type TrainCheckpoint,
 } from './training/checkpoint.js';
 export { saveModel, loadModel, MODEL_FORMAT, type ModelInfo } from './modelFile.js';
+export { loadPredictor, type LoadedPredictor } from './modelLoader.js';
 export { evaluateModel, evaluatePredictor, type Predictor, type Evaluation } from './evaluation.js';
 export { parseArchitecture, symmetricSpec } from './architecture.js';
 export {

@@ -5,7 +5,7 @@
  * Charts are Vega-Lite specifications (./chartSpecs.ts) rendered headless to SVG
  * (./renderSvg.ts); long histories are thinned for display only (./decimate.ts); the
  * sections (./ensembleSection.ts, ./modelSection.ts) turn data into headings, tables and
- * charts, and ./htmlPage.ts renders them into one page.
+ * charts, and ./htmlPage.ts renders them into one page; ./writeReport.ts is the whole job.
  *
  * @module
  */
@@ -17,3 +17,4 @@ export * from './htmlPage.js';
 export * from './modelDirectory.js';
 export * from './modelSection.js';
 export * from './renderSvg.js';
+export * from './writeReport.js';

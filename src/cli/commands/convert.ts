@@ -31,30 +31,38 @@ import { readIldg, writeIldg } from '../../io/ildg.js';
 import { readNersc, writeNersc, type ExpectedConfiguration } from '../../io/nersc.js';
 import { averagePlaquette } from '../../lattice/observables/plaquette.js';
 import { UserError } from '../errors.js';
-import { optionsWithConfig } from '../options.js';
-import { parseOptions } from '../validation.js';
-import { packageVersion } from '../version.js';
+import { addOptions, forceOption, jsonOption, option, readOptions, rules } from '../optionTable.js';
+import { packageVersion } from '../../core/version.js';
 
 type OutputFormat = 'nersc' | 'nersc-2row' | 'ildg' | 'hdf5';
 
-const schema = z.object({
-  format: z.enum(['nersc', 'nersc-2row', 'ildg', 'hdf5']).optional(),
-  precision: z.coerce
-    .number()
-    .pipe(z.union([z.literal(64), z.literal(32)]))
-    .optional(),
-  index: z.coerce.number().int().min(0).optional(),
-  beta: z.coerce.number().finite().optional(),
-  force: z.boolean(),
-  json: z.boolean(),
-  config: z.string().optional(),
-});
-
-const expected: Record<string, string> = {
-  format: 'one of nersc, nersc-2row, ildg, hdf5',
-  precision: '64 or 32',
-  index: 'an integer >= 0',
-  beta: 'a number',
+/** The options of `lgt convert`. */
+const convertOptions = {
+  format: option(
+    '-f, --format <name>',
+    'output format: nersc | nersc-2row | ildg | hdf5 (default: from the extension: ' +
+      '.h5/.hdf5 hdf5, .lime/.ildg ildg, else nersc)',
+    rules.optional(rules.choice(['nersc', 'nersc-2row', 'ildg', 'hdf5'])),
+  ),
+  precision: option('-p, --precision <bits>', 'NERSC/ILDG output: 64 (default) or 32', {
+    schema: z.coerce
+      .number()
+      .pipe(z.union([z.literal(64), z.literal(32)]))
+      .optional(),
+    expected: '64 or 32',
+  }),
+  index: option(
+    '-i, --index <i>',
+    'HDF5 input: the configuration to extract (default 0)',
+    rules.optional(rules.integer(0)),
+  ),
+  beta: option(
+    '-b, --beta <beta>',
+    'HDF5 output: the coupling of the configurations',
+    rules.optional(rules.number()),
+  ),
+  force: forceOption(),
+  json: jsonOption(),
 };
 
 /** The output format from the extension: .h5/.hdf5 -> hdf5, .lime/.ildg -> ildg, else nersc. */
@@ -113,172 +121,158 @@ async function writeSingle(
 
 /** Registers `lgt convert`. */
 export function registerConvert(program: Command): void {
-  program
+  const command = program
     .command('convert')
     .description(
       'convert between NERSC, ILDG/LIME and HDF5 ensembles: one configuration out of an ' +
         'ensemble, or configurations into one',
     )
-    .argument('<files...>', 'input file(s), then the output file')
-    .option(
-      '-f, --format <name>',
-      'output format: nersc | nersc-2row | ildg | hdf5 (default: from the extension: ' +
-        '.h5/.hdf5 hdf5, .lime/.ildg ildg, else nersc)',
-    )
-    .option('-p, --precision <bits>', 'NERSC/ILDG output: 64 (default) or 32')
-    .option('-i, --index <i>', 'HDF5 input: the configuration to extract (default 0)')
-    .option('-b, --beta <beta>', 'HDF5 output: the coupling of the configurations')
-    .option('--force', 'replace an existing output file', false)
-    .option('--json', 'print a JSON summary on stdout', false)
-    .option('--config <file>', 'read options from a JSON file (command-line options win)')
-    .action(async function (this: Command, files: string[]) {
-      const raw = optionsWithConfig(this);
-      const o = parseOptions(schema, raw, expected);
-      if (files.length < 2) {
+    .argument('<files...>', 'input file(s), then the output file');
+  addOptions(command, convertOptions).action(async function (this: Command, files: string[]) {
+    const o = readOptions(this, convertOptions);
+    if (files.length < 2) {
+      throw new UserError('lgt convert needs an input file and an output file: lgt convert IN OUT');
+    }
+    const inputs = files.slice(0, -1);
+    const output = files[files.length - 1];
+    const format: OutputFormat = o.format ?? formatFromExtension(output);
+    if (!existsSync(dirname(resolve(output)))) {
+      throw new UserError(`${output}: the directory ${dirname(output)} does not exist`);
+    }
+    if (!o.force && existsSync(output)) {
+      throw new UserError(`${output} already exists; pass --force to replace it`);
+    }
+    const formats: ConfigurationFormat[] = [];
+    for (const input of inputs) {
+      const f = await detectConfigurationFormat(input);
+      if (f === undefined) {
         throw new UserError(
-          'lgt convert needs an input file and an output file: lgt convert IN OUT',
+          `${input}: unknown format: neither an HDF5 ensemble, an ILDG/LIME file nor a ` +
+            'NERSC file',
         );
       }
-      const inputs = files.slice(0, -1);
-      const output = files[files.length - 1];
-      const format: OutputFormat = o.format ?? formatFromExtension(output);
-      if (!existsSync(dirname(resolve(output)))) {
-        throw new UserError(`${output}: the directory ${dirname(output)} does not exist`);
+      formats.push(f);
+    }
+    let summary: Record<string, unknown>;
+    if (format === 'hdf5') {
+      if (o.precision !== undefined) {
+        throw new UserError(`invalid --precision ${o.precision}: HDF5 ensembles store float64`);
       }
-      if (!o.force && existsSync(output)) {
-        throw new UserError(`${output} already exists; pass --force to replace it`);
+      if (o.index !== undefined) {
+        throw new UserError(
+          `invalid --index ${o.index}: it selects a configuration of an HDF5 input`,
+        );
       }
-      const formats: ConfigurationFormat[] = [];
-      for (const input of inputs) {
-        const f = await detectConfigurationFormat(input);
-        if (f === undefined) {
+      const ensembleInput = inputs.find((_, k) => formats[k] === 'hdf5');
+      if (ensembleInput !== undefined) {
+        throw new UserError(
+          `${ensembleInput} is an HDF5 ensemble: lgt convert makes ensembles from NERSC or ` +
+            'ILDG files only (extract configurations with --index first)',
+        );
+      }
+      const first = await loadSingle(inputs[0], formats[0]);
+      const N = first.field.N;
+      const dims = [...first.field.lattice.dims];
+      const loaded: Loaded[] = [first];
+      for (let k = 1; k < inputs.length; k++) {
+        loaded.push(await loadSingle(inputs[k], formats[k], { N, dims }));
+      }
+      const betas = loaded.map((l, k) => {
+        const beta = o.beta ?? headerBeta(l.header);
+        if (beta === undefined) {
           throw new UserError(
-            `${input}: unknown format: neither an HDF5 ensemble, an ILDG/LIME file nor a ` +
-              'NERSC file',
+            `the coupling beta of ${inputs[k]} is unknown (its header has no BETA): pass --beta`,
           );
         }
-        formats.push(f);
+        return beta;
+      });
+      const writer = await EnsembleWriter.create(
+        output,
+        {
+          N,
+          dims,
+          source: 'lgt convert',
+          inputs,
+          input_formats: formats,
+          software: `lattice-gauge ${packageVersion()}`,
+          created: new Date().toISOString(),
+        },
+        { force: o.force },
+      );
+      try {
+        loaded.forEach((l, k) => {
+          const sequence = Number(l.header?.SEQUENCE_NUMBER);
+          writer.append({
+            links: l.field.links,
+            beta: betas[k],
+            sweep: Number.isSafeInteger(sequence) && sequence >= 0 ? sequence : k,
+            observables: { plaquette: averagePlaquette(l.field), link_trace: linkTrace(l.field) },
+          });
+        });
+        writer.flush();
+        await writer.finalize();
+      } catch (error) {
+        writer.close();
+        throw error;
       }
-      let summary: Record<string, unknown>;
-      if (format === 'hdf5') {
-        if (o.precision !== undefined) {
-          throw new UserError(`invalid --precision ${o.precision}: HDF5 ensembles store float64`);
+      summary = { output, format, precision: null, configurations: loaded.length, inputs };
+    } else {
+      if (inputs.length > 1) {
+        throw new UserError(
+          `${inputs.length} inputs need an HDF5 output (.h5, or --format hdf5); ` +
+            `a ${format} file holds one configuration`,
+        );
+      }
+      const input = inputs[0];
+      const precision = o.precision ?? 64;
+      if (formats[0] === 'hdf5') {
+        const ensemble = await openEnsemble(input);
+        try {
+          const index = o.index ?? 0;
+          if (index >= ensemble.count) {
+            throw new UserError(
+              `invalid --index ${index}: expected an integer in [0, ${ensemble.count - 1}] ` +
+                `(${input} holds ${ensemble.count} configurations)`,
+            );
+          }
+          const field = ensemble.configuration(index);
+          const beta = ensemble.beta[index];
+          const sweep = ensemble.sweep[index];
+          const label = `${basename(input)}[${index}]`;
+          await writeSingle(
+            output,
+            field,
+            format,
+            precision,
+            o.force,
+            { ENSEMBLE_LABEL: label, SEQUENCE_NUMBER: sweep, BETA: beta },
+            { info: JSON.stringify({ ensemble: basename(input), index, beta, sweep }) },
+          );
+        } finally {
+          ensemble.close();
         }
+      } else {
         if (o.index !== undefined) {
           throw new UserError(
-            `invalid --index ${o.index}: it selects a configuration of an HDF5 input`,
+            `invalid --index ${o.index}: ${input} is a ${formats[0]} file with one configuration`,
           );
         }
-        const ensembleInput = inputs.find((_, k) => formats[k] === 'hdf5');
-        if (ensembleInput !== undefined) {
-          throw new UserError(
-            `${ensembleInput} is an HDF5 ensemble: lgt convert makes ensembles from NERSC or ` +
-              'ILDG files only (extract configurations with --index first)',
-          );
-        }
-        const first = await loadSingle(inputs[0], formats[0]);
-        const N = first.field.N;
-        const dims = [...first.field.lattice.dims];
-        const loaded: Loaded[] = [first];
-        for (let k = 1; k < inputs.length; k++) {
-          loaded.push(await loadSingle(inputs[k], formats[k], { N, dims }));
-        }
-        const betas = loaded.map((l, k) => {
-          const beta = o.beta ?? headerBeta(l.header);
-          if (beta === undefined) {
-            throw new UserError(
-              `the coupling beta of ${inputs[k]} is unknown (its header has no BETA): pass --beta`,
-            );
-          }
-          return beta;
+        const l = await loadSingle(input, formats[0]);
+        const header: Record<string, string | number> = { ...(l.header ?? {}) };
+        if (o.beta !== undefined) header.BETA = o.beta;
+        await writeSingle(output, l.field, format, precision, o.force, header, {
+          lfn: l.lfn,
+          info: l.info ?? l.header?.ENSEMBLE_LABEL,
         });
-        const writer = await EnsembleWriter.create(
-          output,
-          {
-            N,
-            dims,
-            source: 'lgt convert',
-            inputs,
-            input_formats: formats,
-            software: `lattice-gauge ${packageVersion()}`,
-            created: new Date().toISOString(),
-          },
-          { force: o.force },
-        );
-        try {
-          loaded.forEach((l, k) => {
-            const sequence = Number(l.header?.SEQUENCE_NUMBER);
-            writer.append({
-              links: l.field.links,
-              beta: betas[k],
-              sweep: Number.isSafeInteger(sequence) && sequence >= 0 ? sequence : k,
-              observables: { plaquette: averagePlaquette(l.field), link_trace: linkTrace(l.field) },
-            });
-          });
-          writer.flush();
-          await writer.finalize();
-        } catch (error) {
-          writer.close();
-          throw error;
-        }
-        summary = { output, format, precision: null, configurations: loaded.length, inputs };
-      } else {
-        if (inputs.length > 1) {
-          throw new UserError(
-            `${inputs.length} inputs need an HDF5 output (.h5, or --format hdf5); ` +
-              `a ${format} file holds one configuration`,
-          );
-        }
-        const input = inputs[0];
-        const precision = o.precision ?? 64;
-        if (formats[0] === 'hdf5') {
-          const ensemble = await openEnsemble(input);
-          try {
-            const index = o.index ?? 0;
-            if (index >= ensemble.count) {
-              throw new UserError(
-                `invalid --index ${index}: expected an integer in [0, ${ensemble.count - 1}] ` +
-                  `(${input} holds ${ensemble.count} configurations)`,
-              );
-            }
-            const field = ensemble.configuration(index);
-            const beta = ensemble.beta[index];
-            const sweep = ensemble.sweep[index];
-            const label = `${basename(input)}[${index}]`;
-            await writeSingle(
-              output,
-              field,
-              format,
-              precision,
-              o.force,
-              { ENSEMBLE_LABEL: label, SEQUENCE_NUMBER: sweep, BETA: beta },
-              { info: JSON.stringify({ ensemble: basename(input), index, beta, sweep }) },
-            );
-          } finally {
-            ensemble.close();
-          }
-        } else {
-          if (o.index !== undefined) {
-            throw new UserError(
-              `invalid --index ${o.index}: ${input} is a ${formats[0]} file with one configuration`,
-            );
-          }
-          const l = await loadSingle(input, formats[0]);
-          const header: Record<string, string | number> = { ...(l.header ?? {}) };
-          if (o.beta !== undefined) header.BETA = o.beta;
-          await writeSingle(output, l.field, format, precision, o.force, header, {
-            lfn: l.lfn,
-            info: l.info ?? l.header?.ENSEMBLE_LABEL,
-          });
-        }
-        summary = { output, format, precision, configurations: 1, inputs };
       }
-      if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-      else {
-        const n = summary.configurations as number;
-        process.stderr.write(
-          `wrote ${n} configuration${n === 1 ? '' : 's'} to ${output} (${format})\n`,
-        );
-      }
-    });
+      summary = { output, format, precision, configurations: 1, inputs };
+    }
+    if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    else {
+      const n = summary.configurations as number;
+      process.stderr.write(
+        `wrote ${n} configuration${n === 1 ? '' : 's'} to ${output} (${format})\n`,
+      );
+    }
+  });
 }

@@ -25,7 +25,14 @@ import { reflection, rotation } from '../../lattice/pointGroup.js';
 import { transformGaugeField, translateGaugeField } from '../../lattice/symmetryActions.js';
 import { randomNearIdentity } from '../../sun/random.js';
 import { Xoshiro128 } from '../../core/rng.js';
-import { parseDims, parseInteger, parseNumber, optionsWithConfig } from '../options.js';
+import {
+  addOptions,
+  jsonOption,
+  option,
+  progressOption,
+  readOptions,
+  rules,
+} from '../optionTable.js';
 import { runDemoPipeline, type DemoComparison, type DemoPipelineResult } from './demoEnsemble.js';
 
 /** Options of `lgt demo`. */
@@ -161,66 +168,85 @@ function formatTable(result: DemoResult): string {
   return lines.join('\n');
 }
 
+/** The options of `lgt demo`. */
+const demoOptions = {
+  group: option('-g, --group <N>', 'number of colours N of SU(N)', rules.integer(2, 16), {
+    default: '3',
+  }),
+  dims: option('-d, --dims <list>', 'lattice extents, comma-separated, time last', rules.dims(), {
+    default: '8,8,8,8',
+  }),
+  seed: option('-s, --seed <int>', 'random seed', rules.integer(0), { default: '2026' }),
+  epsilon: option(
+    '-e, --epsilon <eps>',
+    'roughness of the random links, in (0, 10]',
+    rules.number(1e-6, 10),
+    { default: '0.5' },
+  ),
+  configs: option(
+    '-n, --configs <n>',
+    'training configurations per beta (8x8)',
+    rules.integer(10),
+    {
+      default: '150',
+    },
+  ),
+  epochs: option('--epochs <n>', 'L-CNN training epochs', rules.integer(1), { default: '40' }),
+  progress: progressOption(),
+  json: jsonOption('print the result as JSON'),
+};
+
 /** Registers `lgt demo`. */
 export function registerDemo(program: Command): void {
-  program
+  const command = program
     .command('demo')
     .description(
       'generate ensembles, check them against exact results, train and test an L-CNN, check symmetries',
-    )
-    .option('-g, --group <N>', 'number of colours N of SU(N)', '3')
-    .option('-d, --dims <list>', 'lattice extents, comma-separated, time last', '8,8,8,8')
-    .option('-s, --seed <int>', 'random seed', '2026')
-    .option('-e, --epsilon <eps>', 'roughness of the random links, in (0, 10]', '0.5')
-    .option('-n, --configs <n>', 'training configurations per beta (8x8)', '150')
-    .option('--epochs <n>', 'L-CNN training epochs', '40')
-    .option('--no-progress', 'no progress bar')
-    .option('--json', 'print the result as JSON', false)
-    .option('--config <file>', 'read options from a JSON file (command-line options win)')
-    .action(async function (this: Command) {
-      const raw = optionsWithConfig(this);
-      const options: DemoOptions = {
-        group: parseInteger(raw.group as string, '--group', 2, 16),
-        dims: parseDims(raw.dims as string),
-        seed: parseInteger(raw.seed as string, '--seed', 0),
-        epsilon: parseNumber(raw.epsilon as string, '--epsilon', 1e-6, 10),
-      };
-      const configurations = parseInteger(raw.configs as string, '--configs', 10);
-      const epochs = parseInteger(raw.epochs as string, '--epochs', 1);
-      const bar = new SingleBar({
-        format: '{stage} |{bar}| {percentage}% | ETA {eta_formatted}',
-        stream: process.stderr,
-        hideCursor: true,
-      });
-      let stage = '';
-      const pipeline = await runDemoPipeline(
-        {
-          betas: [1, 2, 4],
-          trainConfigurations: configurations,
-          testConfigurations: Math.max(10, Math.round(configurations / 3)),
-          epochs,
-          seed: options.seed,
-        },
-        (name, done, total) => {
-          if (raw.json || !raw.progress) return;
-          if (name !== stage) {
-            if (stage !== '') bar.stop();
-            bar.start(total, done, { stage: name.padEnd(18) });
-            stage = name;
-          } else bar.update(done);
-        },
-      );
-      if (stage !== '') bar.stop();
-      const comparison = pipeline.comparison;
-      const result = runDemo(options);
-      process.stdout.write(
-        raw.json
-          ? `${JSON.stringify({ montecarlo: comparison, lcnn: pipeline.lcnn, symmetries: result }, null, 2)}\n`
-          : `${formatComparison(comparison)}\n\n${formatLcnn(pipeline.lcnn)}\n\n${formatTable(result)}\n`,
-      );
-      // Exact properties decide the exit code; the Monte Carlo comparison is statistical (the
-      // 4-sigma tests with enough statistics live in npm test and npm run validate).
-      const broken = Object.values(result.maxRelativeChange).some((c) => !(c < 1e-12));
-      if (broken) process.exitCode = 1;
+    );
+  addOptions(command, demoOptions).action(async function (this: Command) {
+    const raw = readOptions(this, demoOptions);
+    const options: DemoOptions = {
+      group: raw.group,
+      dims: raw.dims,
+      seed: raw.seed,
+      epsilon: raw.epsilon,
+    };
+    const configurations = raw.configs;
+    const epochs = raw.epochs;
+    const bar = new SingleBar({
+      format: '{stage} |{bar}| {percentage}% | ETA {eta_formatted}',
+      stream: process.stderr,
+      hideCursor: true,
     });
+    let stage = '';
+    const pipeline = await runDemoPipeline(
+      {
+        betas: [1, 2, 4],
+        trainConfigurations: configurations,
+        testConfigurations: Math.max(10, Math.round(configurations / 3)),
+        epochs,
+        seed: options.seed,
+      },
+      (name, done, total) => {
+        if (raw.json || !raw.progress) return;
+        if (name !== stage) {
+          if (stage !== '') bar.stop();
+          bar.start(total, done, { stage: name.padEnd(18) });
+          stage = name;
+        } else bar.update(done);
+      },
+    );
+    if (stage !== '') bar.stop();
+    const comparison = pipeline.comparison;
+    const result = runDemo(options);
+    process.stdout.write(
+      raw.json
+        ? `${JSON.stringify({ montecarlo: comparison, lcnn: pipeline.lcnn, symmetries: result }, null, 2)}\n`
+        : `${formatComparison(comparison)}\n\n${formatLcnn(pipeline.lcnn)}\n\n${formatTable(result)}\n`,
+    );
+    // Exact properties decide the exit code; the Monte Carlo comparison is statistical (the
+    // 4-sigma tests with enough statistics live in npm test and npm run validate).
+    const broken = Object.values(result.maxRelativeChange).some((c) => !(c < 1e-12));
+    if (broken) process.exitCode = 1;
+  });
 }

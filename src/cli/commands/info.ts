@@ -12,7 +12,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { averagePlaquette } from '../../lattice/observables/plaquette.js';
 import {
   DEFAULT_UNITARITY_TOLERANCE,
@@ -27,22 +26,25 @@ import { openEnsemble } from '../../io/ensembleReader.js';
 import { decodeIldg } from '../../io/ildg.js';
 import { decodeNersc } from '../../io/nersc.js';
 import { UserError } from '../errors.js';
-import { optionsWithConfig } from '../options.js';
-import { parseOptions } from '../validation.js';
+import { addOptions, jsonOption, option, readOptions, rules } from '../optionTable.js';
 
 /** Tolerance of the recorded-plaquette check of ensembles (both computed in float64). */
 const ENSEMBLE_PLAQUETTE_TOLERANCE = 1e-10;
 
-const schema = z.object({
-  index: z.coerce.number().int().min(0).optional(),
-  unitarityTolerance: z.coerce.number().positive(),
-  json: z.boolean(),
-  config: z.string().optional(),
-});
-
-const expected: Record<string, string> = {
-  index: 'an integer >= 0',
-  unitarityTolerance: 'a positive number',
+/** The options of `lgt info`. */
+const infoOptions = {
+  index: option(
+    '-i, --index <i>',
+    'HDF5 ensemble: check configuration i only (default: all)',
+    rules.optional(rules.integer(0)),
+  ),
+  unitarityTolerance: option(
+    '--unitarity-tolerance <x>',
+    'largest accepted |U U^dagger - 1| and |det U - 1|',
+    rules.positive(),
+    { default: DEFAULT_UNITARITY_TOLERANCE.toExponential() },
+  ),
+  json: jsonOption('print the report as JSON'),
 };
 
 /** The report of one file: the JSON printed by `--json`, keys in this order. */
@@ -242,31 +244,22 @@ function formatReport(r: InfoReport): string {
 
 /** Registers `lgt info`. */
 export function registerInfo(program: Command): void {
-  program
+  const command = program
     .command('info')
     .description(
       'print what a NERSC, ILDG or HDF5 file holds and check its checksums, links and plaquette',
     )
-    .argument('<file>', 'a NERSC or ILDG/LIME configuration, or an HDF5 ensemble')
-    .option('-i, --index <i>', 'HDF5 ensemble: check configuration i only (default: all)')
-    .option(
-      '--unitarity-tolerance <x>',
-      'largest accepted |U U^dagger - 1| and |det U - 1|',
-      DEFAULT_UNITARITY_TOLERANCE.toExponential(),
-    )
-    .option('--json', 'print the report as JSON', false)
-    .option('--config <file>', 'read options from a JSON file (command-line options win)')
-    .action(async function (this: Command, file: string) {
-      const raw = optionsWithConfig(this);
-      const o = parseOptions(schema, raw, expected);
-      const report = await inspect(file, o.index, o.unitarityTolerance);
-      process.stdout.write(
-        o.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`,
-      );
-      const failure = firstFailure(report.checks);
-      if (failure) {
-        process.stderr.write(`lgt: ${file}: ${failure.message}\n`);
-        process.exitCode = 1;
-      }
-    });
+    .argument('<file>', 'a NERSC or ILDG/LIME configuration, or an HDF5 ensemble');
+  addOptions(command, infoOptions).action(async function (this: Command, file: string) {
+    const o = readOptions(this, infoOptions);
+    const report = await inspect(file, o.index, o.unitarityTolerance);
+    process.stdout.write(
+      o.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`,
+    );
+    const failure = firstFailure(report.checks);
+    if (failure) {
+      process.stderr.write(`lgt: ${file}: ${failure.message}\n`);
+      process.exitCode = 1;
+    }
+  });
 }

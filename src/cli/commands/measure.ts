@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { openEnsemble } from '../../io/ensembleReader.js';
 import { ensembleStatistics, type BetaStatistics } from '../../montecarlo/ensembleStatistics.js';
 import { UserError } from '../errors.js';
-import { parseInteger, optionsWithConfig } from '../options.js';
+import { addOptions, jsonOption, option, readOptions, rules } from '../optionTable.js';
 
 function formatEstimate(mean: number, error: number): string {
   if (!(error > 0)) return mean.toPrecision(10);
@@ -33,40 +33,40 @@ function formatTable(file: string, stats: BetaStatistics[]): string {
   return lines.join('\n');
 }
 
+/** The options of `lgt measure`. */
+const measureOptions = {
+  skip: option('--skip <n>', 'discard the first n configurations of each beta', rules.integer(0), {
+    default: '0',
+  }),
+  json: jsonOption('print JSON: per beta, {"plaquette": {"mean", "error", "tauInt", ...}}'),
+};
+
 /** Registers `lgt measure`. */
 export function registerMeasure(program: Command): void {
-  program
+  const command = program
     .command('measure')
     .description('print the observables of an ensemble with Gamma-method errors and tau_int')
-    .argument('<file>', 'ensemble HDF5 file written by lgt generate')
-    .option('--skip <n>', 'discard the first n configurations of each beta', '0')
-    .option(
-      '--json',
-      'print JSON: per beta, {"plaquette": {"mean", "error", "tauInt", ...}}',
-      false,
-    )
-    .option('--config <file>', 'read options from a JSON file (command-line options win)')
-    .action(async function (this: Command, file: string) {
-      const raw = optionsWithConfig(this);
-      const skip = parseInteger(raw.skip as string, '--skip', 0);
-      const ensemble = await openEnsemble(file);
-      try {
-        if (Object.keys(ensemble.observables).length === 0) {
-          throw new UserError(`${file}: the ensemble has no recorded observables`);
-        }
-        const stats = ensembleStatistics(ensemble.beta, ensemble.observables, skip);
-        if (stats.every((s) => s.configurations < 2)) {
-          throw new UserError(
-            `${file}: fewer than 2 configurations per beta remain after --skip ${skip}`,
-          );
-        }
-        process.stdout.write(
-          raw.json
-            ? `${JSON.stringify({ file, ensembles: stats }, null, 2)}\n`
-            : `${formatTable(file, stats)}\n`,
-        );
-      } finally {
-        ensemble.close();
+    .argument('<file>', 'ensemble HDF5 file written by lgt generate');
+  addOptions(command, measureOptions).action(async function (this: Command, file: string) {
+    const { skip, json } = readOptions(this, measureOptions);
+    const ensemble = await openEnsemble(file);
+    try {
+      if (Object.keys(ensemble.observables).length === 0) {
+        throw new UserError(`${file}: the ensemble has no recorded observables`);
       }
-    });
+      const stats = ensembleStatistics(ensemble.beta, ensemble.observables, skip);
+      if (stats.every((s) => s.configurations < 2)) {
+        throw new UserError(
+          `${file}: fewer than 2 configurations per beta remain after --skip ${skip}`,
+        );
+      }
+      process.stdout.write(
+        json
+          ? `${JSON.stringify({ file, ensembles: stats }, null, 2)}\n`
+          : `${formatTable(file, stats)}\n`,
+      );
+    } finally {
+      ensemble.close();
+    }
+  });
 }

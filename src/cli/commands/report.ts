@@ -5,269 +5,53 @@
  * (on ENSEMBLE.h5 and every `--test` ensemble). `--svg DIR` also writes every chart as
  * `DIR/<name>.svg` with its Vega-Lite specification `DIR/<name>.vl.json`.
  *
- * {@link writeReport} is the same job for `lgt generate --report` and `lgt train --report`.
+ * The job itself is `writeReport` (src/report/writeReport.ts), which `lgt generate --report` and
+ * `lgt train --report` run too.
  *
  * @module
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { z } from 'zod';
-import { writeFileAtomic } from '../../core/atomicWrite.js';
-import { openEnsemble } from '../../io/ensembleReader.js';
-import type { Dataset } from '../../lcnn/dataset.js';
-import { evaluatePredictor, type Evaluation } from '../../lcnn/evaluation.js';
-import { loadDataset } from '../../lcnn/dataset.js';
-import { formatTarget } from '../../lcnn/targets.js';
-import type { EpochMetrics } from '../../lcnn/training/learner.js';
-import type { BetaStatistics } from '../../montecarlo/ensembleStatistics.js';
-import { ensembleSection } from '../../report/ensembleSection.js';
-import { renderReport, type Section } from '../../report/htmlPage.js';
 import { readModelDirectory } from '../../report/modelDirectory.js';
 import {
-  modelSection,
-  predictionSamples,
-  type ModelEvaluationData,
-  type TrainedModelData,
-} from '../../report/modelSection.js';
-import { UserError } from '../errors.js';
-import { loadPredictor } from '../modelFiles.js';
-import { optionsWithConfig } from '../options.js';
-import { parseOptions } from '../validation.js';
-import { packageVersion } from '../version.js';
+  writeReport,
+  type EvaluationSet,
+  type ModelGroup,
+  type ModelRun,
+} from '../../report/writeReport.js';
+import { refuseExisting } from '../errors.js';
+import { addOptions, forceOption, jsonOption, option, readOptions, rules } from '../optionTable.js';
 
-/** Configurations a model is evaluated on: ensemble files, all or some configurations. */
-export interface EvaluationSet {
-  /** Shown in the tables and chart titles. */
-  label: string;
-  /** The ensemble files (one lattice). */
-  paths: string[];
-  /** Which configurations (all when absent), given the loaded dataset. */
-  indices?: (dataset: Dataset) => number[];
-  /** A remark shown with the set. */
-  note?: string;
-}
-
-/** A trained model to report on: its file and its training history. */
-export interface ModelRun {
-  /** Display name; default "L-CNN" or "baseline CNN" by the file's format. */
-  name?: string;
-  /** The model file. */
-  file: string;
-  /** Its metrics log. */
-  history: EpochMetrics[];
-}
-
-/** One model section: a model (and its baseline) evaluated on the same sets. */
-export interface ModelGroup {
-  /** The section heading. */
-  title: string;
-  /** The model first, then the baseline when there is one. */
-  runs: ModelRun[];
-  /** Where to evaluate them. */
-  sets: EvaluationSet[];
-}
-
-/** Everything a report is made of. */
-export interface ReportJob {
-  /** Ensemble files, one section each. */
-  ensembles: string[];
-  /** Model sections. */
-  models: ModelGroup[];
-  /** Configurations of each beta to leave out of the ensemble sections (as measure --skip). */
-  skip: number;
-  /** The HTML file. */
-  output: string;
-  /** Also write every chart here as .svg and .vl.json. */
-  svgDir?: string;
-  /** Replace existing files. */
-  force: boolean;
-  /** The command line, shown on the page. */
-  command: string;
-}
-
-/** What was written, and the numbers in the report's tables. */
-export interface ReportSummary {
-  /** The HTML file. */
-  output: string;
-  /** Files written under the --svg directory. */
-  svg: string[];
-  /** Number of charts. */
-  charts: number;
-  /** Per ensemble, the statistics of its table (as lgt measure --json). */
-  ensembles: Array<{ file: string; ensembles: BetaStatistics[] }>;
-  /** Per model, its evaluations (as lgt eval --json). */
-  models: Array<{
-    name: string;
-    file: string;
-    target: string;
-    evaluations: Array<{ label: string; lattice: number[] } & Evaluation>;
-  }>;
-}
-
-/** Throws a UserError when `path` exists and may not be replaced. */
-export function refuseExisting(path: string, force: boolean, option: string): void {
-  if (existsSync(path) && !force) {
-    throw new UserError(`${option} ${path} already exists; use --force to replace it`);
-  }
-}
-
-/** The number of weights in a model file (L-CNN: a list of numbers; CNN: named tensors). */
-function weightCount(file: string): number | undefined {
-  const body = JSON.parse(readFileSync(file, 'utf8')) as { weights?: unknown };
-  if (!Array.isArray(body.weights)) return undefined;
-  return body.weights.reduce(
-    (n: number, w: unknown) =>
-      n + (typeof w === 'number' ? 1 : ((w as { values?: unknown[] }).values?.length ?? 0)),
-    0,
-  );
-}
-
-async function modelData(
-  run: ModelRun,
-  sets: EvaluationSet[],
-  datasets: Map<string, Dataset>,
-): Promise<TrainedModelData> {
-  const { kind, info, predictor } = await loadPredictor(run.file);
-  const target = formatTarget(info.target);
-  const trainedOn = new Set(
-    (Array.isArray(info.data) ? (info.data as unknown[]) : []).map((p) => resolve(String(p))),
-  );
-  const evaluations: ModelEvaluationData[] = [];
-  for (const set of sets) {
-    const key = `${set.paths.join('\n')}|${target}`;
-    let dataset = datasets.get(key);
-    if (dataset === undefined) {
-      dataset = await loadDataset(set.paths, info.target);
-      datasets.set(key, dataset);
-    }
-    const indices = set.indices?.(dataset) ?? Array.from({ length: dataset.size }, (_, i) => i);
-    // evaluatePredictor (what lgt eval runs) predicts once; keep that output for the plot.
-    let prediction: Float64Array = new Float64Array(0);
-    const evaluation = evaluatePredictor(
-      (d, i) => (prediction = predictor(d, i)),
-      dataset,
-      indices,
-    );
-    const samples = predictionSamples(
-      prediction,
-      dataset.targetsOf(indices),
-      indices.map((i) => dataset.beta[i]),
-      dataset.targetStride,
-    );
-    const note =
-      set.note ??
-      (set.paths.some((p) => trainedOn.has(resolve(p)))
-        ? `the data ${run.file} was trained on: these errors include its training configurations`
-        : undefined);
-    evaluations.push({
-      label: set.label,
-      lattice: [...dataset.lattice.dims],
-      ...(note !== undefined ? { note } : {}),
-      evaluation,
-      samples,
-    });
-  }
-  const parameters = weightCount(run.file);
-  return {
-    name: run.name ?? (kind === 'cnn' ? 'baseline CNN' : 'L-CNN'),
-    file: run.file,
-    target,
-    ...(parameters !== undefined ? { parameters } : {}),
-    history: run.history,
-    evaluations,
-  };
-}
-
-/**
- * Builds and writes a report (HTML, and the charts under `svgDir`), atomically. Refuses to
- * replace existing files unless `force`.
- */
-export async function writeReport(job: ReportJob): Promise<ReportSummary> {
-  refuseExisting(job.output, job.force, '--output');
-  const sections: Section[] = [];
-  const summary: ReportSummary = {
-    output: job.output,
-    svg: [],
-    charts: 0,
-    ensembles: [],
-    models: [],
-  };
-  for (const [k, path] of job.ensembles.entries()) {
-    const ensemble = await openEnsemble(path);
-    try {
-      const r = ensembleSection(ensemble, {
-        skip: job.skip,
-        prefix: job.ensembles.length > 1 ? `ensemble${k + 1}` : 'ensemble',
-      });
-      sections.push(r.section);
-      summary.ensembles.push({ file: path, ensembles: r.statistics });
-    } finally {
-      ensemble.close();
-    }
-  }
-  const datasets = new Map<string, Dataset>();
-  for (const [k, group] of job.models.entries()) {
-    const models: TrainedModelData[] = [];
-    for (const run of group.runs) models.push(await modelData(run, group.sets, datasets));
-    sections.push(modelSection(group.title, models, `model${k + 1}`));
-    for (const m of models) {
-      summary.models.push({
-        name: m.name,
-        file: m.file,
-        target: m.target,
-        evaluations: m.evaluations.map((e) => ({
-          label: e.label,
-          lattice: e.lattice,
-          ...e.evaluation,
-        })),
-      });
-    }
-  }
-  const title = `lattice-gauge report: ${job.ensembles.map((p) => basename(p)).join(', ')}`;
-  const subtitle = `${job.command} · lattice-gauge ${packageVersion()} · ${new Date().toISOString()}`;
-  const report = await renderReport(title, sections, subtitle);
-  summary.charts = report.charts.length;
-
-  if (job.svgDir !== undefined) {
-    const files = report.charts.flatMap((c) => [
-      { path: join(job.svgDir as string, `${c.name}.svg`), text: `${c.svg}\n` },
-      {
-        path: join(job.svgDir as string, `${c.name}.vl.json`),
-        text: `${JSON.stringify(c.spec, null, 1)}\n`,
-      },
-    ]);
-    for (const f of files) refuseExisting(f.path, job.force, '--svg');
-    mkdirSync(job.svgDir, { recursive: true });
-    for (const f of files) {
-      await writeFileAtomic(f.path, [new TextEncoder().encode(f.text)]);
-      summary.svg.push(f.path);
-    }
-  }
-  await writeFileAtomic(job.output, [new TextEncoder().encode(report.html)]);
-  return summary;
-}
-
-const schema = z.object({
-  output: z.string().min(1),
-  test: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
-  svg: z.string().min(1).optional(),
-  skip: z.coerce.number().int().min(0),
-  force: z.boolean(),
-  json: z.boolean(),
-  config: z.string().optional(),
-});
-
-const expected: Record<string, string> = {
-  output: 'an HTML file name',
-  test: 'one or more ensemble HDF5 files',
-  svg: 'a directory',
-  skip: 'an integer >= 0',
+/** The options of `lgt report`. */
+const reportOptions = {
+  output: option(
+    '-o, --output <file>',
+    'the HTML report (self-contained: opens offline)',
+    rules.text('an HTML file name'),
+    { required: true },
+  ),
+  test: option(
+    '--test <files...>',
+    'more ensembles to evaluate the models on (one per lattice size)',
+    rules.optional(rules.texts('one or more ensemble HDF5 files')),
+  ),
+  svg: option(
+    '--svg <dir>',
+    'also write every chart as DIR/NAME.svg and DIR/NAME.vl.json (Vega-Lite)',
+    rules.optional(rules.text('a directory')),
+  ),
+  skip: option(
+    '--skip <n>',
+    'discard the first n configurations of each beta (as lgt measure)',
+    rules.integer(0),
+    { default: '0' },
+  ),
+  force: forceOption('replace existing output files'),
+  json: jsonOption('print JSON: the files written and the numbers of the tables'),
 };
 
 /** Registers `lgt report`. */
 export function registerReport(program: Command): void {
-  program
+  const command = program
     .command('report')
     .description('an HTML report (charts and tables) of an ensemble and of trained models')
     .argument('<ensemble>', 'ensemble HDF5 file written by lgt generate')
@@ -275,43 +59,37 @@ export function registerReport(program: Command): void {
       '[models...]',
       'model directories: model.json + metrics.jsonl (lgt train -o DIR/model.json --metrics ' +
         'DIR/metrics.jsonl), optionally cnn.json + cnn.metrics.jsonl for the baseline CNN',
-    )
-    .requiredOption('-o, --output <file>', 'the HTML report (self-contained: opens offline)')
-    .option('--test <files...>', 'more ensembles to evaluate the models on (one per lattice size)')
-    .option(
-      '--svg <dir>',
-      'also write every chart as DIR/NAME.svg and DIR/NAME.vl.json (Vega-Lite)',
-    )
-    .option('--skip <n>', 'discard the first n configurations of each beta (as lgt measure)', '0')
-    .option('--force', 'replace existing output files', false)
-    .option('--json', 'print JSON: the files written and the numbers of the tables', false)
-    .option('--config <file>', 'read options from a JSON file (command-line options win)')
-    .action(async function (this: Command, ensemble: string, directories: string[]) {
-      const o = parseOptions(schema, optionsWithConfig(this), expected);
-      const tests = o.test === undefined ? [] : Array.isArray(o.test) ? o.test : [o.test];
-      refuseExisting(o.output, o.force, '--output');
-      const sets: EvaluationSet[] = [ensemble, ...tests].map((p) => ({ label: p, paths: [p] }));
-      const models: ModelGroup[] = directories.map((dir) => {
-        const d = readModelDirectory(dir);
-        const runs: ModelRun[] = [{ file: d.model.model, history: d.model.history }];
-        if (d.baseline) runs.push({ file: d.baseline.model, history: d.baseline.history });
-        return { title: `Model ${dir}`, runs, sets };
-      });
-      const summary = await writeReport({
-        ensembles: [ensemble],
-        models,
-        skip: o.skip,
-        output: o.output,
-        ...(o.svg !== undefined ? { svgDir: o.svg } : {}),
-        force: o.force,
-        command: ['lgt report', ensemble, ...directories].join(' '),
-      });
-      process.stdout.write(
-        o.json
-          ? `${JSON.stringify(summary)}\n`
-          : `wrote ${summary.output} (${summary.charts} charts)` +
-              (summary.svg.length > 0 ? ` and ${summary.svg.length} files under ${o.svg}` : '') +
-              '\n',
-      );
+    );
+  addOptions(command, reportOptions).action(async function (
+    this: Command,
+    ensemble: string,
+    directories: string[],
+  ) {
+    const o = readOptions(this, reportOptions);
+    const tests = o.test ?? [];
+    refuseExisting(o.output, o.force, '--output');
+    const sets: EvaluationSet[] = [ensemble, ...tests].map((p) => ({ label: p, paths: [p] }));
+    const models: ModelGroup[] = directories.map((dir) => {
+      const d = readModelDirectory(dir);
+      const runs: ModelRun[] = [{ file: d.model.model, history: d.model.history }];
+      if (d.baseline) runs.push({ file: d.baseline.model, history: d.baseline.history });
+      return { title: `Model ${dir}`, runs, sets };
     });
+    const summary = await writeReport({
+      ensembles: [ensemble],
+      models,
+      skip: o.skip,
+      output: o.output,
+      ...(o.svg !== undefined ? { svgDir: o.svg } : {}),
+      force: o.force,
+      command: ['lgt report', ensemble, ...directories].join(' '),
+    });
+    process.stdout.write(
+      o.json
+        ? `${JSON.stringify(summary)}\n`
+        : `wrote ${summary.output} (${summary.charts} charts)` +
+            (summary.svg.length > 0 ? ` and ${summary.svg.length} files under ${o.svg}` : '') +
+            '\n',
+    );
+  });
 }

@@ -1,0 +1,260 @@
+/**
+ * The job behind `lgt report`, `lgt generate --report` and `lgt train --report`: one
+ * self-contained HTML page with, for each ensemble, its histories, autocorrelations,
+ * histograms, Gamma-method table and metadata, and for each model (and its baseline) the
+ * learning curves, predicted-vs-true plots and error tables on the chosen configurations;
+ * optionally every chart as an SVG file with its Vega-Lite specification. Written atomically;
+ * existing files are replaced only with `force`.
+ *
+ * @module
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../core/atomicWrite.js';
+import { FileError } from '../core/fileError.js';
+import { packageVersion } from '../core/version.js';
+import { openEnsemble } from '../io/ensembleReader.js';
+import { loadDataset, type Dataset } from '../lcnn/dataset.js';
+import { evaluatePredictor, type Evaluation } from '../lcnn/evaluation.js';
+import { loadPredictor } from '../lcnn/modelLoader.js';
+import { formatTarget } from '../lcnn/targets.js';
+import type { EpochMetrics } from '../lcnn/training/learner.js';
+import type { BetaStatistics } from '../montecarlo/ensembleStatistics.js';
+import { ensembleSection } from './ensembleSection.js';
+import { renderReport, type Section } from './htmlPage.js';
+import {
+  modelSection,
+  predictionSamples,
+  type ModelEvaluationData,
+  type TrainedModelData,
+} from './modelSection.js';
+
+/** Throws a FileError when `path` exists and may not be replaced. */
+function refuseExisting(path: string, force: boolean): void {
+  if (existsSync(path) && !force) {
+    throw new FileError(
+      `writeReport: ${path} already exists; pass { force: true } (lgt: --force) to replace it`,
+    );
+  }
+}
+
+/** Configurations a model is evaluated on: ensemble files, all or some configurations. */
+export interface EvaluationSet {
+  /** Shown in the tables and chart titles. */
+  label: string;
+  /** The ensemble files (one lattice). */
+  paths: string[];
+  /** Which configurations (all when absent), given the loaded dataset. */
+  indices?: (dataset: Dataset) => number[];
+  /** A remark shown with the set. */
+  note?: string;
+}
+
+/** A trained model to report on: its file and its training history. */
+export interface ModelRun {
+  /** Display name; default "L-CNN" or "baseline CNN" by the file's format. */
+  name?: string;
+  /** The model file. */
+  file: string;
+  /** Its metrics log. */
+  history: EpochMetrics[];
+}
+
+/** One model section: a model (and its baseline) evaluated on the same sets. */
+export interface ModelGroup {
+  /** The section heading. */
+  title: string;
+  /** The model first, then the baseline when there is one. */
+  runs: ModelRun[];
+  /** Where to evaluate them. */
+  sets: EvaluationSet[];
+}
+
+/** Everything a report is made of. */
+export interface ReportJob {
+  /** Ensemble files, one section each. */
+  ensembles: string[];
+  /** Model sections. */
+  models: ModelGroup[];
+  /** Configurations of each beta to leave out of the ensemble sections (as measure --skip). */
+  skip: number;
+  /** The HTML file. */
+  output: string;
+  /** Also write every chart here as .svg and .vl.json. */
+  svgDir?: string;
+  /** Replace existing files. */
+  force: boolean;
+  /** The command line, shown on the page. */
+  command: string;
+}
+
+/** What was written, and the numbers in the report's tables. */
+export interface ReportSummary {
+  /** The HTML file. */
+  output: string;
+  /** Files written under the --svg directory. */
+  svg: string[];
+  /** Number of charts. */
+  charts: number;
+  /** Per ensemble, the statistics of its table (as lgt measure --json). */
+  ensembles: Array<{
+    /** The ensemble file. */
+    file: string;
+    /** Its statistics per beta. */
+    ensembles: BetaStatistics[];
+  }>;
+  /** Per model, its evaluations (as lgt eval --json). */
+  models: Array<{
+    /** "L-CNN", "baseline CNN" or the run's name. */
+    name: string;
+    /** The model file. */
+    file: string;
+    /** The target it predicts. */
+    target: string;
+    /** Its errors on each set of configurations. */
+    evaluations: Array<
+      {
+        /** The set's label. */
+        label: string;
+        /** The set's lattice extents. */
+        lattice: number[];
+      } & Evaluation
+    >;
+  }>;
+}
+
+/** The number of weights in a model file (L-CNN: a list of numbers; CNN: named tensors). */
+function weightCount(file: string): number | undefined {
+  const body = JSON.parse(readFileSync(file, 'utf8')) as { weights?: unknown };
+  if (!Array.isArray(body.weights)) return undefined;
+  return body.weights.reduce(
+    (n: number, w: unknown) =>
+      n + (typeof w === 'number' ? 1 : ((w as { values?: unknown[] }).values?.length ?? 0)),
+    0,
+  );
+}
+
+async function modelData(
+  run: ModelRun,
+  sets: EvaluationSet[],
+  datasets: Map<string, Dataset>,
+): Promise<TrainedModelData> {
+  const { kind, info, predictor } = await loadPredictor(run.file);
+  const target = formatTarget(info.target);
+  const trainedOn = new Set(
+    (Array.isArray(info.data) ? (info.data as unknown[]) : []).map((p) => resolve(String(p))),
+  );
+  const evaluations: ModelEvaluationData[] = [];
+  for (const set of sets) {
+    const key = `${set.paths.join('\n')}|${target}`;
+    let dataset = datasets.get(key);
+    if (dataset === undefined) {
+      dataset = await loadDataset(set.paths, info.target);
+      datasets.set(key, dataset);
+    }
+    const indices = set.indices?.(dataset) ?? Array.from({ length: dataset.size }, (_, i) => i);
+    // evaluatePredictor (what lgt eval runs) predicts once; keep that output for the plot.
+    let prediction: Float64Array = new Float64Array(0);
+    const evaluation = evaluatePredictor(
+      (d, i) => (prediction = predictor(d, i)),
+      dataset,
+      indices,
+    );
+    const samples = predictionSamples(
+      prediction,
+      dataset.targetsOf(indices),
+      indices.map((i) => dataset.beta[i]),
+      dataset.targetStride,
+    );
+    const note =
+      set.note ??
+      (set.paths.some((p) => trainedOn.has(resolve(p)))
+        ? `the data ${run.file} was trained on: these errors include its training configurations`
+        : undefined);
+    evaluations.push({
+      label: set.label,
+      lattice: [...dataset.lattice.dims],
+      ...(note !== undefined ? { note } : {}),
+      evaluation,
+      samples,
+    });
+  }
+  const parameters = weightCount(run.file);
+  return {
+    name: run.name ?? (kind === 'cnn' ? 'baseline CNN' : 'L-CNN'),
+    file: run.file,
+    target,
+    ...(parameters !== undefined ? { parameters } : {}),
+    history: run.history,
+    evaluations,
+  };
+}
+
+/**
+ * Builds and writes a report (HTML, and the charts under `svgDir`), atomically. Refuses to
+ * replace existing files unless `force`.
+ */
+export async function writeReport(job: ReportJob): Promise<ReportSummary> {
+  refuseExisting(job.output, job.force);
+  const sections: Section[] = [];
+  const summary: ReportSummary = {
+    output: job.output,
+    svg: [],
+    charts: 0,
+    ensembles: [],
+    models: [],
+  };
+  for (const [k, path] of job.ensembles.entries()) {
+    const ensemble = await openEnsemble(path);
+    try {
+      const r = ensembleSection(ensemble, {
+        skip: job.skip,
+        prefix: job.ensembles.length > 1 ? `ensemble${k + 1}` : 'ensemble',
+      });
+      sections.push(r.section);
+      summary.ensembles.push({ file: path, ensembles: r.statistics });
+    } finally {
+      ensemble.close();
+    }
+  }
+  const datasets = new Map<string, Dataset>();
+  for (const [k, group] of job.models.entries()) {
+    const models: TrainedModelData[] = [];
+    for (const run of group.runs) models.push(await modelData(run, group.sets, datasets));
+    sections.push(modelSection(group.title, models, `model${k + 1}`));
+    for (const m of models) {
+      summary.models.push({
+        name: m.name,
+        file: m.file,
+        target: m.target,
+        evaluations: m.evaluations.map((e) => ({
+          label: e.label,
+          lattice: e.lattice,
+          ...e.evaluation,
+        })),
+      });
+    }
+  }
+  const title = `lattice-gauge report: ${job.ensembles.map((p) => basename(p)).join(', ')}`;
+  const subtitle = `${job.command} · lattice-gauge ${packageVersion()} · ${new Date().toISOString()}`;
+  const report = await renderReport(title, sections, subtitle);
+  summary.charts = report.charts.length;
+
+  if (job.svgDir !== undefined) {
+    const files = report.charts.flatMap((c) => [
+      { path: join(job.svgDir as string, `${c.name}.svg`), text: `${c.svg}\n` },
+      {
+        path: join(job.svgDir as string, `${c.name}.vl.json`),
+        text: `${JSON.stringify(c.spec, null, 1)}\n`,
+      },
+    ]);
+    for (const f of files) refuseExisting(f.path, job.force);
+    mkdirSync(job.svgDir, { recursive: true });
+    for (const f of files) {
+      await writeFileAtomic(f.path, [new TextEncoder().encode(f.text)]);
+      summary.svg.push(f.path);
+    }
+  }
+  await writeFileAtomic(job.output, [new TextEncoder().encode(report.html)]);
+  return summary;
+}

@@ -1,0 +1,86 @@
+/**
+ * One option table per command: commander's flags, the defaults, the parse rules and the
+ * config file all come from it. Run through the real `lgt` in child processes, as users do.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { addOptions, keyOf, option, rules } from '../../src/cli/optionTable.js';
+import { openEnsemble } from '../../src/io/ensembleReader.js';
+
+const LGT = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'lgt.js');
+
+/** Runs the built `lgt` with `args`; its exit code and output. */
+function lgt(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [LGT, ...args], { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('option tables', () => {
+  it('derive the option key from the long flag as commander does', () => {
+    expect(keyOf('-o, --output <file>')).toBe('output');
+    expect(keyOf('--md-steps <n>')).toBe('mdSteps');
+    expect(keyOf('--no-mix-orientations')).toBe('mixOrientations');
+    expect(keyOf('--data <files...>')).toBe('data');
+  });
+
+  it('refuse a table whose key does not name its flag', () => {
+    const table = { steps: option('--md-steps <n>', 'steps', rules.integer(1)) };
+    expect(() => addOptions(new Command('x'), table)).toThrow(
+      /key steps does not match the flags --md-steps <n>/,
+    );
+  });
+
+  it('take a required option and kebab-case keys from the config file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lgt-options-'));
+    const output = join(dir, 'hmc.h5');
+    const config = join(dir, 'run.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        output,
+        dims: [4, 4],
+        algorithm: 'hmc',
+        'md-steps': 3,
+        configs: 2,
+        thermalization: 1,
+        separation: 1,
+        progress: false,
+      }),
+    );
+    const run = lgt(['generate', '--config', config, '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).configurations).toBe(2);
+    const ensemble = await openEnsemble(output);
+    try {
+      expect(ensemble.metadata.algorithm).toMatchObject({ kind: 'hmc', steps: 3 });
+    } finally {
+      ensemble.close();
+    }
+  });
+
+  it('name a missing required option in one line, exit code 2', () => {
+    const run = lgt(['generate', '--dims', '4,4']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      'lgt: missing --output: expected a file path (on the command line or in the --config file)\n',
+    );
+  });
+
+  it('refuse the baseline CNN options it does not have, before reading any data', () => {
+    for (const [args, message] of [
+      [['--checkpoint'], /invalid --checkpoint\/--resume with --model cnn/],
+      [['--workers', '2'], /invalid --workers 2 with --model cnn: expected 1/],
+      [['--weight-decay', '0.1'], /invalid --weight-decay 0.1 with --model cnn: expected 0/],
+    ] as const) {
+      const run = lgt(['train', '--data', 'missing.h5', '-o', 'x.json', '--model', 'cnn', ...args]);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+});
