@@ -6,5 +6,7 @@ export default defineConfig({
     // Physics tests are CPU-bound; two cores in CI.
     pool: 'forks',
     testTimeout: 60_000,
+    // beforeAll hooks that train a model or generate an ensemble do a test's work
+    hookTimeout: 60_000,
   },
 });
