@@ -67,7 +67,12 @@ function redirectDiagnostics(module: H5Module): { fd: number } | undefined {
   ).getStream(2);
   if (stream === null || typeof stream.nfd !== 'number') return undefined;
   const path = join(tmpdir(), `lattice-gauge-hdf5-${process.pid}-${Date.now()}.log`);
-  const fd = openSync(path, 'a+');
+  let fd: number;
+  try {
+    fd = openSync(path, 'a+');
+  } catch {
+    return undefined; // no writable temporary directory: HDF5 prints, files still open
+  }
   unlinkSync(path);
   stream.nfd = fd;
   return { fd };
