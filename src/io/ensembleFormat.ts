@@ -13,6 +13,16 @@ export const ENSEMBLE_FORMAT = 'lattice-gauge-ensemble';
 /** The value of the root attribute `format_version` this code writes and reads. */
 export const ENSEMBLE_FORMAT_VERSION = 1;
 
+/** The value of the root attribute `group` for N colours: `SU(3)` for N = 3. */
+export function groupName(N: number): string {
+  return `SU(${N})`;
+}
+/**
+ * What the root attribute `group` said for every N in files written before the actual group
+ * was written (same format version); readers accept it beside {@link groupName}.
+ */
+export const LEGACY_GROUP_NAME = 'SU(N)';
+
 /** Root attribute names of the format; metadata entries of these names are not mirrored. */
 export const RESERVED_ATTRIBUTES = new Set(['format', 'format_version', 'group', 'N', 'dims', 'D']);
 /** Default largest chunk of `/links` (bytes); one configuration per chunk below it. */

@@ -16,7 +16,9 @@ import {
   DEFAULT_UNITARITY_TOLERANCE,
   ENSEMBLE_FORMAT,
   ENSEMBLE_FORMAT_VERSION,
+  LEGACY_GROUP_NAME,
   Layout,
+  groupName,
   observablePath,
 } from './ensembleFormat.js';
 import { isPlainObject, type EnsembleMetadata } from './ensembleMetadata.js';
@@ -25,6 +27,7 @@ import {
   H5T_INTEGER,
   bytesOf,
   fileError,
+  hdf5Detail,
   integerOf,
   integersOf,
   loadHdf5,
@@ -59,9 +62,10 @@ export function readStructure(fn: string, filePath: string, file: H5File): Struc
   } catch (error) {
     const message = (error as Error).message;
     if (message.startsWith(`${fn}: `)) throw error;
-    throw new FileError(`${fn}: ${filePath}: HDF5 could not read the file (damaged?): ${message}`, {
-      cause: error,
-    });
+    throw new FileError(
+      `${fn}: ${filePath}: HDF5 could not read the file (damaged?): ${message}${hdf5Detail()}`,
+      { cause: error },
+    );
   }
 }
 
@@ -90,13 +94,19 @@ function readStructureUnchecked(fn: string, filePath: string, file: H5File): Str
       got,
     );
   }
-  const group = attribute('group');
-  if (group !== 'SU(N)') {
-    throw fileError(fn, filePath, 'attribute group', '"SU(N)"', shown(group));
-  }
   const N = integerOf(attribute('N'));
   if (N === undefined || N < 2) {
     throw fileError(fn, filePath, 'attribute N', 'an integer >= 2', shown(attribute('N')));
+  }
+  const group = attribute('group');
+  if (group !== groupName(N) && group !== LEGACY_GROUP_NAME) {
+    throw fileError(
+      fn,
+      filePath,
+      'attribute group',
+      `"${groupName(N)}" (N = ${N}; or "${LEGACY_GROUP_NAME}", as older files say)`,
+      shown(group),
+    );
   }
   const dims = integersOf(attribute('dims'));
   if (dims === undefined || dims.length < 2 || dims.some((L) => L < 1)) {

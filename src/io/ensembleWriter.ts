@@ -21,7 +21,8 @@
  * configuration i was saved; the reader also accepts any other integer or float type.
  *
  * Root attributes: `format` = "lattice-gauge-ensemble", `format_version` = 1,
- * `group` = "SU(N)", `N`, `dims` (int64 array), `D`, and `metadata`: a JSON object with
+ * `group` = "SU(3)" for N = 3 (files written before said "SU(N)" for every N, and still
+ * open), `N`, `dims` (int64 array), `D`, and `metadata`: a JSON object with
  * everything else the writer was given (algorithm and its parameters, seed, software
  * version, creation date, ...). Top-level entries of the metadata whose names are plain
  * identifiers (`seed`, `algorithm`, ...) are also mirrored as separate attributes for h5py
@@ -45,6 +46,7 @@ import {
   ENSEMBLE_FORMAT_VERSION,
   SERIES_CHUNK,
   checkObservableName,
+  groupName,
   observablePath,
   type ConfigurationRecord,
   type Layout,
@@ -63,7 +65,9 @@ import {
   H5T_INTEGER,
   bytesOf,
   fileError,
+  hdf5Detail,
   loadHdf5,
+  takeHdf5Diagnostic,
   openExisting,
   resizeDataset,
   transfer,
@@ -178,13 +182,14 @@ export class EnsembleWriter {
       );
     }
     const { lib, module } = await loadHdf5();
+    takeHdf5Diagnostic(); // forget what earlier calls printed
     const file = new lib.File(resolve(partialPath), 'w');
     if (file.file_id < 0n)
-      throw new FileError(`${fn}: ${partialPath}: HDF5 could not create the file`);
+      throw new FileError(`${fn}: ${partialPath}: HDF5 could not create the file${hdf5Detail()}`);
     try {
       file.create_attribute('format', ENSEMBLE_FORMAT);
       writeInteger(file, 'format_version', ENSEMBLE_FORMAT_VERSION);
-      file.create_attribute('group', 'SU(N)');
+      file.create_attribute('group', groupName(layout.N));
       writeInteger(file, 'N', layout.N);
       file.create_attribute('dims', BigInt64Array.from(layout.dims, BigInt), [layout.D], '<q');
       writeInteger(file, 'D', layout.D);

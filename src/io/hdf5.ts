@@ -1,13 +1,24 @@
 /**
- * The HDF5 plumbing under the ensemble reader and writer: loading h5wasm on first use, opening
- * a file only after checking its signature (h5wasm does not throw for a non-HDF5 file),
- * hyperslab reads and writes whose HDF5 status is checked (h5wasm ignores it), and integer
- * attributes. Knows nothing of the ensemble format (src/io/ensembleFormat.ts).
+ * The HDF5 plumbing under the ensemble reader and writer: loading h5wasm on first use with the
+ * library's error printing kept off the terminal, opening a file only after checking its
+ * signature (h5wasm does not throw for a non-HDF5 file), hyperslab reads and writes whose HDF5
+ * status is checked (h5wasm ignores it), and integer attributes. Knows nothing of the ensemble
+ * format (src/io/ensembleFormat.ts).
  *
  * @module
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  ftruncateSync,
+  openSync,
+  readSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type * as H5 from 'h5wasm/node';
 import { describe } from '../core/validate.js';
 import { FileError } from '../core/fileError.js';
@@ -30,11 +41,68 @@ export const H5T_INTEGER = 0;
 export const H5T_FLOAT = 1;
 export const H5T_STRING = 3;
 
-/** Loads h5wasm on first use (no work at import time). */
+/** Loads h5wasm on first use (no work at import time), its error printing redirected. */
 export async function loadHdf5(): Promise<{ lib: H5Lib; module: H5Module }> {
   const lib = (await import('h5wasm/node')).default;
   const module = await lib.ready;
+  diagnostics ??= redirectDiagnostics(module);
   return { lib, module };
+}
+
+/**
+ * Where HDF5's error stacks go instead of the terminal. On a failed call the library prints
+ * its whole error stack (about 25 lines of `HDF5-DIAG` traces with the paths of its C sources)
+ * on the standard error of the WebAssembly module; its switch for that, H5Eset_auto2, is not
+ * exported by h5wasm. h5wasm's Node build maps the module's file descriptors onto Node's
+ * (Emscripten's NODERAWFS: a stream's Node descriptor is its `nfd`), so the module's fd 2 is
+ * pointed at an unlinked temporary file, opened for appending, from which
+ * {@link takeHdf5Diagnostic} reads the innermost message for our one-line errors. Node's own
+ * stderr is untouched. `undefined` when the build is not of that kind (then HDF5 prints).
+ */
+let diagnostics: { fd: number } | undefined;
+
+function redirectDiagnostics(module: H5Module): { fd: number } | undefined {
+  const stream = (
+    module.FS as unknown as { getStream(fd: number): { nfd?: unknown } | null }
+  ).getStream(2);
+  if (stream === null || typeof stream.nfd !== 'number') return undefined;
+  const path = join(tmpdir(), `lattice-gauge-hdf5-${process.pid}-${Date.now()}.log`);
+  let fd: number;
+  try {
+    fd = openSync(path, 'a+');
+  } catch {
+    return undefined; // no writable temporary directory: HDF5 prints, files still open
+  }
+  unlinkSync(path);
+  stream.nfd = fd;
+  return { fd };
+}
+
+/**
+ * The innermost message of the last error stack HDF5 printed since the previous call, e.g.
+ * `truncated file: eof = 3000, sblock->base_addr = 0, stored_eof = 91875`, or undefined;
+ * forgets what was printed.
+ */
+export function takeHdf5Diagnostic(): string | undefined {
+  if (diagnostics === undefined) return undefined;
+  const size = fstatSync(diagnostics.fd).size;
+  if (size === 0) return undefined;
+  const bytes = new Uint8Array(size);
+  readSync(diagnostics.fd, bytes, 0, size, 0);
+  ftruncateSync(diagnostics.fd, 0);
+  // A stack lists "#000: file line n in function(): message", outermost first.
+  let innermost: string | undefined;
+  for (const line of new TextDecoder().decode(bytes).split('\n')) {
+    const entry = /^\s*#\d+: .* in [^ ]*\(\): (.*)$/.exec(line);
+    if (entry) innermost = entry[1].trim();
+  }
+  return innermost;
+}
+
+/** `: <innermost HDF5 message>` when HDF5 printed one since the last call, else ''. */
+export function hdf5Detail(): string {
+  const message = takeHdf5Diagnostic();
+  return message === undefined ? '' : `: ${message}`;
 }
 
 /** An error about a file's content: `fn: file: invalid field: expected ..., got ...`. */
@@ -74,9 +142,11 @@ export function openExisting(lib: H5Lib, fn: string, path: string, mode: 'r' | '
   if (!hasHdf5Signature(path)) {
     throw new FileError(`${fn}: ${path}: not an HDF5 file (no HDF5 signature found)`);
   }
+  takeHdf5Diagnostic(); // forget what earlier calls printed
   const file = new lib.File(resolve(path), mode);
   if (file.file_id < 0n) {
-    throw new FileError(`${fn}: ${path}: HDF5 could not open the file (damaged or truncated?)`);
+    const why = takeHdf5Diagnostic() ?? 'damaged or truncated?';
+    throw new FileError(`${fn}: ${path}: HDF5 could not open the file (${why})`);
   }
   return file;
 }
@@ -145,7 +215,7 @@ export function transfer(
       const verb = write ? 'write' : 'read';
       throw new FileError(
         `${fn}: ${filePath}: HDF5 failed to ${verb} ${path} at offset ${describe(offset)}, ` +
-          `count ${describe(count)} (status ${status})`,
+          `count ${describe(count)} (status ${status})${hdf5Detail()}`,
       );
     }
     if (!write) bytes.set(module.HEAPU8.subarray(ptr, ptr + bytes.byteLength));
@@ -200,13 +270,13 @@ export function resizeDataset(
   const status = module.resize_dataset(file.file_id, path, shape.map(BigInt));
   if (status < 0) {
     throw new FileError(
-      `${fn}: ${filePath}: HDF5 failed to resize ${path} to ${describe(shape)} (status ${status})`,
+      `${fn}: ${filePath}: HDF5 failed to resize ${path} to ${describe(shape)} ` +
+        `(status ${status})${hdf5Detail()}`,
     );
   }
 }
 
-/** What {@link readStructure} finds in a file. */
-
+/** Writes an int64 scalar attribute. */
 export function writeInteger(file: H5File, name: string, value: number): void {
   file.create_attribute(name, BigInt64Array.of(BigInt(value)), [], '<q');
 }

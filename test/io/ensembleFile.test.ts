@@ -7,8 +7,10 @@ import { EnsembleWriter } from '../../src/io/ensembleWriter.js';
 import { metadataDifference, type EnsembleMetadata } from '../../src/io/ensembleMetadata.js';
 import { openEnsemble } from '../../src/io/ensembleReader.js';
 import { type ConfigurationRecord } from '../../src/io/ensembleFormat.js';
+import { averagePlaquette } from '../../src/lattice/observables/plaquette.js';
 import { roughField } from '../helpers.js';
 
+const FIXTURES = join(import.meta.dirname, '..', '..', 'data', 'fixtures');
 let dir: string;
 beforeAll(async () => {
   await h5wasm.ready;
@@ -112,6 +114,43 @@ describe('an ensemble file written and read back', () => {
     },
   );
 
+  it('names the actual group in the root attribute group: SU(2), SU(3), SU(4)', async () => {
+    for (const N of [2, 3, 4]) {
+      const path = join(dir, `su${N}.h5`);
+      await writeEnsemble(path, metadataFor(N, [2, 2]), makeRecords(N, [2, 2], 1));
+      const file = new h5wasm.File(path, 'r');
+      try {
+        expect(file.get_attribute('group', false)).toBe(`SU(${N})`);
+      } finally {
+        file.close();
+      }
+      (await openEnsemble(path)).close();
+    }
+  });
+
+  it('opens a file written before the group was named, whose group says SU(N)', async () => {
+    // Written by `lgt generate --group 3 --dims 2,2,2,2 --configs 2` at commit 3602d79.
+    const path = join(FIXTURES, 'su3-group-attribute-su-n.h5');
+    const file = new h5wasm.File(path, 'r');
+    try {
+      expect(file.get_attribute('group', false)).toBe('SU(N)');
+    } finally {
+      file.close();
+    }
+    const ensemble = await openEnsemble(path);
+    try {
+      expect(ensemble.count).toBe(2);
+      expect(ensemble.metadata.N).toBe(3);
+      expect(ensemble.lattice.dims).toEqual([2, 2, 2, 2]);
+      for (let i = 0; i < ensemble.count; i++) {
+        const p = averagePlaquette(ensemble.configuration(i));
+        expect(Math.abs(p - ensemble.observables.plaquette[i])).toBeLessThan(1e-14);
+      }
+    } finally {
+      ensemble.close();
+    }
+  });
+
   it('splits a configuration larger than chunkBytes into chunks of whole sites, and still round-trips and resumes', async () => {
     const path = join(dir, 'split.h5');
     const metadata = metadataFor(2, [4, 4]);
@@ -188,7 +227,7 @@ describe('an ensemble file written and read back', () => {
 
       expect(file.get_attribute('format', false)).toBe('lattice-gauge-ensemble');
       expect(file.get_attribute('format_version', false)).toBe(1n);
-      expect(file.get_attribute('group', false)).toBe('SU(N)');
+      expect(file.get_attribute('group', false)).toBe('SU(3)');
       expect(file.get_attribute('N', false)).toBe(3n);
       expect(file.get_attribute('D', false)).toBe(4n);
       expect(file.get_attribute('dims', false)).toEqual(new BigInt64Array([2n, 3n, 2n, 2n]));
@@ -404,6 +443,8 @@ describe('openEnsemble on a file that is not a valid ensemble', () => {
     const path = await damaged((file) => {
       file.delete_attribute('N');
       file.create_attribute('N', new BigInt64Array([3n]), [], '<q');
+      file.delete_attribute('group');
+      file.create_attribute('group', 'SU(3)');
     });
     await expect(openEnsemble(path)).rejects.toThrow(
       `openEnsemble: ${path}: invalid /links shape: expected [n, 16, 2, 3, 3, 2] ` +
@@ -469,12 +510,26 @@ describe('openEnsemble on a file that is not a valid ensemble', () => {
     );
   });
 
-  it('names the file when an ensemble was cut short', async () => {
+  it('names the file and what HDF5 found when an ensemble was cut short', async () => {
     const path = join(dir, 'cut.h5');
     await writeEnsemble(path, metadataFor(2, [4, 4]), makeRecords(2, [4, 4], 2));
     const bytes = fs.readFileSync(path);
     fs.writeFileSync(path, bytes.subarray(0, bytes.length >> 1));
-    await expect(openEnsemble(path)).rejects.toThrow(`openEnsemble: ${path}: HDF5 could not`);
+    await expect(openEnsemble(path)).rejects.toThrow(
+      `openEnsemble: ${path}: HDF5 could not open the file (truncated file: ` +
+        `eof = ${bytes.length >> 1}, sblock->base_addr = 0, stored_eof = ${bytes.length})`,
+    );
+  });
+
+  it('names the group attribute when it is not the group of N', async () => {
+    const path = await damaged((file) => {
+      file.delete_attribute('group');
+      file.create_attribute('group', 'SU(3)');
+    });
+    await expect(openEnsemble(path)).rejects.toThrow(
+      `${path}: invalid attribute group: expected "SU(2)" (N = 2; or "SU(N)", as older files ` +
+        'say), got SU(3)',
+    );
   });
 
   it('refuses links that are not in SU(N) unless told to skip the check', async () => {

@@ -135,6 +135,12 @@ const generateOptions = {
     { default: '1' },
   ),
   progress: progressOption(),
+  verbose: option(
+    '--verbose',
+    'webgpu: every backend tried, and the GPU library warnings',
+    rules.flag(),
+    { default: false },
+  ),
   json: jsonOption(),
   report: option(
     '--report <file>',
@@ -173,7 +179,7 @@ function specFrom(o: OptionValues<typeof generateOptions>): RunSpec {
  * The GPU sweeper for `--backend webgpu`, after checking, before any work, that the run can
  * go there: the heatbath of SU(2) or SU(3), on a lattice within the adapter's buffer limits.
  */
-async function gpuSweeper(spec: RunSpec): Promise<WebGpuSweeper> {
+async function gpuSweeper(spec: RunSpec, verbose: boolean): Promise<WebGpuSweeper> {
   if (spec.algorithm.kind !== 'heatbath') {
     throw new UserError(
       `invalid --algorithm ${spec.algorithm.kind} with --backend webgpu: expected heatbath (the GPU runs heatbath and overrelaxation)`,
@@ -186,7 +192,8 @@ async function gpuSweeper(spec: RunSpec): Promise<WebGpuSweeper> {
   }
   let sweeper: WebGpuSweeper;
   try {
-    sweeper = await WebGpuSweeper.create();
+    // --verbose: Dawn tries every backend itself and prints its warnings (a missing Vulkan loader)
+    sweeper = await WebGpuSweeper.create({ probeLibraries: !verbose });
   } catch (e) {
     throw new UserError(`--backend webgpu: ${(e as Error).message}`);
   }
@@ -209,7 +216,10 @@ export function registerGenerate(program: Command): void {
     const spec = specFrom(o);
     // Refuse before the run, not after it.
     if (o.report !== undefined) refuseExisting(o.report, o.force, '--report');
-    const gpu = o.backend === 'webgpu' ? await gpuSweeper(spec) : undefined;
+    const gpu = o.backend === 'webgpu' ? await gpuSweeper(spec, o.verbose) : undefined;
+    if (gpu !== undefined && o.verbose) {
+      for (const line of gpu.context.passedOver) process.stderr.write(`webgpu: ${line}\n`);
+    }
     if (gpu !== undefined && !o.json) {
       process.stderr.write(`webgpu: ${gpu.context.backend}, ${gpu.context.description}\n`);
     }

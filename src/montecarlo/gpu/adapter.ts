@@ -9,6 +9,15 @@
  * reads it when it loads libEGL. When nothing works, the error names every backend tried and
  * why it failed.
  *
+ * Dawn reports a backend whose system library is missing (no Vulkan loader on a machine
+ * without a GPU driver) by printing a warning, with the path of its C++ source, straight to
+ * the process's stderr: the webgpu package gives no way to redirect it. So on Linux each
+ * backend's library is first asked of the dynamic loader, as Dawn would load it
+ * (`libvulkan.so.1`, `libEGL.so`), and a backend whose library does not load is passed over
+ * with the loader's reason, without asking Dawn; `probeLibraries: false` lets Dawn try (and
+ * print). Warnings Dawn prints about an adapter it found (limits it lowers, on Mesa) are not
+ * covered: they come from the same printing, and the adapter is used.
+ *
  * @module
  */
 import { rangeError } from '../../core/validate.js';
@@ -25,6 +34,28 @@ const FEATURE_LEVEL: Record<GpuBackend, 'core' | 'compatibility'> = {
   opengl: 'compatibility',
 };
 
+/** The system library Dawn loads for each backend on Linux: Vulkan's loader; EGL, which loads Mesa. */
+const SYSTEM_LIBRARY: Record<GpuBackend, string> = {
+  vulkan: 'libvulkan.so.1',
+  opengl: 'libEGL.so',
+};
+
+/**
+ * Why the dynamic loader cannot load the shared library `library` (a file name such as
+ * `libvulkan.so.1`, looked up as dlopen does), or undefined when it can. process.dlopen loads
+ * it and, since it is no Node addon, unloads it again and throws "Module did not
+ * self-register": that answer means the library is there.
+ */
+export function dynamicLibraryProblem(library: string): string | undefined {
+  try {
+    process.dlopen({ exports: {} }, library);
+  } catch (e) {
+    const message = (e as Error).message;
+    return message.includes('did not self-register') ? undefined : message;
+  }
+  return undefined;
+}
+
 /** A device and what it is. */
 export interface GpuContext {
   /** The WebGPU device. */
@@ -35,12 +66,19 @@ export interface GpuContext {
   readonly description: string;
   /** The device's limits (the adapter's maxima, which were requested). */
   readonly limits: GPUSupportedLimits;
+  /** The backends tried before this one, each with why it gave no adapter. */
+  readonly passedOver: readonly string[];
 }
 
 /** Options of {@link requestGpu}. */
 export interface RequestGpuOptions {
   /** Backends to try, in order (default {@link DEFAULT_GPU_BACKENDS}). */
   backends?: readonly GpuBackend[];
+  /**
+   * On Linux, pass over a backend whose system library the dynamic loader cannot load before
+   * Dawn tries it (default true); false lets Dawn try every backend and print its warnings.
+   */
+  probeLibraries?: boolean;
 }
 
 /** One `create` per backend and process: Dawn instances are costly and never released. */
@@ -82,8 +120,14 @@ export async function requestGpu(options: RequestGpuOptions = {}): Promise<GpuCo
   process.env.EGL_PLATFORM ??= 'surfaceless';
   const dawn = await loadDawn();
   const tried: string[] = [];
+  const probe = (options.probeLibraries ?? true) && process.platform === 'linux';
   for (const backend of backends) {
     const featureLevel = FEATURE_LEVEL[backend];
+    const missing = probe ? dynamicLibraryProblem(SYSTEM_LIBRARY[backend]) : undefined;
+    if (missing !== undefined) {
+      tried.push(`${backend} (${featureLevel}): not tried, ${missing}`);
+      continue;
+    }
     let adapter: GPUAdapter | null;
     try {
       let gpu = instances.get(backend);
@@ -108,7 +152,13 @@ export async function requestGpu(options: RequestGpuOptions = {}): Promise<GpuCo
         maxComputeWorkgroupsPerDimension: L.maxComputeWorkgroupsPerDimension,
       },
     });
-    return { device, backend, description: describeAdapter(adapter), limits: device.limits };
+    return {
+      device,
+      backend,
+      description: describeAdapter(adapter),
+      limits: device.limits,
+      passedOver: tried,
+    };
   }
   throw new Error(
     `requestGpu: no WebGPU adapter found; tried ${tried.join('; ')}. ` +

@@ -4,7 +4,11 @@
  * test fail (never skip), in CI and out of it: CI installs Mesa's EGL and GL drivers.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_GPU_BACKENDS, requestGpu } from '../../../src/montecarlo/gpu/adapter.js';
+import {
+  DEFAULT_GPU_BACKENDS,
+  dynamicLibraryProblem,
+  requestGpu,
+} from '../../../src/montecarlo/gpu/adapter.js';
 
 describe('requestGpu', () => {
   it('finds a device, Vulkan first, then OpenGL, with at least the WebGPU storage-buffer limit', async () => {
@@ -15,6 +19,26 @@ describe('requestGpu', () => {
       expect(context.description.length).toBeGreaterThan(0);
       // 128 MiB, the WebGPU default; the device was asked for the adapter's maximum
       expect(context.limits.maxStorageBufferBindingSize).toBeGreaterThanOrEqual(2 ** 27);
+    } finally {
+      context.device.destroy();
+    }
+  });
+
+  it('passes over a backend whose system library does not load, saying why, before Dawn tries it', async () => {
+    expect(dynamicLibraryProblem('libc.so.6')).toBeUndefined();
+    expect(dynamicLibraryProblem('libEGL.so')).toBeUndefined(); // a requirement (README)
+    expect(dynamicLibraryProblem('liblattice-gauge-absent.so.1')).toMatch(
+      /^liblattice-gauge-absent\.so\.1: cannot open shared object file/,
+    );
+    const vulkan = dynamicLibraryProblem('libvulkan.so.1');
+    const context = await requestGpu();
+    try {
+      if (vulkan !== undefined) {
+        expect(context.backend).toBe('opengl');
+        expect(context.passedOver).toEqual([`vulkan (core): not tried, ${vulkan}`]);
+      } else if (context.backend === 'vulkan') {
+        expect(context.passedOver).toEqual([]);
+      }
     } finally {
       context.device.destroy();
     }

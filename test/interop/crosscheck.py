@@ -6,11 +6,11 @@ BinaryIO.h conventions, the LIME 1.2 record header, the ILDG ildg-format record,
 checksum), with numpy, zlib, struct and xml.etree only, plus h5py for the HDF5 ensembles.
 It shares no code with the TypeScript readers and writers it checks.
 
-    nersc_crosscheck.py write DIR   writes NERSC and ILDG files into DIR, with DIR/python.json
+    crosscheck.py write DIR   writes NERSC and ILDG files into DIR, with DIR/python.json
                                     listing each file, its lattice, plaquette and link trace,
                                     and DIR/<file>.f64: the links as stored, in lattice-gauge's
                                     layout (float64 little-endian)
-    nersc_crosscheck.py read DIR    reads the files DIR/ours.json lists (written by
+    crosscheck.py read DIR    reads the files DIR/ours.json lists (written by
                                     lattice-gauge), checks their checksums, plaquette and link
                                     trace, and prints what it computed as JSON
 
@@ -161,7 +161,7 @@ def write_nersc(path, u, dims, two_row, precision, byte_order):
         ("ENSEMBLE_ID", "crosscheck"),
         ("ENSEMBLE_LABEL", "numpy"),
         ("SEQUENCE_NUMBER", "7"),
-        ("CREATOR", "nersc_crosscheck.py"),
+        ("CREATOR", "crosscheck.py"),
         ("CREATOR_HARDWARE", "python-numpy"),
         ("CREATION_DATE", "Thu Jan  1 00:00:00 2026 UTC"),
         ("ARCHIVE_DATE", "Thu Jan  1 00:00:00 2026 UTC"),
@@ -289,7 +289,7 @@ def write_ildg(path, u, dims, precision):
     info = (
         "<usqcdInfo><version>1.0</version>"
         f"<plaq>{plaquette(seen, dims):e}</plaq><linktr>{link_trace(seen):e}</linktr>"
-        "<info>written by nersc_crosscheck.py</info></usqcdInfo>"
+        "<info>written by crosscheck.py</info></usqcdInfo>"
     )
     # the ILDG record order: format, binary data, lfn (one message), then the checksum
     content = (
@@ -381,7 +381,19 @@ def read_hdf5(path):
             "beta": [float(b) for b in f["beta"][:]],
             "sweep": [int(s) for s in f["sweep"][:]],
             "metadata": metadata,
+            "attributes": {name: json_value(value) for name, value in f.attrs.items()},
         }
+
+
+def json_value(value):
+    """An attribute as h5py gives it (str, numpy scalar or array), as a JSON value."""
+    if isinstance(value, bytes):
+        return value.decode("ascii")
+    if isinstance(value, np.ndarray):
+        return [json_value(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 # ----------------------------------------------------------------------------- commands
@@ -439,7 +451,7 @@ def main(argv):
     try:
         (write_all if argv[1] == "write" else read_all)(argv[2])
     except CheckFailed as failure:
-        print(f"nersc_crosscheck.py: {failure}", file=sys.stderr)
+        print(f"crosscheck.py: {failure}", file=sys.stderr)
         return 1
     return 0
 

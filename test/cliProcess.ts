@@ -1,0 +1,25 @@
+/**
+ * Running the real `lgt` as users meet it: `node dist/src/cli/lgt.js ...` in a child process
+ * (npm test builds dist/ first), with its exit status, stdout and stderr.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The compiled command-line entry point. */
+export const LGT = join(import.meta.dirname, '..', 'dist', 'src', 'cli', 'lgt.js');
+
+/** What a finished `lgt` process left. */
+export interface LgtRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `lgt args...` to completion; fails with a hint when dist/ was not built. */
+export function runLgt(args: string[], env: NodeJS.ProcessEnv = process.env): LgtRun {
+  if (!existsSync(LGT)) throw new Error(`${LGT} not found: run npm run build first`);
+  const result = spawnSync(process.execPath, [LGT, ...args], { encoding: 'utf8', env });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
