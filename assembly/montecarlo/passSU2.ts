@@ -21,7 +21,24 @@ let s1: f64 = 0;
 let s2: f64 = 0;
 let s3: f64 = 0;
 
-/** Sums the quaternion staple of U_mu(x) into s0..s3 (stapleQuaternionSU2). */
+/** [1, -1]. */
+const FLIP_LANE1: v128 = f64x2(1.0, -1.0);
+/** [-1, 1]. */
+const FLIP_LANE0: v128 = f64x2(-1.0, 1.0);
+
+/** [the f64 at a + offset, the f64 at b + offset]. */
+// @ts-ignore: decorator
+@inline
+function pair(a: usize, b: usize, offset: usize): v128 {
+  return f64x2(load<f64>(a + offset), load<f64>(b + offset));
+}
+
+/**
+ * Sums the quaternion staple of U_mu(x) into s0..s3 (stapleQuaternionSU2). The upper and the
+ * lower term of each direction have the same formula on different links: they run side by side
+ * in the two lanes of a v128, each lane doing exactly the scalar code's operations in its order,
+ * and are added to the sum one after the other, upper first, as the scalar code adds them.
+ */
 // @ts-ignore: decorator
 @inline
 function stapleSU2(links: usize, up: usize, down: usize, D: i32, x: i32, mu: i32): void {
@@ -35,58 +52,62 @@ function stapleSU2(links: usize, up: usize, down: usize, D: i32, x: i32, mu: i32
     const xnu = load<i32>(up + (<usize>(x * D + nu) << 2));
     const xmnu = load<i32>(down + (<usize>(x * D + nu) << 2));
     const xpmu_mnu = load<i32>(down + (<usize>(xmu * D + nu) << 2));
-    {
-      // upper: t = U_nu(x+mu) U_mu(x+nu)^+, then A += t U_nu(x)^+
-      const p = links + <usize>(xmu * D + nu) * MATRIX;
-      const q = links + <usize>(xnu * D + mu) * MATRIX;
-      const w = links + <usize>(x * D + nu) * MATRIX;
-      const p0 = load<f64>(p);
-      const p1 = load<f64>(p, 24);
-      const p2 = load<f64>(p, 16);
-      const p3 = load<f64>(p, 8);
-      const q0 = load<f64>(q);
-      const q1 = -load<f64>(q, 24);
-      const q2 = -load<f64>(q, 16);
-      const q3 = -load<f64>(q, 8);
-      const t0 = p0 * q0 - p1 * q1 - p2 * q2 - p3 * q3;
-      const t1 = p0 * q1 + q0 * p1 - (p2 * q3 - p3 * q2);
-      const t2 = p0 * q2 + q0 * p2 - (p3 * q1 - p1 * q3);
-      const t3 = p0 * q3 + q0 * p3 - (p1 * q2 - p2 * q1);
-      const w0 = load<f64>(w);
-      const w1 = -load<f64>(w, 24);
-      const w2 = -load<f64>(w, 16);
-      const w3 = -load<f64>(w, 8);
-      a0 += t0 * w0 - t1 * w1 - t2 * w2 - t3 * w3;
-      a1 += t0 * w1 + w0 * t1 - (t2 * w3 - t3 * w2);
-      a2 += t0 * w2 + w0 * t2 - (t3 * w1 - t1 * w3);
-      a3 += t0 * w3 + w0 * t3 - (t1 * w2 - t2 * w1);
-    }
-    {
-      // lower: t = U_nu(x+mu-nu)^+ U_mu(x-nu)^+, then A += t U_nu(x-nu)
-      const p = links + <usize>(xpmu_mnu * D + nu) * MATRIX;
-      const q = links + <usize>(xmnu * D + mu) * MATRIX;
-      const w = links + <usize>(xmnu * D + nu) * MATRIX;
-      const p0 = load<f64>(p);
-      const p1 = -load<f64>(p, 24);
-      const p2 = -load<f64>(p, 16);
-      const p3 = -load<f64>(p, 8);
-      const q0 = load<f64>(q);
-      const q1 = -load<f64>(q, 24);
-      const q2 = -load<f64>(q, 16);
-      const q3 = -load<f64>(q, 8);
-      const t0 = p0 * q0 - p1 * q1 - p2 * q2 - p3 * q3;
-      const t1 = p0 * q1 + q0 * p1 - (p2 * q3 - p3 * q2);
-      const t2 = p0 * q2 + q0 * p2 - (p3 * q1 - p1 * q3);
-      const t3 = p0 * q3 + q0 * p3 - (p1 * q2 - p2 * q1);
-      const w0 = load<f64>(w);
-      const w1 = load<f64>(w, 24);
-      const w2 = load<f64>(w, 16);
-      const w3 = load<f64>(w, 8);
-      a0 += t0 * w0 - t1 * w1 - t2 * w2 - t3 * w3;
-      a1 += t0 * w1 + w0 * t1 - (t2 * w3 - t3 * w2);
-      a2 += t0 * w2 + w0 * t2 - (t3 * w1 - t1 * w3);
-      a3 += t0 * w3 + w0 * t3 - (t1 * w2 - t2 * w1);
-    }
+    // lane 0, upper: t = U_nu(x+mu) U_mu(x+nu)^+, then A += t U_nu(x)^+
+    // lane 1, lower: t = U_nu(x+mu-nu)^+ U_mu(x-nu)^+, then A += t U_nu(x-nu)
+    const pu = links + <usize>(xmu * D + nu) * MATRIX;
+    const qu = links + <usize>(xnu * D + mu) * MATRIX;
+    const wu = links + <usize>(x * D + nu) * MATRIX;
+    const pl = links + <usize>(xpmu_mnu * D + nu) * MATRIX;
+    const ql = links + <usize>(xmnu * D + mu) * MATRIX;
+    const wl = links + <usize>(xmnu * D + nu) * MATRIX;
+    const p0 = pair(pu, pl, 0);
+    const p1 = f64x2.mul(pair(pu, pl, 24), FLIP_LANE1);
+    const p2 = f64x2.mul(pair(pu, pl, 16), FLIP_LANE1);
+    const p3 = f64x2.mul(pair(pu, pl, 8), FLIP_LANE1);
+    const q0 = pair(qu, ql, 0);
+    const q1 = f64x2.neg(pair(qu, ql, 24));
+    const q2 = f64x2.neg(pair(qu, ql, 16));
+    const q3 = f64x2.neg(pair(qu, ql, 8));
+    const t0 = f64x2.sub(
+      f64x2.sub(f64x2.sub(f64x2.mul(p0, q0), f64x2.mul(p1, q1)), f64x2.mul(p2, q2)),
+      f64x2.mul(p3, q3),
+    );
+    const t1 = f64x2.sub(
+      f64x2.add(f64x2.mul(p0, q1), f64x2.mul(q0, p1)),
+      f64x2.sub(f64x2.mul(p2, q3), f64x2.mul(p3, q2)),
+    );
+    const t2 = f64x2.sub(
+      f64x2.add(f64x2.mul(p0, q2), f64x2.mul(q0, p2)),
+      f64x2.sub(f64x2.mul(p3, q1), f64x2.mul(p1, q3)),
+    );
+    const t3 = f64x2.sub(
+      f64x2.add(f64x2.mul(p0, q3), f64x2.mul(q0, p3)),
+      f64x2.sub(f64x2.mul(p1, q2), f64x2.mul(p2, q1)),
+    );
+    const w0 = pair(wu, wl, 0);
+    const w1 = f64x2.mul(pair(wu, wl, 24), FLIP_LANE0);
+    const w2 = f64x2.mul(pair(wu, wl, 16), FLIP_LANE0);
+    const w3 = f64x2.mul(pair(wu, wl, 8), FLIP_LANE0);
+    const e0 = f64x2.sub(
+      f64x2.sub(f64x2.sub(f64x2.mul(t0, w0), f64x2.mul(t1, w1)), f64x2.mul(t2, w2)),
+      f64x2.mul(t3, w3),
+    );
+    const e1 = f64x2.sub(
+      f64x2.add(f64x2.mul(t0, w1), f64x2.mul(w0, t1)),
+      f64x2.sub(f64x2.mul(t2, w3), f64x2.mul(t3, w2)),
+    );
+    const e2 = f64x2.sub(
+      f64x2.add(f64x2.mul(t0, w2), f64x2.mul(w0, t2)),
+      f64x2.sub(f64x2.mul(t3, w1), f64x2.mul(t1, w3)),
+    );
+    const e3 = f64x2.sub(
+      f64x2.add(f64x2.mul(t0, w3), f64x2.mul(w0, t3)),
+      f64x2.sub(f64x2.mul(t1, w2), f64x2.mul(t2, w1)),
+    );
+    a0 = a0 + f64x2.extract_lane(e0, 0) + f64x2.extract_lane(e0, 1);
+    a1 = a1 + f64x2.extract_lane(e1, 0) + f64x2.extract_lane(e1, 1);
+    a2 = a2 + f64x2.extract_lane(e2, 0) + f64x2.extract_lane(e2, 1);
+    a3 = a3 + f64x2.extract_lane(e3, 0) + f64x2.extract_lane(e3, 1);
   }
   s0 = a0;
   s1 = a1;

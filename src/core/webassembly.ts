@@ -32,9 +32,7 @@ export interface WasmMemory {
 }
 
 /** A compiled WebAssembly.Module (opaque). */
-export interface WasmModule {
-  readonly [Symbol.toStringTag]: string;
-}
+export type WasmModule = object;
 
 /** A WebAssembly.Instance. */
 export interface WasmInstance {
@@ -45,20 +43,44 @@ export interface WasmInstance {
 /** The part of the global `WebAssembly` object that the kernels use. */
 export interface WebAssemblyApi {
   /** WebAssembly.Memory. */
-  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
-  /** WebAssembly.Module (synchronous compilation). */
-  Module: new (bytes: Uint8Array) => WasmModule;
-  /** WebAssembly.Instance (synchronous instantiation). */
-  Instance: new (
-    module: WasmModule,
-    imports: Record<string, Record<string, unknown>>,
-  ) => WasmInstance;
+  Memory: {
+    /** A memory of `initial` pages, growable to `maximum`, shared between threads if `shared`. */
+    new (descriptor: { initial: number; maximum?: number; shared?: boolean }): WasmMemory;
+  };
+  /** WebAssembly.Module. */
+  Module: {
+    /** Compiles a module synchronously. */
+    new (bytes: Uint8Array): WasmModule;
+  };
+  /** WebAssembly.Instance. */
+  Instance: {
+    /** Instantiates a module synchronously with its imports. */
+    new (module: WasmModule, imports: Record<string, Record<string, unknown>>): WasmInstance;
+  };
   /** WebAssembly.validate. */
   validate(bytes: Uint8Array): boolean;
 }
 
-/** A compiled kernel module with the API that instantiates it, or why the kernels cannot run. */
-export type CompiledKernels = { api: WebAssemblyApi; module: WasmModule } | { reason: string };
+/** A host that runs the WebAssembly kernels. */
+export interface WebAssemblyAvailable {
+  /** Its WebAssembly API. */
+  api: WebAssemblyApi;
+}
+
+/** Why the WebAssembly kernels cannot run. */
+export interface WebAssemblyUnavailable {
+  /** The reason, for messages. */
+  reason: string;
+}
+
+/** A compiled kernel module with the API that instantiates it. */
+export interface KernelModule extends WebAssemblyAvailable {
+  /** The compiled module. */
+  module: WasmModule;
+}
+
+/** A compiled kernel module, or why the kernels cannot run. */
+export type CompiledKernels = KernelModule | WebAssemblyUnavailable;
 
 /** Bytes of a WebAssembly page. */
 export const WASM_PAGE_BYTES = 65536;
@@ -76,7 +98,7 @@ const SIMD_PROBE = new Uint8Array([
  * The host's WebAssembly API if it runs the kernels (fixed-width SIMD and shared memories,
  * which browsers offer only to cross-origin isolated pages); otherwise the reason it does not.
  */
-export function webAssemblyKernelSupport(): { api: WebAssemblyApi } | { reason: string } {
+export function webAssemblyKernelSupport(): WebAssemblyAvailable | WebAssemblyUnavailable {
   const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
   if (api === undefined) return { reason: 'no WebAssembly in this JavaScript engine' };
   if (!api.validate(SIMD_PROBE)) return { reason: 'no WebAssembly SIMD (v128) in this engine' };
