@@ -95,13 +95,17 @@ const SIMD_PROBE = new Uint8Array([
 ]);
 
 /**
- * The host's WebAssembly API if it runs the kernels (fixed-width SIMD and shared memories,
- * which browsers offer only to cross-origin isolated pages); otherwise the reason it does not.
+ * The host's WebAssembly API if it runs the kernels (fixed-width SIMD, and shared memories when
+ * `sharedMemory`, which browsers offer only to cross-origin isolated pages); otherwise the
+ * reason it does not.
  */
-export function webAssemblyKernelSupport(): WebAssemblyAvailable | WebAssemblyUnavailable {
+export function webAssemblyKernelSupport(
+  sharedMemory = true,
+): WebAssemblyAvailable | WebAssemblyUnavailable {
   const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
   if (api === undefined) return { reason: 'no WebAssembly in this JavaScript engine' };
   if (!api.validate(SIMD_PROBE)) return { reason: 'no WebAssembly SIMD (v128) in this engine' };
+  if (!sharedMemory) return { api };
   if (typeof SharedArrayBuffer === 'undefined') {
     return { reason: 'no SharedArrayBuffer (a browser page must be cross-origin isolated)' };
   }

@@ -39,7 +39,8 @@ export function loadWasmModule(name: WasmModuleName): CompiledKernels {
 }
 
 function compile(name: WasmModuleName): CompiledKernels {
-  const support = webAssemblyKernelSupport();
+  // the Monte Carlo kernels work on a memory shared between threads; the L-CNN kernels on their own
+  const support = webAssemblyKernelSupport(name === 'montecarlo');
   if ('reason' in support) return support;
   const file = wasmModuleFile(name);
   if (file === undefined) {
