@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { webAssemblyKernelSupport, type CompiledKernels } from '../core/webassembly.js';
 
@@ -24,6 +25,23 @@ export function wasmModuleFile(name: WasmModuleName): string | undefined {
   for (const rel of [`../../wasm/${name}.wasm`, `../../dist/wasm/${name}.wasm`]) {
     const file = fileURLToPath(new URL(rel, import.meta.url));
     if (existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+/**
+ * When this runs from the sources (tests), the newest AssemblyScript source that is newer than
+ * the module `file` built from them, if any: the module would be stale (as src/core/workerFile.ts
+ * refuses stale workers). From dist/ (no assembly/ beside it) there is nothing to compare.
+ */
+function newerSource(file: string): string | undefined {
+  const sources = fileURLToPath(new URL('../../assembly', import.meta.url));
+  if (!existsSync(sources)) return undefined;
+  const builtAt = statSync(file).mtimeMs;
+  for (const entry of readdirSync(sources, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    const path = join(entry.parentPath, entry.name);
+    if (statSync(path).mtimeMs > builtAt) return path;
   }
   return undefined;
 }
@@ -45,6 +63,10 @@ function compile(name: WasmModuleName): CompiledKernels {
   const file = wasmModuleFile(name);
   if (file === undefined) {
     return { reason: `dist/wasm/${name}.wasm not found: run npm run build` };
+  }
+  const newer = newerSource(file);
+  if (newer !== undefined) {
+    return { reason: `${file} is older than ${newer}: run npm run build` };
   }
   try {
     return { api: support.api, module: new support.api.Module(readFileSync(file)) };
