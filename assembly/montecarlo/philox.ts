@@ -21,6 +21,10 @@ let word0: u32 = 0;
 let word1: u32 = 0;
 let word2: u32 = 0;
 let word3: u32 = 0;
+let word4: u32 = 0;
+let word5: u32 = 0;
+let word6: u32 = 0;
+let word7: u32 = 0;
 
 /** The words of the last {@link philoxBlock}. */
 export let out0: u32 = 0;
@@ -67,16 +71,50 @@ export function resetStream(site: u32, sweep: u32, word: u32): void {
   counter2 = sweep;
   counter3 = word;
   block = 0;
-  used = 4;
+  used = 8;
 }
 
+/**
+ * The next two blocks of the stream (block and block + 1) into word0..word7, computed side by
+ * side: each block is a chain of ten dependent 64-bit multiplies, so two chains interleaved
+ * take about the time of one. The words are those of SiteStream, in its order.
+ */
 function refill(): void {
-  philoxBlock(block, counter1, counter2, counter3, key0, key1);
-  word0 = out0;
-  word1 = out1;
-  word2 = out2;
-  word3 = out3;
-  block++;
+  let a0 = block;
+  let a1 = counter1;
+  let a2 = counter2;
+  let a3 = counter3;
+  let b0 = block + 1;
+  let b1 = counter1;
+  let b2 = counter2;
+  let b3 = counter3;
+  let k0 = key0;
+  let k1 = key1;
+  for (let round = 0; round < 10; round++) {
+    const pa0 = M0 * <u64>a0;
+    const pa1 = M1 * <u64>a2;
+    const pb0 = M0 * <u64>b0;
+    const pb1 = M1 * <u64>b2;
+    a0 = <u32>(pa1 >> 32) ^ a1 ^ k0;
+    a1 = <u32>pa1;
+    a2 = <u32>(pa0 >> 32) ^ a3 ^ k1;
+    a3 = <u32>pa0;
+    b0 = <u32>(pb1 >> 32) ^ b1 ^ k0;
+    b1 = <u32>pb1;
+    b2 = <u32>(pb0 >> 32) ^ b3 ^ k1;
+    b3 = <u32>pb0;
+    k0 += W0;
+    k1 += W1;
+  }
+  word0 = a0;
+  word1 = a1;
+  word2 = a2;
+  word3 = a3;
+  word4 = b0;
+  word5 = b1;
+  word6 = b2;
+  word7 = b3;
+  block += 2;
   used = 0;
 }
 
@@ -84,9 +122,24 @@ function refill(): void {
 // @ts-ignore: decorator
 @inline
 export function uniform(): f64 {
-  if (used == 4) refill();
+  if (used == 8) refill();
   const k = used;
   used = k + 1;
-  const w = k < 2 ? (k == 0 ? word0 : word1) : k == 2 ? word2 : word3;
+  const w =
+    k < 4
+      ? k < 2
+        ? k == 0
+          ? word0
+          : word1
+        : k == 2
+          ? word2
+          : word3
+      : k < 6
+        ? k == 4
+          ? word4
+          : word5
+        : k == 6
+          ? word6
+          : word7;
   return (<f64>w + 0.5) * 2.3283064365386963e-10;
 }
