@@ -3,9 +3,11 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  // .device, .gl and .gpu-bench: the GPU bench's git-ignored bundles for the device machine
+  // .device, .gl and .gpu-bench: the GPU bench's git-ignored bundles for the device machine;
+  // assembly/: AssemblyScript (decorators on functions, wasm types), checked by its compiler
   {
     ignores: [
+      'assembly/**',
       'dist/**',
       'docs/api/**',
       'node_modules/**',

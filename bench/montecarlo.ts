@@ -15,8 +15,14 @@
  * thermalisation and after the timed sweeps (they agree to rounding), which shows that the
  * two columns time the same work.
  *
- * Targets (the issue "Monte Carlo on the CPU"): ours within 2x of C (C's rate / ours <= 2)
- * for each of the four updates; 2 workers at least 1.7x faster than 1.
+ * Ours is measured twice, with the TypeScript kernels and with the WebAssembly SIMD kernels
+ * (assembly/, src/montecarlo/wasm; the field in WebAssembly memory), which walk the same Markov
+ * chain bit for bit (checked after the timed sweeps).
+ *
+ * Targets: the issue "Monte Carlo on the CPU": the TypeScript kernels within 2x of C (C's rate /
+ * ours <= 2) for each of the four updates; 2 workers at least 1.7x faster than 1. The issue
+ * "WebAssembly SIMD kernels": the kernels ours runs by default ('auto': WebAssembly) within
+ * 1.3x of C for each update.
  *
  * @module
  */
@@ -32,10 +38,14 @@ import { GaugeField } from '../src/lattice/gaugeField.js';
 import { Lattice } from '../src/lattice/lattice.js';
 import { averagePlaquette } from '../src/lattice/observables/plaquette.js';
 import { SerialSweeper, WorkerSweeper, type SweepSpec } from '../src/montecarlo/sweeper.js';
+import { toWasmMemory } from '../src/montecarlo/wasm/wasmField.js';
+import { loadWasmModule } from '../src/io/wasmModule.js';
 import { compareTimed, formatRatio, type ComparisonResult, type TimedVariant } from './timing.js';
 
-/** Target: C's link updates per second over ours, at most. */
+/** Target: C's link updates per second over ours (TypeScript kernels), at most. */
 export const MAX_C_OVER_OURS = 2;
+/** Target: C's link updates per second over ours (default kernels: WebAssembly), at most. */
+export const MAX_C_OVER_WASM = 1.3;
 /** Target: 2 worker threads over 1, at least. */
 export const MIN_WORKER_SCALING = 1.7;
 /** A 2-thread sweep counts as one with a second core when the control got this much. */
@@ -88,6 +98,15 @@ export interface UpdateResult {
   /** C's rate over ours (target <= MAX_C_OVER_OURS); null without C. */
   cOverOurs: number | null;
   pass: boolean | null;
+  /** Ours with the WebAssembly kernels; null where they do not run. */
+  wasmUpdatesPerSecond: number | null;
+  /** C's rate over that (target <= MAX_C_OVER_WASM); null without C or WebAssembly. */
+  cOverWasm: number | null;
+  wasmPass: boolean | null;
+  wasmMsPerSweep: number | null;
+  wasmGflops: number | null;
+  /** The WebAssembly field equals the TypeScript one bit for bit after the timed sweeps. */
+  wasmIdentical: boolean | null;
   oursMsPerSweep: number;
   cMsPerSweep: number | null;
   flopsPerLinkUpdate: number;
@@ -104,6 +123,8 @@ export interface MonteCarloReport {
   rounds: number;
   compiler: string | null;
   cSkipped: string | null;
+  /** Why the WebAssembly kernels did not run, if they did not. */
+  wasmSkipped: string | null;
   check: { cPlaquette: number; oursPlaquette: number; pass: boolean } | null;
   updates: UpdateResult[];
   scaling: {
@@ -394,16 +415,30 @@ export async function runMonteCarloBench(opts: MonteCarloOptions): Promise<Monte
     );
     log();
 
+    const compiledWasm = loadWasmModule('montecarlo');
+    const wasmSkipped = 'reason' in compiledWasm ? compiledWasm.reason : null;
+    log(
+      wasmSkipped === null
+        ? 'WebAssembly kernels: dist/wasm/montecarlo.wasm (SIMD), field in a shared WebAssembly memory'
+        : `WebAssembly kernels: SKIPPED (${wasmSkipped})`,
+    );
+    log();
+
     const updates: UpdateResult[] = [];
     let su3Field: GaugeField | undefined;
     let su3Next = 0;
     for (const N of [2, 3] as const) {
       const beta = BETA[N];
       const field = GaugeField.cold(lattice, N);
-      const sweeper = new SerialSweeper();
+      const sweeper = new SerialSweeper({ kernels: 'ts' });
+      const wasmField = wasmSkipped === null ? toWasmMemory(field) : null;
+      const wasmSweeper = new SerialSweeper({ kernels: 'wasm' });
       const hb = { kind: 'heatbath', beta, seed: SEED, stream: 0 } as const;
       const or = { kind: 'overrelaxation', beta, seed: SEED, stream: 0 } as const;
-      for (let t = 0; t < thermalization; t++) sweeper.sweepSync(field, { ...hb, sweep: t });
+      for (let t = 0; t < thermalization; t++) {
+        sweeper.sweepSync(field, { ...hb, sweep: t });
+        if (wasmField !== null) wasmSweeper.sweepSync(wasmField, { ...hb, sweep: t });
+      }
       if (c !== null) {
         await c.ask(`field ${N} ${L}`);
         await c.ask(`sweep ${N} heatbath ${beta} ${SEED} 0 ${thermalization}`);
@@ -419,25 +454,46 @@ export async function runMonteCarloBench(opts: MonteCarloOptions): Promise<Monte
       for (const spec of [hb, or]) {
         const update = `SU(${N}) ${spec.kind}` as keyof typeof FLOPS_PER_LINK_UPDATE;
         const variants: TimedVariant[] = [
-          serialVariant(`ours: ${update}`, field, sweeper, spec, thermalization),
+          serialVariant(`ours, TypeScript: ${update}`, field, sweeper, spec, thermalization),
         ];
         if (c !== null) {
           variants.push(cVariant(`C: ${update}`, c, N, links, spec, thermalization));
         }
+        if (wasmField !== null) {
+          variants.push(
+            serialVariant(
+              `ours, WebAssembly: ${update}`,
+              wasmField,
+              wasmSweeper,
+              spec,
+              thermalization,
+            ),
+          );
+        }
         // The heatbath was warmed up by the thermalisation; overrelaxation gets one sweep.
         const warmup = spec.kind === 'heatbath' ? 0 : 1;
         const comparison = await compareTimed(update, variants, rounds, warmup);
-        const [ours, cRow] = comparison.variants;
+        const ours = comparison.variants[0];
+        const cRow = comparison.variants.find((v) => v.name.startsWith('C:'));
+        const wasmRow = comparison.variants.find((v) => v.name.startsWith('ours, WebAssembly'));
         const flops = FLOPS_PER_LINK_UPDATE[update];
         const oursRate = 1e9 / ours.nsPerOp;
         const cRate = cRow === undefined ? null : 1e9 / cRow.nsPerOp;
+        const wasmRate = wasmRow === undefined ? null : 1e9 / wasmRow.nsPerOp;
         const cOverOurs = cRate === null ? null : cRate / oursRate;
+        const cOverWasm = cRate === null || wasmRate === null ? null : cRate / wasmRate;
         updates.push({
           update,
           oursUpdatesPerSecond: oursRate,
           cUpdatesPerSecond: cRate,
           cOverOurs,
           pass: cOverOurs === null ? null : cOverOurs <= MAX_C_OVER_OURS,
+          wasmUpdatesPerSecond: wasmRate,
+          cOverWasm,
+          wasmPass: cOverWasm === null ? null : cOverWasm <= MAX_C_OVER_WASM,
+          wasmMsPerSweep: wasmRow === undefined ? null : (wasmRow.nsPerOp * links) / 1e6,
+          wasmGflops: wasmRate === null ? null : (wasmRate * flops) / 1e9,
+          wasmIdentical: null,
           oursMsPerSweep: (ours.nsPerOp * links) / 1e6,
           cMsPerSweep: cRow === undefined ? null : (cRow.nsPerOp * links) / 1e6,
           flopsPerLinkUpdate: flops,
@@ -448,7 +504,11 @@ export async function runMonteCarloBench(opts: MonteCarloOptions): Promise<Monte
         });
       }
       const afterTimed = await plaquetteDifference();
-      for (const u of updates.slice(-2)) u.plaquetteDifference = afterTimed;
+      const wasmIdentical = wasmField === null ? null : wasmField.equals(field, 0);
+      for (const u of updates.slice(-2)) {
+        u.plaquetteDifference = afterTimed;
+        u.wasmIdentical = wasmIdentical;
+      }
       if (afterThermalization !== null && afterTimed !== null) {
         log(
           `SU(${N}) at beta ${beta}: plaquette ${averagePlaquette(field).toFixed(6)}; ` +
@@ -456,45 +516,69 @@ export async function runMonteCarloBench(opts: MonteCarloOptions): Promise<Monte
             `${afterTimed.toExponential(1)} after the timed sweeps (the same Markov chain)`,
         );
       }
+      if (wasmIdentical !== null) {
+        log(
+          `SU(${N}): the WebAssembly and the TypeScript kernels' fields after the timed sweeps are ` +
+            `${wasmIdentical ? 'bit-for-bit identical' : 'DIFFERENT'}`,
+        );
+      }
       if (N === 3) {
         su3Field = field;
         su3Next = thermalization + rounds;
       }
     }
-    if (c !== null) log();
+    log();
 
     const rows = updates.map((u) => {
-      const [ours, cRow] = u.comparison.variants;
+      const iqr = (name: string): string => {
+        const v = u.comparison.variants.find((r) => r.name.startsWith(name));
+        return v === undefined ? '-' : `${(100 * v.relativeIqr).toFixed(0)}%`;
+      };
+      const verdict = (pass: boolean | null): string =>
+        pass === null ? 'no C' : pass ? 'PASS' : 'FAIL';
       return [
         u.update,
         fmtRate(u.oursUpdatesPerSecond),
+        fmtRate(u.wasmUpdatesPerSecond),
         fmtRate(u.cUpdatesPerSecond),
         u.cOverOurs === null ? '-' : formatRatio(u.cOverOurs),
-        u.pass === null ? 'no C' : u.pass ? 'PASS' : 'FAIL',
+        verdict(u.pass),
+        u.cOverWasm === null ? '-' : formatRatio(u.cOverWasm),
+        u.wasmUpdatesPerSecond === null ? 'no wasm' : verdict(u.wasmPass),
         fmtMs(u.oursMsPerSweep),
+        fmtMs(u.wasmMsPerSweep),
         fmtMs(u.cMsPerSweep),
         String(u.flopsPerLinkUpdate),
         fmtG(u.oursGflops),
+        fmtG(u.wasmGflops),
         fmtG(u.cGflops),
-        `${(100 * ours.relativeIqr).toFixed(0)}% / ${cRow === undefined ? '-' : `${(100 * cRow.relativeIqr).toFixed(0)}%`}`,
+        `${iqr('ours, TypeScript')} / ${iqr('ours, WebAssembly')} / ${iqr('C:')}`,
       ];
     });
-    log(`### Link updates per second on ${lattice}, one core: ours (SerialSweeper) and C`);
+    log(
+      `### Link updates per second on ${lattice}, one core: ours (SerialSweeper, TypeScript ` +
+        `and WebAssembly kernels) and C`,
+    );
     log();
     log(
       table(
         [
           'update',
-          'ours /s',
+          'TS /s',
+          'wasm /s',
           'C /s',
-          'C / ours',
+          'C / TS',
           `<= ${MAX_C_OVER_OURS}x`,
-          'ours ms/sweep',
+          'C / wasm',
+          `<= ${MAX_C_OVER_WASM}x`,
+          'TS ms/sweep',
+          'wasm ms/sweep',
           'C ms/sweep',
           'flops/update',
-          'ours GFLOP/s',
+          'TS GFLOP/s',
+          'wasm GFLOP/s',
           'C GFLOP/s',
-          'IQR ours / C',
+          'IQR TS / wasm / C',
         ],
         rows,
       ),
@@ -506,11 +590,13 @@ export async function runMonteCarloBench(opts: MonteCarloOptions): Promise<Monte
     );
     log();
 
-    // Scaling from 1 to 2 worker threads (SU(3) heatbath), with serial as the reference.
+    // Scaling from 1 to 2 worker threads (SU(3) heatbath) with the default kernels (WebAssembly
+    // where it runs, the fields in WebAssembly memory, as generateEnsemble places them), and the
+    // TypeScript kernels in this thread as the reference.
     const base = su3Field!;
     const serialField = new GaugeField(lattice, 3, base.links.slice());
-    const oneField = base.toShared();
-    const twoField = base.toShared();
+    const oneField = wasmSkipped === null ? toWasmMemory(base) : base.toShared();
+    const twoField = wasmSkipped === null ? toWasmMemory(base) : base.toShared();
     const one = new WorkerSweeper(1);
     const two = new WorkerSweeper(2);
     const hb3 = { kind: 'heatbath', beta: BETA[3], seed: SEED, stream: 0 } as const;
@@ -541,7 +627,13 @@ export async function runMonteCarloBench(opts: MonteCarloOptions): Promise<Monte
               return ms;
             },
           },
-          serialVariant('SerialSweeper', serialField, new SerialSweeper(), hb3, su3Next),
+          serialVariant(
+            'SerialSweeper, TypeScript kernels',
+            serialField,
+            new SerialSweeper({ kernels: 'ts' }),
+            hb3,
+            su3Next,
+          ),
         ],
         rounds,
         1,
@@ -571,7 +663,10 @@ export async function runMonteCarloBench(opts: MonteCarloOptions): Promise<Monte
     const scalingPass = speedup >= MIN_WORKER_SCALING;
     const scalingPassTwoCores = speedupTwoCores !== null && speedupTwoCores >= MIN_WORKER_SCALING;
     const loadEnd = os.loadavg()[0];
-    log(`### Scaling: SU(3) heatbath on ${lattice}, WorkerSweeper with 1 and 2 threads`);
+    log(
+      `### Scaling: SU(3) heatbath on ${lattice}, WorkerSweeper with 1 and 2 threads ` +
+        `(${wasmSkipped === null ? 'WebAssembly' : 'TypeScript'} kernels)`,
+    );
     log();
     log(
       table(
@@ -590,7 +685,8 @@ export async function runMonteCarloBench(opts: MonteCarloOptions): Promise<Monte
       `2 threads / 1 thread = ${speedup.toFixed(2)}x (target >= ${MIN_WORKER_SCALING}): ` +
         `${scalingPass ? 'PASS' : 'FAIL'}; fastest samples ` +
         `${(w1.minNsPerOp / w2.minNsPerOp).toFixed(2)}x. Fields after the timed sweeps ` +
-        `bit-for-bit identical on 1 thread, 2 threads and serially: ${identical ? 'yes' : 'NO'}.`,
+        `bit-for-bit identical on 1 thread, 2 threads and serially (TypeScript): ` +
+        `${identical ? 'yes' : 'NO'}.`,
     );
     log(
       `control   a floating-point loop on 2 threads just before and after each 2-thread sweep ` +
@@ -615,7 +711,19 @@ export async function runMonteCarloBench(opts: MonteCarloOptions): Promise<Monte
       `load      ${loadEnd.toFixed(2)} at the end (1-minute average, this run included; ` +
         `${os.cpus().length} cores)`,
     );
-    const onOneCore = updates.every((u) => u.pass !== false) && identical;
+    const wasmTargets =
+      wasmSkipped === null
+        ? updates.every((u) => u.wasmPass !== false && u.wasmIdentical !== false)
+        : false;
+    log(
+      `WebAssembly kernels (the default): C / ours <= ${MAX_C_OVER_WASM} for every update: ` +
+        (wasmSkipped !== null
+          ? 'not measured (no WebAssembly kernels here)'
+          : c === null
+            ? 'not judged (no C)'
+            : `${wasmTargets ? 'PASS' : 'FAIL'} (${updates.map((u) => `${u.update} ${u.cOverWasm?.toFixed(2)}x`).join(', ')})`),
+    );
+    const onOneCore = updates.every((u) => u.pass !== false) && identical && wasmTargets;
     const verdict = !onOneCore
       ? 'FAIL'
       : scalingPass
@@ -634,6 +742,7 @@ export async function runMonteCarloBench(opts: MonteCarloOptions): Promise<Monte
       rounds,
       compiler: 'compiler' in compiled ? compiled.compiler : null,
       cSkipped: 'skipped' in compiled ? compiled.skipped : null,
+      wasmSkipped,
       check,
       updates,
       scaling: {

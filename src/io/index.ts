@@ -24,6 +24,7 @@ export {
 } from './ensembleFormat.js';
 export { type EnsembleMetadata } from './ensembleMetadata.js';
 export { FileError } from '../core/fileError.js';
+export { loadWasmModule, wasmModuleFile, type WasmModuleName } from './wasmModule.js';
 export {
   readNersc,
   writeNersc,

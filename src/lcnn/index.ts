@@ -45,6 +45,8 @@ export type {
   FeatureActivation,
 } from './layers/layer.js';
 export { LConv, convolutionTerms, transportInto } from './layers/lconv.js';
+export { LcnnWasm } from './wasm/lcnnWasm.js';
+export { lcnnKernelsFor } from './wasm/lcnnKernels.js';
 export { LBilin, Bilinear } from './layers/lbilin.js';
 export { LCB } from './layers/lcb.js';
 export { LAct } from './layers/lact.js';

@@ -52,6 +52,7 @@ import {
 import type { Parameter } from './parameter.js';
 import { FeatureTensor, type Activation, type GaugeBatch } from './tensors.js';
 import { TransportCache } from './transportCache.js';
+import type { LcnnWasm } from './wasm/lcnnWasm.js';
 
 /** The JSON description of a model. */
 export interface ModelSpec {
@@ -94,6 +95,7 @@ export class Model {
   /** The point-group symmetry the model respects (one element for "none"). */
   readonly symmetry: SymmetryGroup;
   private ctx: BatchContext | undefined;
+  private wasm: LcnnWasm | undefined;
 
   /**
    * Builds a model from its spec.
@@ -282,6 +284,21 @@ export class Model {
     this.parameters = this.layers.flatMap((l) => l.parameters);
   }
 
+  /**
+   * Runs L-Conv and the bilinear maps on these WebAssembly kernels (for SU(2) and SU(3); in
+   * Node, ./wasm/lcnnKernels.ts gives this thread's), or on the TypeScript kernels with
+   * undefined (the default). The results are the same bit for bit. Returns this.
+   */
+  useKernels(wasm: LcnnWasm | undefined): this {
+    this.wasm = wasm;
+    return this;
+  }
+
+  /** The WebAssembly kernels the model uses, if any (see {@link Model.useKernels}). */
+  get kernels(): LcnnWasm | undefined {
+    return this.wasm;
+  }
+
   /** Number of trainable weights. */
   get parameterCount(): number {
     return this.parameters.reduce((n, p) => n + p.value.length, 0);
@@ -299,7 +316,7 @@ export class Model {
     }
     this.symmetry.checkLattice('Model.forward', gauge.lattice);
     const transport = new TransportCache(gauge);
-    this.ctx = { transport };
+    this.ctx = { transport, wasm: this.wasm };
     const input = this.spec.input ?? {};
     let a: Activation =
       this.symmetry.size === 1

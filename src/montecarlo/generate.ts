@@ -19,12 +19,16 @@ import { EnsembleWriter } from '../io/ensembleWriter.js';
 import { Lattice } from '../lattice/lattice.js';
 import { haarRandom } from '../sun/random.js';
 import { checkInteger, rangeError, typeError } from '../core/validate.js';
+import { checkKernelChoice, type KernelChoice } from '../core/webassembly.js';
+import { loadWasmModule } from '../io/wasmModule.js';
 import { monteCarloStep, type Algorithm } from './algorithm.js';
 import { checkCheckerboard } from './checkerboard.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { measureConfiguration, type MeasurementSpec } from './measurements.js';
 import { DrawKind, SiteStream } from './philox.js';
 import { SerialSweeper, WorkerSweeper, type Sweeper } from './sweeper.js';
+import { wasmHasPass } from './wasm/monteCarloWasm.js';
+import { toWasmMemory } from './wasm/wasmField.js';
 
 /** Everything that determines an ensemble. Two runs with equal specs give equal files. */
 export interface RunSpec {
@@ -58,6 +62,13 @@ export interface RunOptions {
   output: string;
   /** Worker threads for the checkerboard sweeps (1: in the calling thread). */
   workers?: number;
+  /**
+   * The kernels of the heatbath and overrelaxation sweeps (default 'auto': WebAssembly where it
+   * runs, with the field in WebAssembly memory; 'wasm' fails where it cannot run; 'ts': the
+   * TypeScript kernels). The ensemble is the same bit for bit. Metropolis, HMC and N > 3 have
+   * only TypeScript kernels.
+   */
+  kernels?: KernelChoice;
   /**
    * Runs the sweeps instead of the CPU sweepers (`workers` is then ignored), e.g. a
    * WebGpuSweeper (./gpu); generateEnsemble closes it at the end.
@@ -190,6 +201,28 @@ function runMetadata(spec: RunSpec): Record<string, unknown> {
 }
 
 /**
+ * Where the CPU sweepers want the links: in WebAssembly memory when its kernels will sweep them
+ * (see RunOptions.kernels), else in a SharedArrayBuffer for worker threads, else where they are.
+ */
+function placeField(
+  field: GaugeField,
+  spec: RunSpec,
+  kernels: KernelChoice,
+  workers: number,
+): GaugeField {
+  if (kernels !== 'ts' && spec.algorithm.kind === 'heatbath' && wasmHasPass(spec.N, 'heatbath')) {
+    const compiled = loadWasmModule('montecarlo');
+    if (!('reason' in compiled)) return toWasmMemory(field);
+    if (kernels === 'wasm') {
+      throw new Error(
+        `generateEnsemble: the WebAssembly kernels cannot run here: ${compiled.reason}`,
+      );
+    }
+  }
+  return workers > 1 ? field.toShared() : field;
+}
+
+/**
  * Generates (or resumes) an ensemble. Resolves when the run finished or stopped
  * (`stopAfterSteps`); the output file appears under its final name only when it finished.
  */
@@ -246,10 +279,12 @@ async function run(
     field = startField(spec, 0);
   }
 
+  const kernels = checkKernelChoice('generateEnsemble', 'kernels', options.kernels ?? 'auto');
   const sweeper: Sweeper =
-    options.sweeper ?? (workers > 1 ? new WorkerSweeper(workers) : new SerialSweeper());
+    options.sweeper ??
+    (workers > 1 ? new WorkerSweeper(workers, { kernels }) : new SerialSweeper({ kernels }));
   started(sweeper);
-  if (options.sweeper === undefined && workers > 1) field = field.toShared();
+  if (options.sweeper === undefined) field = placeField(field, spec, kernels, workers);
   const stepsPerBeta = spec.thermalization + spec.configurations * spec.separation;
   const total = stepsPerBeta * spec.betas.length;
   const acceptance: number[] = [];

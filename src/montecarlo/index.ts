@@ -39,8 +39,31 @@ export {
   WorkerSweeper,
   type Sweeper,
   type SweepSpec,
+  type SweeperOptions,
   type PassTask,
 } from './sweeper.js';
+export {
+  toWasmMemory,
+  wasmLayoutOf,
+  WASM_RESERVED_BYTES,
+  type WasmFieldLayout,
+} from './wasm/wasmField.js';
+export { MonteCarloWasm, monteCarloWasmFor, wasmHasPass } from './wasm/monteCarloWasm.js';
+export {
+  checkKernelChoice,
+  KERNEL_CHOICES,
+  webAssemblyKernelSupport,
+  WASM_PAGE_BYTES,
+  type KernelChoice,
+  type CompiledKernels,
+  type KernelModule,
+  type WebAssemblyAvailable,
+  type WebAssemblyUnavailable,
+  type WasmMemory,
+  type WasmModule,
+  type WasmInstance,
+  type WebAssemblyApi,
+} from '../core/webassembly.js';
 export {
   hmcTrajectory,
   drawMomenta,

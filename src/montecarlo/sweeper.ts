@@ -3,12 +3,19 @@
  * ({@link SerialSweeper}) or split over piscina worker threads that share the links through a
  * SharedArrayBuffer ({@link WorkerSweeper}). Both give bit-for-bit the same field.
  *
+ * Kernels: a field whose links live in WebAssembly memory (toWasmMemory, ./wasm/wasmField.ts)
+ * is swept by the WebAssembly kernels (./wasm/monteCarloWasm.ts) where they have the update
+ * (SU(2), SU(3) heatbath and overrelaxation) and run on this host; otherwise, and with
+ * `kernels: 'ts'`, by the TypeScript ones. Both give bit-for-bit the same field.
+ *
  * @module
  */
 import { workerFile } from '../core/workerFile.js';
 import { Piscina } from 'piscina';
 import type { GaugeField } from '../lattice/gaugeField.js';
 import { checkInteger, rangeError } from '../core/validate.js';
+import { checkKernelChoice, type KernelChoice } from '../core/webassembly.js';
+import { loadWasmModule } from '../io/wasmModule.js';
 import {
   checkCheckerboard,
   PassContext,
@@ -17,6 +24,8 @@ import {
   updatePassRange,
   type PassSpec,
 } from './checkerboard.js';
+import { MonteCarloWasm, monteCarloWasmFor, wasmHasPass } from './wasm/monteCarloWasm.js';
+import type { WasmFieldLayout } from './wasm/wasmField.js';
 
 /** A sweep: the same update applied in every (direction, parity) pass. */
 export type SweepSpec = Omit<PassSpec, 'mu' | 'parity'>;
@@ -39,11 +48,37 @@ export interface Sweeper {
   reunitarize?(field: GaugeField): Promise<void>;
 }
 
+/** How a sweeper runs (the result does not depend on it). */
+export interface SweeperOptions {
+  /**
+   * The kernels of the link updates (default 'auto': WebAssembly for fields in WebAssembly
+   * memory where it runs, else TypeScript; 'wasm' fails where it cannot be used).
+   */
+  kernels?: KernelChoice;
+}
+
+/** The WebAssembly kernels for a sweep of `field`, or undefined (see {@link SweeperOptions}). */
+function wasmForSweep(
+  fn: string,
+  field: GaugeField,
+  kernels: KernelChoice,
+  cached: MonteCarloWasm | undefined,
+): MonteCarloWasm | undefined {
+  return monteCarloWasmFor(fn, field, kernels, () => loadWasmModule('montecarlo'), cached);
+}
+
 /** Sweeps in the calling thread. */
 export class SerialSweeper implements Sweeper {
+  /** The kernels asked for. */
+  readonly kernels: KernelChoice;
   private ctx: PassContext | undefined;
   private sites: [Int32Array, Int32Array] | undefined;
   private forField: GaugeField | undefined;
+  private wasm: MonteCarloWasm | undefined;
+
+  constructor(options: SweeperOptions = {}) {
+    this.kernels = checkKernelChoice('SerialSweeper', 'options.kernels', options.kernels ?? 'auto');
+  }
 
   async sweep(field: GaugeField, spec: SweepSpec): Promise<number> {
     return this.sweepSync(field, spec);
@@ -57,10 +92,16 @@ export class SerialSweeper implements Sweeper {
       this.sites = sitesByParity(field.lattice);
       this.forField = field;
     }
+    const wasm = wasmForSweep('SerialSweeper.sweep', field, this.kernels, this.wasm);
+    this.wasm = wasm;
     let accepted = 0;
     for (const pass of sweepPasses(field.lattice.D, spec)) {
       const sites = this.sites![pass.parity];
-      accepted += updatePassRange(field, sites, 0, sites.length, pass, this.ctx!);
+      if (wasm !== undefined && wasmHasPass(field.N, pass.kind)) {
+        wasm.runPass(pass, field.N, 0, sites.length);
+      } else {
+        accepted += updatePassRange(field, sites, 0, sites.length, pass, this.ctx!);
+      }
     }
     return accepted;
   }
@@ -82,6 +123,8 @@ export interface PassTask {
   begin: number;
   /** One past the last index. */
   end: number;
+  /** Present when the WebAssembly kernels run the pass: where the field lives in their memory. */
+  wasm?: WasmFieldLayout;
 }
 
 /**
@@ -92,10 +135,14 @@ export class WorkerSweeper implements Sweeper {
   private readonly pool: Piscina;
   /** Number of worker threads. */
   readonly workers: number;
+  /** The kernels asked for. */
+  readonly kernels: KernelChoice;
+  private wasm: MonteCarloWasm | undefined;
 
-  constructor(workers: number) {
+  constructor(workers: number, options: SweeperOptions = {}) {
     checkInteger('WorkerSweeper', 'workers', workers, 1, 256);
     this.workers = workers;
+    this.kernels = checkKernelChoice('WorkerSweeper', 'options.kernels', options.kernels ?? 'auto');
     this.pool = new Piscina({
       filename: workerFile(import.meta.url, 'sweepWorker'),
       minThreads: workers,
@@ -114,6 +161,8 @@ export class WorkerSweeper implements Sweeper {
       );
     }
     checkCheckerboard('WorkerSweeper.sweep', field.lattice);
+    // decided here, once per sweep: the workers run what they are told
+    this.wasm = wasmForSweep('WorkerSweeper.sweep', field, this.kernels, this.wasm);
     const half = field.lattice.volume / 2;
     let accepted = 0;
     for (const pass of sweepPasses(field.lattice.D, spec)) {
@@ -130,6 +179,9 @@ export class WorkerSweeper implements Sweeper {
             begin,
             end,
           };
+          if (this.wasm !== undefined && wasmHasPass(field.N, pass.kind)) {
+            task.wasm = this.wasm.layout;
+          }
           chunks.push(this.pool.run(task));
         }
       }

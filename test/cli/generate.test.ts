@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { captureEachTest, cli } from '../cliOutput.js';
 import { main } from '../../src/cli/program.js';
+import { openEnsemble } from '../../src/io/ensembleReader.js';
 
 captureEachTest();
 
@@ -79,11 +80,35 @@ describe('lgt generate and lgt measure', () => {
       /invalid --algorithm "gibbs": expected one of heatbath, metropolis, hmc/,
     ],
     [['--workers', '0'], /invalid --workers "0": expected an integer in \[1, 256\]/],
+    [['--kernels', 'simd'], /invalid --kernels "simd": expected one of ts, wasm, auto/],
   ])('rejects %j with exit code 2 and a message naming the option', async (args, message) => {
     const output = join(mkdtempSync(join(tmpdir(), 'lgt-cli-')), 'bad.h5');
     expect(await main(['generate', '-o', output, ...small, ...args])).toBe(2);
     expect(cli.stderr).toMatch(message);
     expect(existsSync(output)).toBe(false);
+  });
+
+  it('writes the same ensemble with --kernels ts and --kernels wasm (SU(3), 2 workers)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lgt-cli-'));
+    const args = ['--group', '3', '--dims', '4,4,4,4', '--beta', '5.7', '--configs', '2'];
+    const runs = ['ts', 'wasm'].map((k) => join(dir, `${k}.h5`));
+    for (const [k, output] of [
+      ['ts', runs[0]],
+      ['wasm', runs[1]],
+    ]) {
+      const more = ['--thermalization', '2', '--separation', '1', '--workers', '2'];
+      expect(await main(['generate', '-o', output, ...args, ...more, '--kernels', k])).toBe(0);
+    }
+    const [a, b] = await Promise.all(runs.map((f) => openEnsemble(f)));
+    try {
+      expect(b.count).toBe(2);
+      for (let i = 0; i < 2; i++) {
+        expect(Array.from(b.configuration(i).links)).toEqual(Array.from(a.configuration(i).links));
+      }
+    } finally {
+      a.close();
+      b.close();
+    }
   });
 
   it('refuses an existing output and an unwritable path without a stack trace', async () => {

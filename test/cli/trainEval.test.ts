@@ -6,6 +6,7 @@ import { twoDimensionalSpec } from '../helpers.js';
 import { captureEachTest, cli } from '../cliOutput.js';
 import { main } from '../../src/cli/program.js';
 import { generateEnsemble, type RunSpec } from '../../src/montecarlo/generate.js';
+import { loadModel } from '../../src/lcnn/modelFile.js';
 
 let dir: string;
 let train: string;
@@ -174,6 +175,19 @@ describe('lgt train, eval and predict', () => {
     expect(existsSync(join(dir, 'y.json'))).toBe(false);
   });
 
+  it('train the same weights with --kernels ts and --kernels wasm', async () => {
+    const weights: number[][] = [];
+    for (const kernels of ['ts', 'wasm']) {
+      const output = join(dir, `k-${kernels}.json`);
+      const args = ['train', '--data', train, '-o', output, '--target', 'wilson:2x2'];
+      const more = ['--architecture', 'lcb:2:1,lcb:2:2,trace,dense:1', '--epochs', '3'];
+      const run = [...args, ...more, '--kernels', kernels, '--json', '--no-progress'];
+      expect(await main(run)).toBe(0);
+      weights.push(Array.from(loadModel(output).model.getWeights()));
+    }
+    expect(weights[1]).toEqual(weights[0]);
+  });
+
   it('refuse bad input with messages that name it, and never overwrite a model', async () => {
     expect(
       await main(['train', '--data', train, '-o', join(dir, 'x.json'), '--target', 'wilson']),
@@ -197,6 +211,11 @@ describe('lgt train, eval and predict', () => {
     cli.stderr = '';
     expect(await main(['train', '--data', train, '-o', join(dir, 'x.json'), '--lr', '-1'])).toBe(2);
     expect(cli.stderr).toMatch(/invalid --lr "-1": expected a positive number/);
+    cli.stderr = '';
+    expect(
+      await main(['train', '--data', train, '-o', join(dir, 'x.json'), '--kernels', 'gpu']),
+    ).toBe(2);
+    expect(cli.stderr).toMatch(/invalid --kernels "gpu": expected one of ts, wasm, auto/);
     cli.stderr = '';
     expect(await main(['eval', join(dir, 'missing.json'), test])).toBe(2);
     expect(cli.stderr).toMatch(/missing\.json: no such file/);

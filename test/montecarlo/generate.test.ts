@@ -5,12 +5,13 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { testRunSpec } from '../helpers.js';
 import { openEnsemble } from '../../src/io/ensembleReader.js';
 import { averagePlaquette } from '../../src/lattice/observables/plaquette.js';
 import { generateEnsemble, type RunSpec } from '../../src/montecarlo/generate.js';
 import { SerialSweeper, type Sweeper } from '../../src/montecarlo/sweeper.js';
+import { MonteCarloWasm } from '../../src/montecarlo/wasm/monteCarloWasm.js';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'lgt-generate-'));
@@ -80,14 +81,38 @@ describe('generateEnsemble', () => {
     expect(c.observables.plaquette).not.toEqual(a.observables.plaquette);
   });
 
-  it('gives identical links on 1 and 2 worker threads', async () => {
+  it('gives identical files on 1 and 2 worker threads, with the WebAssembly or the TypeScript kernels', async () => {
     const dir = tempDir();
     const s = { ...spec, N: 3, betas: [5.8], configurations: 2 };
-    await generateEnsemble(s, { output: join(dir, 'serial.h5'), workers: 1 });
-    await generateEnsemble(s, { output: join(dir, 'two.h5'), workers: 2 });
-    expect((await contents(join(dir, 'two.h5'))).links).toEqual(
-      (await contents(join(dir, 'serial.h5'))).links,
-    );
+    const runs = [
+      ['ts', 1],
+      ['wasm', 1],
+      ['wasm', 2],
+      ['ts', 2],
+    ] as const;
+    const runPass = vi.spyOn(MonteCarloWasm.prototype, 'runPass');
+    const passesInThisThread: number[] = [];
+    try {
+      for (const [kernels, workers] of runs) {
+        await generateEnsemble(s, {
+          output: join(dir, `${kernels}${workers}.h5`),
+          workers,
+          kernels,
+        });
+        passesInThisThread.push(runPass.mock.calls.length);
+        runPass.mockClear();
+      }
+    } finally {
+      runPass.mockRestore();
+    }
+    // the serial WebAssembly run ran its passes here: 7 steps x 3 sweeps x 8 passes
+    expect(passesInThisThread).toEqual([0, 168, 0, 0]);
+    const reference = await contents(join(dir, 'ts1.h5'));
+    for (const [kernels, workers] of runs.slice(1)) {
+      const c = await contents(join(dir, `${kernels}${workers}.h5`));
+      expect(c.links).toEqual(reference.links);
+      expect(c.observables).toEqual(reference.observables);
+    }
   });
 
   it.each([

@@ -124,6 +124,12 @@ const generateOptions = {
     rules.choice(['cpu', 'webgpu']),
     { default: 'cpu' },
   ),
+  kernels: option(
+    '--kernels <name>',
+    'cpu: ts | wasm | auto (WebAssembly SIMD where it runs; the result does not depend on it)',
+    rules.choice(['ts', 'wasm', 'auto']),
+    { default: 'auto' },
+  ),
   force: forceOption(),
   resume: option('--resume', 'continue an interrupted run from its checkpoint', rules.flag(), {
     default: false,
@@ -236,6 +242,7 @@ export function registerGenerate(program: Command): void {
     const summary = await generateEnsemble(spec, {
       output: o.output,
       workers: o.workers,
+      kernels: o.kernels,
       sweeper: gpu,
       force: o.force,
       resume: o.resume,

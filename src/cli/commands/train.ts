@@ -139,6 +139,12 @@ const trainOptions = {
   workers: option('-w, --workers <n>', 'worker threads for the gradients', rules.integer(1, 256), {
     default: '1',
   }),
+  kernels: option(
+    '--kernels <name>',
+    'ts | wasm | auto (L-CNN: WebAssembly SIMD for SU(2), SU(3) where it runs; same weights)',
+    rules.choice(['ts', 'wasm', 'auto']),
+    { default: 'auto' },
+  ),
   metrics: option(
     '--metrics <file>',
     'JSON-lines metrics log, one line per epoch',
@@ -242,6 +248,7 @@ export function registerTrain(program: Command): void {
         patience: o.patience,
         seed: o.seed,
         workers: o.workers,
+        kernels: o.kernels,
         checkpoint: o.checkpoint || o.resume ? `${o.output}.checkpoint` : undefined,
         resume: o.resume,
         augment: o.augment,

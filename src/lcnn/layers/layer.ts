@@ -9,11 +9,17 @@ import type { Parameter } from '../parameter.js';
 import type { Parity } from '../symmetry.js';
 import type { Activation } from '../tensors.js';
 import type { TransportCache } from '../transportCache.js';
+import type { LcnnWasm } from '../wasm/lcnnWasm.js';
 
-/** Per-batch context shared by the layers: the links' straight lines. */
+/** Per-batch context shared by the layers: the links' straight lines, and the kernels. */
 export interface BatchContext {
   /** Wilson lines of the batch's links, for parallel transport. */
   transport: TransportCache;
+  /**
+   * The WebAssembly kernels (L-Conv, the bilinear map; N = 2, 3) when the model uses them;
+   * undefined: the TypeScript kernels. The results are the same bit for bit.
+   */
+  wasm?: LcnnWasm;
 }
 
 /** One operation of a model. */

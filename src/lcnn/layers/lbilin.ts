@@ -21,6 +21,7 @@ import type { UniformRandom } from '../../sun/types.js';
 import { addScaled, realInner, zeroMatrix } from '../matrixOps.js';
 import { Parameter, xavierUniform } from '../parameter.js';
 import { MatrixTensor, type Activation } from '../tensors.js';
+import { LcnnWasm } from '../wasm/lcnnWasm.js';
 import type { BatchContext, Layer, LayerSpec } from './layer.js';
 
 /** Writes the extended set {X_1..X_n, X_1^+..X_n^+, 1} of site (b, x) into ext. */
@@ -71,8 +72,11 @@ export class Bilinear {
     }
   }
 
-  /** out_i = sum_pq a_ipq Aext_p Bext_q. */
-  forward(A: MatrixTensor, Bt: MatrixTensor): MatrixTensor {
+  /** out_i = sum_pq a_ipq Aext_p Bext_q (on the WebAssembly kernels `wasm` if given). */
+  forward(A: MatrixTensor, Bt: MatrixTensor, wasm?: LcnnWasm): MatrixTensor {
+    if (wasm !== undefined && LcnnWasm.supports(A.group.N)) {
+      return wasm.bilinearForward(A, Bt, this.weight.value, this.outChannels);
+    }
     const g = A.group;
     const { batch, volume, m } = A;
     const { PA, PB } = this;
@@ -98,8 +102,16 @@ export class Bilinear {
     return out;
   }
 
-  /** Accumulates dL/da; returns [G_A, G_B]. */
-  backward(A: MatrixTensor, Bt: MatrixTensor, G: MatrixTensor): [MatrixTensor, MatrixTensor] {
+  /** Accumulates dL/da; returns [G_A, G_B] (on the WebAssembly kernels `wasm` if given). */
+  backward(
+    A: MatrixTensor,
+    Bt: MatrixTensor,
+    G: MatrixTensor,
+    wasm?: LcnnWasm,
+  ): [MatrixTensor, MatrixTensor] {
+    if (wasm !== undefined && LcnnWasm.supports(A.group.N)) {
+      return wasm.bilinearBackward(A, Bt, G, this.weight.value, this.weight.grad);
+    }
     const g = A.group;
     const { batch, volume, m } = A;
     const { PA, PB, nA, nB } = this;
@@ -176,7 +188,7 @@ export class LBilin implements Layer {
     this.parameters = [this.bilinear.weight];
   }
 
-  forward(input: Activation): MatrixTensor {
+  forward(input: Activation, ctx?: BatchContext): MatrixTensor {
     if (!(input instanceof MatrixTensor) || input.channels !== this.inChannels) {
       throw rangeError(
         'LBilin.forward',
@@ -186,12 +198,12 @@ export class LBilin implements Layer {
       );
     }
     this.input = input;
-    return this.bilinear.forward(input, input);
+    return this.bilinear.forward(input, input, ctx?.wasm);
   }
 
-  backward(gradOutput: Activation, _ctx?: BatchContext): MatrixTensor {
+  backward(gradOutput: Activation, ctx?: BatchContext): MatrixTensor {
     const W = this.input!;
-    const [gA, gB] = this.bilinear.backward(W, W, gradOutput as MatrixTensor);
+    const [gA, gB] = this.bilinear.backward(W, W, gradOutput as MatrixTensor, ctx?.wasm);
     for (let k = 0; k < gA.data.length; k++) gA.data[k] += gB.data[k];
     return gA;
   }

@@ -77,7 +77,7 @@ export class LCB implements Layer {
     // the bilinear acts per orientation: [B, V, G C] viewed as [B, V G, C]
     this.input = orientationView(input as MatrixTensor, this.G);
     this.convolved = orientationView(convolved, this.G);
-    return siteView(this.bilinear.forward(this.input, this.convolved), this.G);
+    return siteView(this.bilinear.forward(this.input, this.convolved, ctx.wasm), this.G);
   }
 
   backward(gradOutput: Activation, ctx: BatchContext): MatrixTensor {
@@ -85,6 +85,7 @@ export class LCB implements Layer {
       this.input!,
       this.convolved!,
       orientationView(gradOutput as MatrixTensor, this.G),
+      ctx.wasm,
     );
     const gFromConv = this.conv.backward(siteView(gConv, this.G), ctx);
     for (let k = 0; k < gIn.data.length; k++) gIn.data[k] += gFromConv.data[k];

@@ -27,6 +27,7 @@ import { addScaled, realInner, zeroMatrix } from '../matrixOps.js';
 import { Parameter, xavierUniform } from '../parameter.js';
 import { MatrixTensor, type Activation } from '../tensors.js';
 import type { TransportCache } from '../transportCache.js';
+import { LcnnWasm } from '../wasm/lcnnWasm.js';
 import type { UniformRandom } from '../../sun/types.js';
 import type { BatchContext, Layer, LayerSpec } from './layer.js';
 
@@ -145,6 +146,9 @@ export class LConv implements Layer {
     const T = this.terms.length;
     this.expand();
     const w = this.w;
+    if (ctx.wasm !== undefined && LcnnWasm.supports(W.group.N)) {
+      return ctx.wasm.lconvForward(W, this.terms, ctx.transport, w, Cout);
+    }
     const out = new MatrixTensor(B, V, Cout, W.group);
     const s = new Float64Array(m);
     const tmp = new Float64Array(m);
@@ -182,6 +186,12 @@ export class LConv implements Layer {
     const w = this.w;
     const gw = this.gw;
     if (this.tied) gw.fill(0);
+    if (ctx.wasm !== undefined && LcnnWasm.supports(W.group.N) && !ctx.transport.differentiable) {
+      // the lines are data here (no L-Exp before): the WebAssembly kernels have this case
+      const gradIn = ctx.wasm.lconvBackward(W, G, this.terms, ctx.transport, w, gw);
+      this.fold();
+      return gradIn;
+    }
     const gradIn = W.zerosLike();
     const lattice = ctx.transport.gauge.lattice;
     const s = new Float64Array(m);

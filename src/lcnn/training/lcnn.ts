@@ -8,6 +8,7 @@
  */
 import { Piscina } from 'piscina';
 import { checkInteger, rangeError } from '../../core/validate.js';
+import { checkKernelChoice, type KernelChoice } from '../../core/webassembly.js';
 import { workerFile } from '../../core/workerFile.js';
 import type { Augmentation, Dataset, Split } from '../dataset.js';
 import { predict, shardGradient } from '../gradient.js';
@@ -18,6 +19,8 @@ import { checkTargetSymmetry, formatTarget, targetParity } from '../targets.js';
 import type { Learner, LoopOptions, TrainResult } from './learner.js';
 import { trainLoop } from './loop.js';
 import type { ShardTask } from './shardWorker.js';
+import type { LcnnWasm } from '../wasm/lcnnWasm.js';
+import { lcnnKernelsFor } from '../wasm/lcnnKernels.js';
 
 /** Hyper-parameters and run options of L-CNN training. */
 export interface TrainOptions extends LoopOptions {
@@ -27,6 +30,12 @@ export interface TrainOptions extends LoopOptions {
   amsgrad?: boolean;
   /** Worker threads for the gradients (1: this thread). */
   workers?: number;
+  /**
+   * The kernels of L-Conv and the bilinear maps (default 'auto': WebAssembly SIMD where it
+   * runs, for SU(2) and SU(3); 'wasm' fails where it cannot run; 'ts': TypeScript). The
+   * weights come out the same bit for bit.
+   */
+  kernels?: KernelChoice;
 }
 
 /** Checks that the model's output matches the dataset's targets. */
@@ -84,14 +93,20 @@ class LcnnLearner implements Learner<Float64Array> {
   private readonly optimizer: Adam;
   private readonly pool: Piscina | undefined;
   private readonly datasetKey = `dataset-${++datasetKeys}`;
+  /** The kernels the model had before training (restored by close). */
+  private readonly callersKernels: LcnnWasm | undefined;
 
   constructor(
     private readonly model: Model,
     private readonly dataset: Dataset,
     options: TrainOptions,
     private readonly workers: number,
+    private readonly kernels: KernelChoice,
+    wasm: LcnnWasm | undefined,
   ) {
     this.spec = model.spec;
+    this.callersKernels = model.kernels;
+    model.useKernels(wasm);
     this.optimizer = new Adam(model.parameters, {
       learningRate: options.learningRate,
       weightDecay: options.weightDecay ?? 0,
@@ -142,6 +157,7 @@ class LcnnLearner implements Learner<Float64Array> {
           indices: part,
           totalElements: total,
           augment: augmentOf(from, to),
+          kernels: this.kernels,
         };
         shards.push(pool.run(task));
       }
@@ -190,6 +206,7 @@ class LcnnLearner implements Learner<Float64Array> {
   }
 
   async close(): Promise<void> {
+    this.model.useKernels(this.callersKernels);
     await this.pool?.destroy();
   }
 }
@@ -211,5 +228,8 @@ export async function trainModel(
   checkCompatible(fn, model, dataset);
   const workers = options.workers ?? 1;
   checkInteger(fn, 'workers', workers, 1, 256);
-  return trainLoop(fn, new LcnnLearner(model, dataset, options, workers), dataset, split, options);
+  const kernels = checkKernelChoice(fn, 'kernels', options.kernels ?? 'auto');
+  const wasm = lcnnKernelsFor(fn, kernels);
+  const learner = new LcnnLearner(model, dataset, options, workers, kernels, wasm);
+  return trainLoop(fn, learner, dataset, split, options);
 }

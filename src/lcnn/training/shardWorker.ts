@@ -12,6 +12,8 @@ import { Dataset, type Augmentation } from '../dataset.js';
 import { shardGradient } from '../gradient.js';
 import { Model, type ModelSpec } from '../model.js';
 import type { TargetSpec } from '../targets.js';
+import type { KernelChoice } from '../../core/webassembly.js';
+import { lcnnKernelsFor } from '../wasm/lcnnKernels.js';
 
 /** One shard's task. */
 export interface ShardTask {
@@ -28,6 +30,8 @@ export interface ShardTask {
   indices: number[];
   totalElements: number;
   augment?: Augmentation;
+  /** The kernels of L-Conv and the bilinear maps (TrainOptions.kernels). */
+  kernels: KernelChoice;
 }
 
 let cachedModel: { key: string; model: Model } | undefined;
@@ -39,6 +43,7 @@ export default function shardTask(task: ShardTask): { lossSum: number; grad: Flo
   if (cachedModel?.key !== key) cachedModel = { key, model: new Model(task.spec) };
   const model = cachedModel.model;
   model.setWeights(task.weights);
+  model.useKernels(lcnnKernelsFor('train worker', task.kernels));
   if (cachedData?.key !== task.datasetKey) {
     const dataset = new Dataset(
       new Lattice(task.dims),
