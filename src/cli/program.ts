@@ -14,6 +14,10 @@ import { registerMeasure } from './commands/measure.js';
 import { registerReport } from './commands/report.js';
 import { registerTrain } from './commands/train.js';
 import { registerEvaluate } from './commands/evaluate.js';
+import { registerMerge } from './commands/merge.js';
+import { registerScan } from './commands/scan.js';
+import { registerStatus } from './commands/status.js';
+import { registerWorker } from './commands/worker.js';
 import { packageVersion } from '../core/version.js';
 
 /** Builds the program with every command registered. */
@@ -31,6 +35,10 @@ export function buildProgram(): Command {
   registerConvert(program);
   registerInfo(program);
   registerReport(program);
+  registerScan(program);
+  registerWorker(program);
+  registerStatus(program);
+  registerMerge(program);
   return program;
 }
 
