@@ -47,6 +47,12 @@ const workerOptions = {
     rules.number(0),
     { default: '10' },
   ),
+  progressEvery: option(
+    '--progress-every <s>',
+    'seconds between progress reports into the job (and progress lines)',
+    rules.number(0),
+    { default: '1' },
+  ),
   json: jsonOption('print one JSON object per event on stdout'),
 };
 
@@ -144,6 +150,8 @@ export function registerWorker(program: Command): void {
         '1',
         '--reap-grace',
         String(o.reapGrace),
+        '--progress-every',
+        String(o.progressEvery),
         ...(o.exitWhenDone ? ['--exit-when-done'] : []),
         ...(o.json ? ['--json'] : []),
       ];
@@ -170,6 +178,7 @@ export function registerWorker(program: Command): void {
         dataDirectory: o.data,
         exitWhenDone: o.exitWhenDone,
         reapGraceSeconds: o.reapGrace,
+        progressEveryMs: o.progressEvery * 1000,
         signal: stop.signal,
         onEvent: (event) => {
           if (o.json) process.stdout.write(`${JSON.stringify(eventJson(event))}\n`);
