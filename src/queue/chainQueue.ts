@@ -18,7 +18,9 @@
  *
  * pg-boss runs here without its supervisor (no expiry, no archiving) and without its
  * scheduler; every command holds one extra connection (`lgt-client`) for the job locks, which
- * also keeps an embedded server running.
+ * also keeps an embedded server running. Commits other than a scan's submission do not wait
+ * for the WAL to reach the disk (`synchronous_commit = off`): what a server crash would lose
+ * of them is redone, because running a chain is idempotent.
  *
  * @module
  */
@@ -200,6 +202,10 @@ export class ChainQueue {
     const pool = new pg.Pool({
       ...config,
       application_name: 'lgt',
+      // What workers write is idempotent: a fetch, progress or completion lost in a crash of
+      // the server is redone (the chain resumes from its checkpoint, or its complete file is
+      // recognised), so they need not wait for the WAL flush; submitting a scan does.
+      options: '-c synchronous_commit=off',
       max: options.poolSize ?? 4,
       keepAlive: true,
       connectionTimeoutMillis: 10_000,
@@ -251,6 +257,7 @@ export class ChainQueue {
     let before: number;
     try {
       await client.query('BEGIN');
+      await client.query('SET LOCAL synchronous_commit = on');
       const steps = chains.reduce((s, c) => s + c.steps, 0);
       await insertScan(client, scanId, scan.name, scan, chains.length, steps);
       const db = { executeSql: (text: string, values?: unknown[]) => client.query(text, values) };

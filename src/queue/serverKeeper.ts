@@ -103,9 +103,10 @@ async function createCluster(
   } finally {
     rmSync(pwfile, { force: true });
   }
-  await writeFileAtomic(paths.credentials, [
-    new TextEncoder().encode(`${JSON.stringify(credentials)}\n`),
-  ]);
+  // readable by its owner alone, from its first byte on (then renamed into place)
+  const staged = `${paths.credentials}.new-${process.pid}`;
+  writeFileSync(staged, `${JSON.stringify(credentials)}\n`, { mode: 0o600, flush: true });
+  renameSync(staged, paths.credentials);
   renameSync(staging, paths.pgdata);
   return credentials;
 }

@@ -223,9 +223,11 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
         onProgress: (p) => {
           latest = p;
           const now = Date.now();
-          if (now - lastProgress < progressEveryMs && p.done < p.total) return;
+          const last = p.done === p.total;
+          if (now - lastProgress < progressEveryMs && !last) return;
           lastProgress = now;
           emit({ kind: 'progress', job, progress: p });
+          if (last) return; // the completion follows at once
           const record = progressRecord(p);
           progressWrite = progressWrite.then(() => queue.progress(job.id, record));
         },
