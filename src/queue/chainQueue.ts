@@ -136,6 +136,16 @@ export interface RetryPolicy {
   delaySeconds?: number;
 }
 
+/** What {@link ChainQueue.submitScan} did. */
+export interface SubmitResult {
+  /** The scan's id. */
+  scanId: string;
+  /** Chains queued now. */
+  submitted: number;
+  /** Chains that were queued before (the same scan submitted again). */
+  existing: number;
+}
+
 /** Options of {@link ChainQueue.open}. */
 export interface OpenOptions {
   /** Errors of idle connections and of pg-boss's background work (default: ignored). */
@@ -247,7 +257,7 @@ export class ChainQueue {
     scan: ScanSpec,
     chains: ScanChain[],
     policy: RetryPolicy = {},
-  ): Promise<{ scanId: string; submitted: number; existing: number }> {
+  ): Promise<SubmitResult> {
     const scanId = chains[0]?.scanId;
     if (scanId === undefined) throw rangeError('submitScan', 'chains', 'at least one', 0);
     const retries = policy.retries ?? 3;

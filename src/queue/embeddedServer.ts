@@ -64,14 +64,22 @@ export interface ServerInfo {
   postmasterPid: number;
 }
 
-/** The files of an embedded server's directory (module header). */
-export function serverPaths(directory: string): {
+/** The files of an embedded server's directory (module header), as absolute paths. */
+export interface ServerPaths {
+  /** The database cluster. */
   pgdata: string;
+  /** `credentials.json`. */
   credentials: string;
+  /** `server.json`. */
   server: string;
+  /** `server.log`. */
   log: string;
+  /** `start.lock`. */
   startLock: string;
-} {
+}
+
+/** The files of an embedded server's directory (module header). */
+export function serverPaths(directory: string): ServerPaths {
   const dir = resolve(directory);
   return {
     pgdata: join(dir, 'pgdata'),
@@ -103,8 +111,21 @@ export function readCredentials(directory: string): Credentials | undefined {
   }
 }
 
-/** The user the server runs as: ourselves, or `nobody` when we are root (module header). */
-export function serverUser(): { uid: number; gid: number; name: string } | undefined {
+/** A user other than ours that the server runs as. */
+export interface ServerUser {
+  /** User id. */
+  uid: number;
+  /** Group id. */
+  gid: number;
+  /** User name. */
+  name: string;
+}
+
+/**
+ * The user the server runs as: undefined for ourselves, `nobody` when we are root (module
+ * header).
+ */
+export function serverUser(): ServerUser | undefined {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
   const id = (flag: string): number =>
     Number(execFileSync('id', [flag, 'nobody'], { encoding: 'utf8' }).trim());

@@ -32,6 +32,7 @@ export const BOSS_SCHEMA = 'pgboss';
 
 /** Something that runs a query: a pool or a connection. */
 export interface Queryable {
+  /** Runs `text` with the parameters `values` ($1, $2, ...). */
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(
     text: string,
     values?: unknown[],

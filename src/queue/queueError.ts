@@ -7,5 +7,6 @@
 
 /** A queue that cannot be reached or used; the message names the server or directory. */
 export class QueueError extends Error {
+  /** Always "QueueError". */
   override name = 'QueueError';
 }

@@ -33,6 +33,7 @@ import {
   serverUser,
   type Credentials,
   type ServerInfo,
+  type ServerUser,
 } from './embeddedServer.js';
 import { postgresBinaries, type PostgresBinaries } from './postgresBinaries.js';
 import { QueueError } from './queueError.js';
@@ -64,7 +65,7 @@ function freePort(): Promise<number> {
 async function createCluster(
   directory: string,
   binaries: PostgresBinaries,
-  user: ReturnType<typeof serverUser>,
+  user: ServerUser | undefined,
   log: (line: string) => void,
 ): Promise<Credentials> {
   const paths = serverPaths(directory);
@@ -130,7 +131,7 @@ async function startPostmaster(
   directory: string,
   binaries: PostgresBinaries,
   credentials: Credentials,
-  user: ReturnType<typeof serverUser>,
+  user: ServerUser | undefined,
   log: (line: string) => void,
 ): Promise<{ pid: number; port: number }> {
   const paths = serverPaths(directory);

@@ -400,8 +400,19 @@ describe('lgt scan, worker, status and merge', () => {
       // as a client that skipped the checks would queue it: extents the checkerboard cannot take
       chains[0].spec.dims = [5, 4];
       const { scanId } = await queue.submitScan(spec, chains, { retries: 3 });
-      const worker = await lgt(['worker', '--queue', queueArg, '--data', data, '--exit-when-done']);
+      // two worker processes of one lgt worker: one fails the chain, both exit when none is left
+      const worker = await lgt([
+        'worker',
+        '--queue',
+        queueArg,
+        '--data',
+        data,
+        '--exit-when-done',
+        '--workers',
+        '2',
+      ]);
       expect(worker.code, worker.stderr).toBe(0);
+      expect(worker.stderr.match(/no chains left/g)?.length).toBe(2);
       expect(worker.stderr).toMatch(/failed bad point 0 .* chain 0: .*even/);
       const s = (await status()).find((x) => x.id === scanId);
       expect(s).toMatchObject({ jobs: 1, failed: 1, queued: 0, done: 0 });
@@ -411,6 +422,38 @@ describe('lgt scan, worker, status and merge', () => {
     } finally {
       await queue.close();
     }
+  }, 120_000);
+
+  it('lgt scan --wait follows its scan until the chains are done', async () => {
+    const args = [
+      '--name',
+      'wait',
+      '--dims',
+      '4x4',
+      '--beta',
+      '3',
+      '--chains',
+      '2',
+      '--seed',
+      '9',
+      ...small,
+    ];
+    // a worker that waits for work (it may start before the scan is queued)
+    const worker = startLgt(['worker', '--queue', queueArg, '--data', data]);
+    const scan = startLgt(['scan', '--queue', queueArg, ...args, '--wait', '--json']);
+    expect(await scan.exited, scan.out.stderr).toBe(0);
+    expect(jsonLines(scan).at(-1)).toMatchObject({
+      name: 'wait',
+      jobs: 2,
+      done: 2,
+      failed: 0,
+      queued: 0,
+      active: 0,
+    });
+    // an idle worker stops at once on SIGTERM
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited, worker.out.stderr).toBe(143);
+    expect(worker.out.stderr).toMatch(/stopped; 2 completed, 0 failed, 0 handed back/);
   }, 120_000);
 
   it('refuses bad input with one line and exit code 2: an unreachable queue, an invalid point, an unwritable data directory', async () => {
