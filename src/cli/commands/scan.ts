@@ -51,6 +51,7 @@ const NOT_SHARED = [
   'seed',
   'workers',
   'backend',
+  'kernels',
   'force',
   'resume',
   'checkpointEvery',
