@@ -150,7 +150,7 @@ export interface SubmitResult {
 export interface OpenOptions {
   /** Errors of idle connections and of pg-boss's background work (default: ignored). */
   onError?: (error: Error) => void;
-  /** Connections of the pool (default 4). */
+  /** Connections of the pool (default 2; a worker runs one query at a time, and writes progress). */
   poolSize?: number;
 }
 
@@ -216,7 +216,7 @@ export class ChainQueue {
       // the server is redone (the chain resumes from its checkpoint, or its complete file is
       // recognised), so they need not wait for the WAL flush; submitting a scan does.
       options: '-c synchronous_commit=off',
-      max: options.poolSize ?? 4,
+      max: options.poolSize ?? 2,
       keepAlive: true,
       connectionTimeoutMillis: 10_000,
     });

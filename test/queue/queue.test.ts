@@ -22,6 +22,7 @@ import { gammaAnalysisReplica } from '../../src/montecarlo/gamma.js';
 import { ChainQueue } from '../../src/queue/chainQueue.js';
 import {
   joinEmbeddedServer,
+  readCredentials,
   readServerInfo,
   type JoinedServer,
 } from '../../src/queue/embeddedServer.js';
@@ -490,6 +491,27 @@ describe('lgt scan, worker, status and merge', () => {
     expect(unwritable.code).toBe(2);
     expect(unwritable.stderr).toMatch(
       /^lgt: the data directory .*file\/data is not writable: .*\n$/,
+    );
+  }, 60_000);
+
+  it('the same commands work against a server given by a postgres:// URL', async () => {
+    const info = readServerInfo(queueDir)!;
+    const { user, password } = readCredentials(queueDir)!;
+    const url = `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${info.port}/postgres`;
+    const byUrl = await lgt(['status', '--queue', url, '--json']);
+    expect(byUrl.code, byUrl.stderr).toBe(0);
+    const embedded = await status();
+    expect(JSON.parse(byUrl.stdout).scans.map((s: { id: string }) => s.id)).toEqual(
+      embedded.map((s) => s.id),
+    );
+    const wrongPassword = await lgt([
+      'status',
+      '--queue',
+      `postgres://${user}:x@127.0.0.1:${info.port}/postgres`,
+    ]);
+    expect(wrongPassword.code).toBe(2);
+    expect(wrongPassword.stderr).toMatch(
+      /^lgt: cannot reach the queue at 127\.0\.0\.1:\d+: .*password authentication failed.*\n$/,
     );
   }, 60_000);
 
