@@ -1,6 +1,6 @@
 /**
  * Errors the CLI reports to people without a stack trace: bad options, bad files (FileError
- * and the operating system's path errors), and the
+ * and the operating system's path errors), a queue that cannot be reached (QueueError), and the
  * RangeError/TypeError that the library throws on invalid arguments (their messages already
  * name the argument, the value and what was expected).
  *
@@ -8,6 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { FileError } from '../core/fileError.js';
+import { QueueError } from '../queue/queueError.js';
 
 /** An error caused by the user's input: printed as `lgt: message`, exit code 2. */
 export class UserError extends Error {
@@ -19,6 +20,7 @@ export function isUserFacing(error: unknown): error is Error {
   return (
     error instanceof UserError ||
     error instanceof FileError ||
+    error instanceof QueueError ||
     error instanceof RangeError ||
     error instanceof TypeError ||
     isFileSystemError(error)

@@ -45,6 +45,11 @@ export interface ConfigurationRecord {
    * names; a name is non-empty and has no `/`.
    */
   observables: Record<string, number>;
+  /**
+   * The index of the Monte Carlo chain (replicum) it belongs to (`/chain[i]`), an integer >= 0:
+   * required in files made with chains (a merge of independent chains), absent otherwise.
+   */
+  chain?: number;
 }
 
 /** The fixed geometry of an ensemble, derived from N and dims. */

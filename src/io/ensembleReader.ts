@@ -2,7 +2,7 @@
  * Reading HDF5 ensemble files (format "lattice-gauge-ensemble", version 1; layout in
  * docs/ensemble-format.md and src/io/ensembleWriter.ts): {@link openEnsemble} validates the
  * format attributes, the metadata and every dataset's type and shape, reads the per-configuration
- * series, and reads configurations on demand, chunk by chunk, checking that they are finite
+ * series (and `/chain` where a file keeps several chains apart), and reads configurations on demand, chunk by chunk, checking that they are finite
  * and unitary.
  *
  * @module
@@ -49,6 +49,8 @@ export interface Structure {
   count: number;
   sweepMeta: H5Metadata;
   betaMeta: H5Metadata;
+  /** `/chain`, when the file keeps several chains apart. */
+  chainMeta?: H5Metadata;
   observables: Map<string, H5Metadata>;
 }
 
@@ -196,6 +198,11 @@ function readStructureUnchecked(fn: string, filePath: string, file: H5File): Str
   series('/beta', betaMeta);
   const sweepMeta = dataset('/sweep').metadata;
   series('/sweep', sweepMeta);
+  let chainMeta: H5Metadata | undefined;
+  if (keys.has('chain')) {
+    chainMeta = dataset('/chain').metadata;
+    series('/chain', chainMeta);
+  }
 
   const observables = new Map<string, H5Metadata>();
   if (keys.has('observables')) {
@@ -220,6 +227,7 @@ function readStructureUnchecked(fn: string, filePath: string, file: H5File): Str
     count,
     betaMeta,
     sweepMeta,
+    ...(chainMeta !== undefined ? { chainMeta } : {}),
     observables,
   };
 }
@@ -247,6 +255,11 @@ export interface Ensemble {
   readonly beta: Float64Array;
   /** `/sweep`, one per configuration. */
   readonly sweep: Float64Array;
+  /**
+   * `/chain`, one per configuration: the independent Monte Carlo chain (replicum) each
+   * belongs to, in files that merge several chains (`lgt merge`); absent in a file of one run.
+   */
+  readonly chain?: Float64Array;
   /** `/observables/<name>`, by name (sorted), one value per configuration. */
   readonly observables: Record<string, Float64Array>;
   /**
@@ -272,10 +285,14 @@ class OpenEnsemble implements Ensemble {
     private readonly layout: Layout,
     private readonly module: H5Module,
     file: H5File,
+    chain: Float64Array | undefined,
   ) {
     this.lattice = new Lattice(layout.dims);
     this.file = file;
+    if (chain !== undefined) this.chain = chain;
   }
+
+  readonly chain?: Float64Array;
 
   configuration(i: number, options: ConfigurationOptions = {}): GaugeField {
     const fn = 'Ensemble.configuration';
@@ -332,8 +349,8 @@ class OpenEnsemble implements Ensemble {
 /**
  * Opens an ensemble file for reading (layout in the module header): validates the format
  * attributes, that N, dims and D agree with the shape of `/links`, and that `/beta`,
- * `/sweep` and every `/observables/<name>` hold one value per configuration; reads those
- * series. Configurations are read on demand with {@link Ensemble.configuration}.
+ * `/sweep`, every `/observables/<name>` and `/chain` (where there is one) hold one value per
+ * configuration; reads those series. Configurations are read on demand with {@link Ensemble.configuration}.
  *
  * @throws Error naming the file, the field, what was expected and what was found: for a
  *   missing file, a file that is not HDF5, an HDF5 file that is not an ensemble, or an
@@ -348,6 +365,16 @@ export async function openEnsemble(path: string): Promise<Ensemble> {
     const s = readStructure(fn, path, file);
     const beta = readSeries(module, file, fn, path, '/beta', s.betaMeta, s.count);
     const sweep = readSeries(module, file, fn, path, '/sweep', s.sweepMeta, s.count);
+    const chain =
+      s.chainMeta === undefined
+        ? undefined
+        : readSeries(module, file, fn, path, '/chain', s.chainMeta, s.count);
+    if (chain !== undefined) {
+      const bad = chain.findIndex((c) => !(Number.isSafeInteger(c) && c >= 0));
+      if (bad >= 0) {
+        throw fileError(fn, path, `/chain[${bad}]`, 'an integer >= 0', chain[bad]);
+      }
+    }
     const observables: Record<string, Float64Array> = {};
     for (const [name, meta] of s.observables) {
       observables[name] = readSeries(module, file, fn, path, observablePath(name), meta, s.count);
@@ -362,6 +389,7 @@ export async function openEnsemble(path: string): Promise<Ensemble> {
       s.layout,
       module,
       file,
+      chain,
     );
   } catch (error) {
     file.close();

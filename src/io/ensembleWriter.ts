@@ -12,6 +12,7 @@
  * | `/beta`                 | float64           | [n]                      |
  * | `/sweep`                | int64             | [n]                      |
  * | `/observables/<name>`   | float64           | [n], one per observable  |
+ * | `/chain` (optional)     | int64             | [n]                      |
  *
  * `/links[i]` is configuration i in exactly the in-memory layout of
  * {@link GaugeField.links}: site lexicographic with x0 fastest, then the direction mu, the
@@ -19,6 +20,9 @@
  * configuration above 64 MiB is split into chunks of whole sites) with an unlimited first
  * axis, so configurations are appended. `/sweep[i]` is the Monte Carlo sweep after which
  * configuration i was saved; the reader also accepts any other integer or float type.
+ * `/chain[i]`, in files made with `chains` (a merge of independent runs, `lgt merge`), is the
+ * index of the Monte Carlo chain (replicum) configuration i belongs to; the sweep numbers
+ * count within each chain.
  *
  * Root attributes: `format` = "lattice-gauge-ensemble", `format_version` = 1,
  * `group` = "SU(3)" for N = 3 (files written before said "SU(N)" for every N, and still
@@ -91,6 +95,11 @@ export interface EnsembleWriterOptions {
    * Reads and writes go chunk by chunk, which also bounds the WebAssembly memory they use.
    */
   chunkBytes?: number;
+  /**
+   * For `create`: keep several independent chains apart in a dataset `/chain`; every record
+   * then names its chain. Default false (one run, no `/chain`).
+   */
+  chains?: boolean;
 }
 
 /**
@@ -125,6 +134,7 @@ export class EnsembleWriter {
   private file: H5File | undefined;
   private observableNames: string[] | undefined;
   private rows: number;
+  private readonly chains: boolean;
 
   private constructor(
     path: string,
@@ -135,6 +145,7 @@ export class EnsembleWriter {
     force: boolean,
     rows: number,
     observableNames: string[] | undefined,
+    chains: boolean,
   ) {
     this.path = path;
     this.partialPath = `${path}.partial`;
@@ -145,6 +156,7 @@ export class EnsembleWriter {
     this.force = force;
     this.rows = rows;
     this.observableNames = observableNames;
+    this.chains = chains;
   }
 
   /**
@@ -215,12 +227,23 @@ export class EnsembleWriter {
       );
       createSeries(file, 'beta', '<d');
       createSeries(file, 'sweep', '<q');
+      if (options.chains === true) createSeries(file, 'chain', '<q');
       file.create_group('observables');
     } catch (error) {
       file.close();
       throw error;
     }
-    const writer = new EnsembleWriter(path, normalized, module, layout, file, force, 0, undefined);
+    const writer = new EnsembleWriter(
+      path,
+      normalized,
+      module,
+      layout,
+      file,
+      force,
+      0,
+      undefined,
+      options.chains === true,
+    );
     writer.flush();
     return writer;
   }
@@ -261,9 +284,11 @@ export class EnsembleWriter {
     const file = openExisting(lib, fn, partialPath, 'a');
     let observableNames: string[] | undefined;
     let layout: Layout;
+    let chains: boolean;
     try {
       const structure = readStructure(fn, partialPath, file);
       layout = structure.layout;
+      chains = structure.chainMeta !== undefined;
       const d = metadataDifference(structure.metadata, normalized);
       if (d) {
         throw new FileError(
@@ -277,10 +302,12 @@ export class EnsembleWriter {
             `${count} to resume from`,
         );
       }
-      for (const [path, meta] of [
+      const seriesMeta = [
         ['/beta', structure.betaMeta],
         ['/sweep', structure.sweepMeta],
-      ] as const) {
+        ...(structure.chainMeta !== undefined ? [['/chain', structure.chainMeta] as const] : []),
+      ] as const;
+      for (const [path, meta] of seriesMeta) {
         if (meta.type !== (path === '/beta' ? H5T_FLOAT : H5T_INTEGER) || meta.size !== 8) {
           const expected = path === '/beta' ? 'float64' : 'int64';
           throw fileError(fn, partialPath, `${path} type`, expected, typeName(meta));
@@ -297,7 +324,13 @@ export class EnsembleWriter {
       }
       if (structure.count > count) {
         resizeDataset(module, file, fn, partialPath, '/links', [count, ...layout.configShape]);
-        for (const series of ['/beta', '/sweep', ...(observableNames ?? []).map(observablePath)]) {
+        const chainSeries = structure.chainMeta !== undefined ? ['/chain'] : [];
+        for (const series of [
+          '/beta',
+          '/sweep',
+          ...chainSeries,
+          ...(observableNames ?? []).map(observablePath),
+        ]) {
           resizeDataset(module, file, fn, partialPath, series, [count]);
         }
       }
@@ -314,6 +347,7 @@ export class EnsembleWriter {
       force,
       count,
       observableNames,
+      chains,
     );
     writer.flush();
     return writer;
@@ -330,8 +364,8 @@ export class EnsembleWriter {
    * have the same names. Not durable until {@link EnsembleWriter.flush}.
    *
    * @throws RangeError/TypeError naming the field of `record` that is wrong (links of the
-   *   wrong length or not finite, beta not finite, sweep not an integer >= 0, different
-   *   observable names); Error when the writer is closed or HDF5 fails.
+   *   wrong length or not finite, beta not finite, sweep not an integer >= 0, a chain missing
+   *   in a file with chains or given in one without, different observable names); Error when the writer is closed or HDF5 fails.
    */
   append(record: ConfigurationRecord): void {
     const fn = 'EnsembleWriter.append';
@@ -351,6 +385,15 @@ export class EnsembleWriter {
       throw rangeError(fn, 'record.beta', 'a finite number', record.beta);
     }
     checkInteger(fn, 'record.sweep', record.sweep, 0);
+    if (this.chains) checkInteger(fn, 'record.chain', record.chain as number, 0);
+    else if (record.chain !== undefined) {
+      throw rangeError(
+        fn,
+        'record.chain',
+        'no chain (the writer was created without { chains: true })',
+        record.chain,
+      );
+    }
     const observables = record.observables;
     if (!isPlainObject(observables)) {
       throw typeError(fn, 'record.observables', 'an object of numbers by name', observables);
@@ -388,7 +431,12 @@ export class EnsembleWriter {
     const i = this.rows;
     const path = this.partialPath;
     const module = this.module;
-    const series = ['/beta', '/sweep', ...names.map(observablePath)];
+    const series = [
+      '/beta',
+      '/sweep',
+      ...(this.chains ? ['/chain'] : []),
+      ...names.map(observablePath),
+    ];
     try {
       resizeDataset(module, file, fn, path, '/links', [i + 1, ...layout.configShape]);
       for (const s of series) resizeDataset(module, file, fn, path, s, [i + 1]);
@@ -413,6 +461,7 @@ export class EnsembleWriter {
         transfer(module, file, fn, path, p, [i], [1], bytes, true);
       one('/beta', bytesOf(Float64Array.of(record.beta)));
       one('/sweep', bytesOf(BigInt64Array.of(BigInt(record.sweep))));
+      if (this.chains) one('/chain', bytesOf(BigInt64Array.of(BigInt(record.chain as number))));
       for (const name of names)
         one(observablePath(name), bytesOf(Float64Array.of(observables[name])));
     } catch (error) {

@@ -43,6 +43,8 @@ export interface EnsembleData {
   readonly sweep: ArrayLike<number>;
   /** Measurement series by name, one value per configuration. */
   readonly observables: Record<string, ArrayLike<number>>;
+  /** The independent chain of every configuration, in a merged ensemble (`lgt merge`). */
+  readonly chain?: ArrayLike<number>;
 }
 
 /** Options of {@link ensembleSection}. */
@@ -159,7 +161,8 @@ export function ensembleSection(
         'as lgt generate writes them',
     );
   }
-  const statistics = ensembleStatistics(ensemble.beta, ensemble.observables, skip);
+  const chain = ensemble.chain;
+  const statistics = ensembleStatistics(ensemble.beta, ensemble.observables, skip, chain);
   const analysed = statistics.filter((s) => s.configurations >= 2);
   if (analysed.length === 0) {
     throw new FileError(
@@ -168,15 +171,25 @@ export function ensembleSection(
     );
   }
 
-  // Configuration indices of each analysed beta, after skipping (ensembleStatistics' order).
-  const indices = new Map<number, number[]>();
+  // Configuration indices of each analysed beta, after skipping the first `skip` of each chain
+  // (ensembleStatistics' order); the chains of a merged ensemble follow one another.
+  const byChain = new Map<number, Map<number, number[]>>();
   for (let i = 0; i < ensemble.count; i++) {
     const b = ensemble.beta[i];
-    let list = indices.get(b);
-    if (list === undefined) indices.set(b, (list = []));
+    let chains = byChain.get(b);
+    if (chains === undefined) byChain.set(b, (chains = new Map()));
+    const c = chain === undefined ? 0 : chain[i];
+    let list = chains.get(c);
+    if (list === undefined) chains.set(c, (list = []));
     list.push(i);
   }
-  for (const [b, list] of indices) indices.set(b, list.slice(skip));
+  const indices = new Map<number, number[]>();
+  for (const [b, chains] of byChain) {
+    indices.set(
+      b,
+      [...chains.values()].flatMap((list) => list.slice(skip)),
+    );
+  }
 
   const blocks: Block[] = [];
   const meta = ensemble.metadata;
@@ -185,8 +198,12 @@ export function ensembleSection(
     text:
       `SU(${meta.N}) on ${meta.dims.join('×')}, ${ensemble.count} configurations, ` +
       `β = ${statistics.map((s) => s.beta).join(', ')}` +
+      (statistics.some((s) => s.replicas > 1)
+        ? `; ${Math.max(...statistics.map((s) => s.replicas))} independent chains per β, ` +
+          'analysed as replica in the table and drawn one after another in the charts'
+        : '') +
       (skip > 0
-        ? `; the first ${skip} configurations of each β are left out of everything below.`
+        ? `; the first ${skip} configurations of each ${chain === undefined ? 'β' : 'chain'} are left out of everything below.`
         : '.'),
   });
 

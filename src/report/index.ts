@@ -4,7 +4,7 @@
  *
  * Charts are Vega-Lite specifications (./chartSpecs.ts) rendered headless to SVG
  * (./renderSvg.ts); long histories are thinned for display only (./decimate.ts); the
- * sections (./ensembleSection.ts, ./modelSection.ts) turn data into headings, tables and
+ * sections (./ensembleSection.ts, ./modelSection.ts, ./scanSection.ts) turn data into headings, tables and
  * charts, and ./htmlPage.ts renders them into one page; ./writeReport.ts is the whole job.
  *
  * @module
@@ -17,4 +17,5 @@ export * from './htmlPage.js';
 export * from './modelDirectory.js';
 export * from './modelSection.js';
 export * from './renderSvg.js';
+export * from './scanSection.js';
 export * from './writeReport.js';

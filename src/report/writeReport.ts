@@ -1,6 +1,7 @@
 /**
  * The job behind `lgt report`, `lgt generate --report` and `lgt train --report`: one
- * self-contained HTML page with, for each ensemble, its histories, autocorrelations,
+ * self-contained HTML page with, for each scan summary of `lgt merge`, a table of its points
+ * and the plaquette against beta, for each ensemble, its histories, autocorrelations,
  * histograms, Gamma-method table and metadata, and for each model (and its baseline) the
  * learning curves, predicted-vs-true plots and error tables on the chosen configurations;
  * optionally every chart as an SVG file with its Vega-Lite specification. Written atomically;
@@ -21,6 +22,7 @@ import { formatTarget } from '../lcnn/targets.js';
 import type { EpochMetrics } from '../lcnn/training/learner.js';
 import type { BetaStatistics } from '../montecarlo/ensembleStatistics.js';
 import { ensembleSection } from './ensembleSection.js';
+import { scanSection, type ScanSummaryData } from './scanSection.js';
 import { renderReport, type Section } from './htmlPage.js';
 import {
   modelSection,
@@ -36,6 +38,28 @@ function refuseExisting(path: string, force: boolean): void {
       `writeReport: ${path} already exists; pass { force: true } (lgt: --force) to replace it`,
     );
   }
+}
+
+/** Reads a scan summary written by `lgt merge`. */
+function readScanSummary(path: string): ScanSummaryData {
+  let data: ScanSummaryData;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8')) as ScanSummaryData;
+  } catch (error) {
+    throw new FileError(
+      `writeReport: ${path}: cannot read the scan summary: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (data?.format !== 'lattice-gauge-scan-summary' || !Array.isArray(data.points)) {
+    throw new FileError(
+      `writeReport: ${path}: not a scan summary: expected the summary.json of lgt merge ` +
+        `(format "lattice-gauge-scan-summary"), got format ${JSON.stringify(data?.format)}`,
+    );
+  }
+  return data;
 }
 
 /** Configurations a model is evaluated on: ensemble files, all or some configurations. */
@@ -74,6 +98,8 @@ export interface ModelGroup {
 export interface ReportJob {
   /** Ensemble files, one section each. */
   ensembles: string[];
+  /** Scan summaries (`summary.json` of `lgt merge`), one section each. */
+  scans?: string[];
   /** Model sections. */
   models: ModelGroup[];
   /** Configurations of each beta to leave out of the ensemble sections (as measure --skip). */
@@ -103,6 +129,8 @@ export interface ReportSummary {
     /** Its statistics per beta. */
     ensembles: BetaStatistics[];
   }>;
+  /** The scan summaries drawn. */
+  scans: string[];
   /** Per model, its evaluations (as lgt eval --json). */
   models: Array<{
     /** "L-CNN", "baseline CNN" or the run's name. */
@@ -202,8 +230,13 @@ export async function writeReport(job: ReportJob): Promise<ReportSummary> {
     svg: [],
     charts: 0,
     ensembles: [],
+    scans: [],
     models: [],
   };
+  for (const [k, path] of (job.scans ?? []).entries()) {
+    sections.push(scanSection(readScanSummary(path), `scan${k + 1}`));
+    summary.scans.push(path);
+  }
   for (const [k, path] of job.ensembles.entries()) {
     const ensemble = await openEnsemble(path);
     try {
@@ -235,7 +268,7 @@ export async function writeReport(job: ReportJob): Promise<ReportSummary> {
       });
     }
   }
-  const title = `lattice-gauge report: ${job.ensembles.map((p) => basename(p)).join(', ')}`;
+  const title = `lattice-gauge report: ${[...(job.scans ?? []), ...job.ensembles].map((p) => basename(p)).join(', ')}`;
   const subtitle = `${job.command} · lattice-gauge ${packageVersion()} · ${new Date().toISOString()}`;
   const report = await renderReport(title, sections, subtitle);
   summary.charts = report.charts.length;

@@ -24,8 +24,8 @@ import {
 import { writeReport } from '../../report/writeReport.js';
 import { packageVersion } from '../../core/version.js';
 
-/** The options of `lgt generate`. */
-const generateOptions = {
+/** The options of `lgt generate` (`lgt scan` takes those that shape a run from here). */
+export const generateOptions = {
   output: option('-o, --output <file>', 'output HDF5 file', rules.text(), { required: true }),
   group: option('-g, --group <N>', 'number of colours N of SU(N)', rules.integer(2, 16), {
     default: '2',
@@ -155,8 +155,8 @@ const generateOptions = {
   ),
 };
 
-/** Builds the run specification from validated options. */
-function specFrom(o: OptionValues<typeof generateOptions>): RunSpec {
+/** Builds the run specification from validated options (also of each chain of `lgt scan`). */
+export function specFrom(o: OptionValues<typeof generateOptions>): RunSpec {
   let algorithm: Algorithm;
   if (o.algorithm === 'heatbath') algorithm = { kind: 'heatbath', overrelaxation: o.overrelax };
   else if (o.algorithm === 'metropolis')

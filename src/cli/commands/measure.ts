@@ -1,6 +1,7 @@
 /**
  * `lgt measure FILE`: the observables recorded in an ensemble, per beta, with Gamma-method
- * errors and integrated autocorrelation times. A table for people, `--json` for scripts.
+ * errors and integrated autocorrelation times; the independent chains of a merged ensemble
+ * (`lgt merge`) enter as replica. A table for people, `--json` for scripts.
  *
  * @module
  */
@@ -21,7 +22,8 @@ function formatEstimate(mean: number, error: number): string {
 function formatTable(file: string, stats: BetaStatistics[]): string {
   const lines = [`ensemble ${file}`];
   for (const s of stats) {
-    lines.push('', `beta = ${s.beta}   configurations = ${s.configurations}`);
+    const chains = s.replicas > 1 ? `   chains = ${s.replicas} (replica)` : '';
+    lines.push('', `beta = ${s.beta}   configurations = ${s.configurations}${chains}`);
     lines.push(`${'observable'.padEnd(22)}${'value'.padStart(22)}${'tau_int'.padStart(14)}`);
     for (const [name, e] of Object.entries(s.observables)) {
       const tau = `${e.tauInt.toFixed(2)}(${e.tauIntError.toFixed(2)})`;
@@ -35,9 +37,14 @@ function formatTable(file: string, stats: BetaStatistics[]): string {
 
 /** The options of `lgt measure`. */
 const measureOptions = {
-  skip: option('--skip <n>', 'discard the first n configurations of each beta', rules.integer(0), {
-    default: '0',
-  }),
+  skip: option(
+    '--skip <n>',
+    'discard the first n configurations of each beta (of each chain)',
+    rules.integer(0),
+    {
+      default: '0',
+    },
+  ),
   json: jsonOption('print JSON: per beta, {"plaquette": {"mean", "error", "tauInt", ...}}'),
 };
 
@@ -54,7 +61,7 @@ export function registerMeasure(program: Command): void {
       if (Object.keys(ensemble.observables).length === 0) {
         throw new UserError(`${file}: the ensemble has no recorded observables`);
       }
-      const stats = ensembleStatistics(ensemble.beta, ensemble.observables, skip);
+      const stats = ensembleStatistics(ensemble.beta, ensemble.observables, skip, ensemble.chain);
       if (stats.every((s) => s.configurations < 2)) {
         throw new UserError(
           `${file}: fewer than 2 configurations per beta remain after --skip ${skip}`,

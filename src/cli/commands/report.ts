@@ -1,8 +1,9 @@
 /**
  * `lgt report ENSEMBLE.h5 [MODEL_DIR ...] -o report.html`: one self-contained HTML page with
- * the ensemble's histories, autocorrelations, histograms, Gamma-method table and metadata,
- * and for each model directory the learning curves, predicted-vs-true plots and error tables
- * (on ENSEMBLE.h5 and every `--test` ensemble). `--svg DIR` also writes every chart as
+ * the ensemble's histories, autocorrelations, histograms, Gamma-method table and metadata
+ * (or, given the `summary.json` of a scan from `lgt merge`, the table of its points and the
+ * plaquette against beta), and for each model directory the learning curves, predicted-vs-true
+ * plots and error tables (on ENSEMBLE.h5 and every `--test` ensemble). `--svg DIR` also writes every chart as
  * `DIR/<name>.svg` with its Vega-Lite specification `DIR/<name>.vl.json`.
  *
  * The job itself is `writeReport` (src/report/writeReport.ts), which `lgt generate --report` and
@@ -54,7 +55,10 @@ export function registerReport(program: Command): void {
   const command = program
     .command('report')
     .description('an HTML report (charts and tables) of an ensemble and of trained models')
-    .argument('<ensemble>', 'ensemble HDF5 file written by lgt generate')
+    .argument(
+      '<ensemble>',
+      'ensemble HDF5 file written by lgt generate, or the summary.json of a scan (lgt merge)',
+    )
     .argument(
       '[models...]',
       'model directories: model.json + metrics.jsonl (lgt train -o DIR/model.json --metrics ' +
@@ -68,6 +72,7 @@ export function registerReport(program: Command): void {
     const o = readOptions(this, reportOptions);
     const tests = o.test ?? [];
     refuseExisting(o.output, o.force, '--output');
+    const isScan = ensemble.endsWith('.json');
     const sets: EvaluationSet[] = [ensemble, ...tests].map((p) => ({ label: p, paths: [p] }));
     const models: ModelGroup[] = directories.map((dir) => {
       const d = readModelDirectory(dir);
@@ -76,7 +81,8 @@ export function registerReport(program: Command): void {
       return { title: `Model ${dir}`, runs, sets };
     });
     const summary = await writeReport({
-      ensembles: [ensemble],
+      ensembles: isScan ? [] : [ensemble],
+      scans: isScan ? [ensemble] : [],
       models,
       skip: o.skip,
       output: o.output,
