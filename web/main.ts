@@ -419,7 +419,7 @@ async function main(): Promise<void> {
     const m = regressionMetrics(predicted, measured);
     lcnnStatus.textContent =
       `L-CNN (${lcnnParameters} weights, trained on 8x8 at β = 1 to 6) on this ${width}x${height} ` +
-      `configuration: MSE ${m.mse.toExponential(2)}, R² ${m.r2.toFixed(5)}.`;
+      `configuration: MSE ${m.mse.toExponential(2)}, R² ${m.r2.toFixed(6)}.`;
   }
 
   // --- the download

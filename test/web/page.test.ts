@@ -89,7 +89,7 @@ beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'lgt-web-'));
   await build({
     configFile: join(root, 'web', 'vite.config.ts'),
-    logLevel: 'warn',
+    logLevel: 'error',
     build: { outDir },
   });
   server = await serveStatic(outDir);
