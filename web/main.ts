@@ -517,7 +517,6 @@ async function main(): Promise<void> {
           stepping = undefined;
         });
     }
-    if (stepping !== undefined) return; // the maps and charts wait for the batch to end
     const t = performance.now();
     if (dirty && !fieldInFlight && t - lastField > FIELD_EVERY_MS) {
       lastField = t;
