@@ -81,7 +81,6 @@ async function pageRun(
   });
   await api(`lgt.configure(${settings})`);
   await api('lgt.run(5)');
-  const framesBefore = ((await api('lgt.frameTimes()')) as number[]).length;
   const sweepsBefore = (await api('lgt.sweeps()')) as number;
   const t = performance.now();
   await api('lgt.setRunning(true)');
@@ -89,7 +88,7 @@ async function pageRun(
   const sweeps = ((await api('lgt.sweeps()')) as number) - sweepsBefore;
   const seconds = (performance.now() - t) / 1000;
   await api('lgt.setRunning(false)');
-  const frames = ((await api('lgt.frameTimes()')) as number[]).slice(framesBefore + 1);
+  const frames = ((await api('lgt.frameTimes()')) as number[]).slice(1);
   return { rate: sweeps / seconds, frames: frames.sort((a, b) => a - b) };
 }
 

@@ -30,7 +30,7 @@ import { Simulation, type RunSettings } from './simulation.js';
  * room for drawing within a 60 Hz frame. On the GPU the frames go on during a batch, which
  * ends with one read-back of its measurements: longer batches spend less on the round trip.
  */
-const CPU_BATCH_MS = 12;
+const CPU_BATCH_MS = 8;
 const GPU_BATCH_MS = 40;
 /** How often the Wilson loops are measured, the field analysed and the charts drawn (ms). */
 const LOOPS_EVERY_MS = 250;
@@ -548,7 +548,10 @@ async function main(): Promise<void> {
         counted = { remaining: count, done: resolve };
       });
     },
-    setRunning,
+    setRunning(on) {
+      if (on) frameTimes.length = 0; // the frame times of this free run
+      setRunning(on);
+    },
     sweeps: () => sim.sweep,
     async links() {
       return Array.from((await sim.snapshot()).links);

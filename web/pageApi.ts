@@ -27,7 +27,7 @@ export interface PageApi {
   configure(settings: Partial<RunSettings>): Promise<void>;
   /** Runs exactly `count` more compound sweeps through the frame loop, then pauses. */
   run(count: number): Promise<void>;
-  /** Starts or stops the free run. */
+  /** Starts (clearing the frame times) or stops the free run. */
   setRunning(running: boolean): void;
   /** Compound sweeps done in this chain. */
   sweeps(): number;
