@@ -238,6 +238,109 @@ describe('the web page on WebGPU', () => {
     expect(foreignRequests).toEqual([]);
     expect(server.requests).toContain('/lcnn/w2x2-su2-2d.json');
   });
+
+  it('cold and hot start, the beta slider and run/pause work through the controls; sweeps per second are shown', async () => {
+    await page.click('#cold');
+    await page.waitForFunction(() => {
+      const api = (window as unknown as { lgt: PageApi }).lgt;
+      return api.settings().start === 'cold' && api.sweeps() === 0;
+    });
+    const cold = GaugeField.cold(new Lattice([32, 32]), 2).links;
+    expect(await lgt(page, (api) => api.links())).toEqual(Array.from(cold));
+    await page.click('#hot');
+    await page.waitForFunction(
+      () => (window as unknown as { lgt: PageApi }).lgt.settings().start === 'hot',
+    );
+    const seed = Number(await page.inputValue('#seed'));
+    const hot = GaugeField.hot(new Lattice([32, 32]), 2, new Xoshiro128(seed)).links;
+    expect(linkDifferences(await lgt(page, (api) => api.links()), hot, 8).at(-1)).toBeLessThan(
+      1e-6, // the Haar-random start of the seed, through float32
+    );
+
+    // the slider: beta = 3 from the next sweep on, and the plaquette follows it
+    await page.evaluate(() => {
+      const slider = document.getElementById('beta') as HTMLInputElement;
+      slider.value = '3';
+      slider.dispatchEvent(new Event('input'));
+    });
+    expect(await page.textContent('#beta-value')).toBe('3.00');
+    expect((await lgt(page, (api) => api.settings())).beta).toBe(3);
+    await lgt(page, (api) => api.run(100));
+    const stats = (await lgt(page, (api) => api.plaquetteStatistics()))!;
+    expect(stats.beta).toBe(3);
+    expect(stats.exact).toBeCloseTo(besselI(2, 3) / besselI(1, 3), 12);
+    expect(Math.abs(stats.gamma.mean - stats.exact!)).toBeLessThan(4 * stats.gamma.error);
+    expect(Math.abs(stats.gamma.mean - exactPlaquette2d(2, 2))).toBeGreaterThan(
+      20 * stats.gamma.error,
+    );
+
+    // run, then pause: the sweeps go on by themselves, then stop
+    await page.click('#run');
+    expect(await page.textContent('#run')).toBe('Pause');
+    await page.waitForFunction(() => (window as unknown as { lgt: PageApi }).lgt.sweeps() >= 150);
+    await page.waitForFunction(() =>
+      /[1-9]\d* sweeps\/s/.test(document.getElementById('status')!.textContent ?? ''),
+    );
+    await page.click('#run');
+    expect(await page.textContent('#run')).toBe('Run');
+    await page.waitForTimeout(1000); // the batch in flight (sized to about 40 ms) ends
+    const paused = await lgt(page, (api) => api.sweeps());
+    await page.waitForTimeout(500);
+    expect(await lgt(page, (api) => api.sweeps())).toBe(paused);
+  });
+
+  it("refuses a lattice beyond the adapter's buffer limits, as lgt generate --backend webgpu does", async () => {
+    const limit = await page.evaluate(
+      async () => (await navigator.gpu.requestAdapter())!.limits.maxStorageBufferBindingSize,
+    );
+    const before = await lgt(page, (api) => api.settings());
+    await lgt(page, (api) => api.configure({ N: 3, dims: [16384, 16384] }));
+    const message = await page.textContent('#error');
+    expect(await page.isVisible('#error')).toBe(true);
+    expect(message).toContain(
+      `page: invalid dims: expected links that fit the adapter's maxStorageBufferBindingSize of ${limit} bytes`,
+    );
+    expect(message).toContain('SU(3) on 16384x16384');
+    expect(await lgt(page, (api) => api.settings())).toEqual(before); // the old chain stays
+  });
+
+  it('runs 4D SU(3) with the clover charge chart and a slice of the charge density', async () => {
+    await lgt(page, (api) =>
+      api.configure({
+        N: 3,
+        dims: [4, 4, 4, 4],
+        beta: 6,
+        start: 'hot',
+        seed: 3,
+        overrelaxation: 1,
+      }),
+    );
+    expect(await page.isVisible('#error')).toBe(false);
+    await lgt(page, (api) => api.run(4));
+    await lgt(page, (api) => api.settle());
+    const shown = await page.evaluate(() => {
+      const canvas = document.getElementById('heatmap') as HTMLCanvasElement;
+      const text = (id: string) => document.getElementById(id)!.textContent ?? '';
+      return {
+        size: [canvas.width, canvas.height],
+        caption: text('heatmap-caption'),
+        charge: (document.getElementById('chart-charge') as HTMLElement).hidden
+          ? ''
+          : (document.querySelector('#chart-charge svg')?.textContent ?? ''),
+        plaquette: document.querySelector('#chart-plaquette svg')?.textContent ?? '',
+        lcnnShown: !(document.getElementById('lcnn-maps') as HTMLElement).hidden,
+        lcnnStatus: text('lcnn-status'),
+      };
+    });
+    expect(shown.size).toEqual([4, 4]);
+    expect(shown.caption).toContain('charge density q(x)');
+    expect(shown.charge).toContain('Topological charge (clover)');
+    expect(shown.plaquette).toContain('SU(3) 4x4x4x4');
+    expect(shown.plaquette).not.toContain('exact 2D');
+    expect(shown.lcnnShown).toBe(false);
+    expect(shown.lcnnStatus).toContain('trained on 2D SU(2)');
+    expect(consoleErrors).toEqual([]);
+  });
 });
 
 describe('the web page without WebGPU', () => {
