@@ -158,13 +158,24 @@ async function main(): Promise<void> {
   const status = element('status');
   const plaquetteLine = element('plaquette');
 
+  /** The sizes offered, of which those that pass sim.check (the adapter's limits) are shown. */
   const sizes: Record<string, number[]> = {
-    '2': [8, 16, 32, 64, 128, 256],
-    '4': [4, 6, 8, 12, 16],
+    '2': [8, 16, 32, 64, 128, 256, 512],
+    '4': [4, 6, 8, 12, 16, 20, 24, 32],
   };
+  function fits(N: number, dims: number[]): boolean {
+    try {
+      sim.check({ ...settings, N, dims });
+      return true;
+    } catch {
+      return false;
+    }
+  }
   function fillSizes(D: string, chosen: number): void {
+    const N = Number(group.value);
+    const fitting = sizes[D].filter((L) => fits(N, Array(Number(D)).fill(L) as number[]));
     size.replaceChildren(
-      ...sizes[D].map((L) => {
+      ...fitting.map((L) => {
         const option = document.createElement('option');
         option.value = String(L);
         option.textContent = D === '2' ? `${L} x ${L}` : `${L}^4`;
@@ -228,6 +239,7 @@ async function main(): Promise<void> {
     };
   }
   geometry.onchange = () => fillSizes(geometry.value, geometry.value === '2' ? 32 : 8);
+  group.onchange = () => fillSizes(geometry.value, Number(size.value));
   element('cold').onclick = () => void restart(fromControls('cold'));
   element('hot').onclick = () => void restart(fromControls('hot'));
   runButton.onclick = () => setRunning(!running);

@@ -290,9 +290,19 @@ describe('the web page on WebGPU', () => {
   });
 
   it("refuses a lattice beyond the adapter's buffer limits, as lgt generate --backend webgpu does", async () => {
-    const limit = await page.evaluate(
-      async () => (await navigator.gpu.requestAdapter())!.limits.maxStorageBufferBindingSize,
+    const { limit, bufferLimit } = await page.evaluate(async () => {
+      const limits = (await navigator.gpu.requestAdapter())!.limits;
+      return { limit: limits.maxStorageBufferBindingSize, bufferLimit: limits.maxBufferSize };
+    });
+    // the sizes offered for 4D SU(3) are those whose float32 links (18 numbers) fit (on
+    // SwiftShader's 1 GiB all of them do; the CPU path's test below sees the list cut short)
+    await page.selectOption('#group', '3');
+    await page.selectOption('#geometry', '4');
+    const offered = await page.$$eval('#size option', (os) => os.map((o) => Number(o.value)));
+    const fitting = [4, 6, 8, 12, 16, 20, 24, 32].filter(
+      (L) => 4 * L ** 4 * 18 * 4 <= Math.min(limit, bufferLimit),
     );
+    expect(offered).toEqual(fitting);
     const before = await lgt(page, (api) => api.settings());
     await lgt(page, (api) => api.configure({ N: 3, dims: [16384, 16384] }));
     const message = await page.textContent('#error');
@@ -354,6 +364,9 @@ describe('the web page without WebGPU', () => {
       expect(adapter).toBeNull(); // WebGPU is really off in this browser
       expect((await lgt(p, (api) => api.backend())).kind).toBe('cpu');
       expect(await p.textContent('#backend')).toContain('CPU path (WebGPU unavailable');
+      // the sizes offered fit the CPU path's 32768 links: 128x128 does, 256x256 does not
+      const offered = await p.$$eval('#size option', (os) => os.map((o) => o.value));
+      expect(offered).toEqual(['8', '16', '32', '64', '128']);
       await lgt(p, (api) => api.run(200));
       expect(await lgt(p, (api) => api.sweeps())).toBe(200);
       const stats = (await lgt(p, (api) => api.plaquetteStatistics()))!;
