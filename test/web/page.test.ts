@@ -3,8 +3,10 @@
  * built files on 127.0.0.1: it simulates correctly (the 2D plaquette against the exact value;
  * one sweep against the Node WebGPU path), its L-CNN is the Node engine's, its NERSC download
  * passes `lgt info`, it fetches nothing from elsewhere, logs no error, draws what it should
- * (and the screenshot for the README is written to dist-web/screenshot.png), and without
- * WebGPU it runs on the CPU and says so.
+ * (and the screenshot for the README is written to dist-web/screenshot.png), its controls work
+ * (cold/hot start, the beta slider, run/pause), it offers and accepts only lattices within the
+ * adapter's limits, 4D SU(3) shows the clover charge, and without WebGPU it runs on the CPU and
+ * says so.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
