@@ -59,9 +59,13 @@ export async function contextFromAdapter(
  * DOM), or undefined with the reason when the browser has none: no `navigator.gpu` (WebGPU
  * disabled or unsupported) or no adapter (blocklisted GPU, no software fallback).
  */
-export async function requestBrowserGpu(
-  gpu: GPU | undefined,
-): Promise<GpuContext | { reason: string }> {
+export async function requestBrowserGpu(gpu: GPU | undefined): Promise<
+  | GpuContext
+  | {
+      /** Why there is no device, in words for the page. */
+      reason: string;
+    }
+> {
   if (gpu === undefined || gpu === null) {
     return { reason: 'this browser has no WebGPU (navigator.gpu is undefined)' };
   }
