@@ -9,6 +9,7 @@ export default tseslint.config(
     ignores: [
       'assembly/**',
       'dist/**',
+      'dist-web/**',
       'docs/api/**',
       'node_modules/**',
       '**/*.py',

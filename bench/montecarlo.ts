@@ -432,7 +432,10 @@ export async function runMonteCarloBench(opts: MonteCarloOptions): Promise<Monte
       const field = GaugeField.cold(lattice, N);
       const sweeper = new SerialSweeper({ kernels: 'ts' });
       const wasmField = wasmSkipped === null ? toWasmMemory(field) : null;
-      const wasmSweeper = new SerialSweeper({ kernels: 'wasm' });
+      const wasmSweeper = new SerialSweeper({
+        kernels: 'wasm',
+        wasmModule: () => loadWasmModule('montecarlo'),
+      });
       const hb = { kind: 'heatbath', beta, seed: SEED, stream: 0 } as const;
       const or = { kind: 'overrelaxation', beta, seed: SEED, stream: 0 } as const;
       for (let t = 0; t < thermalization; t++) {

@@ -14,7 +14,7 @@
  * @module
  */
 import os from 'node:os';
-import { WebGpuSweeper } from '../../src/montecarlo/gpu/webgpuSweeper.js';
+import { createWebGpuSweeper } from '../../src/montecarlo/gpu/adapter.js';
 import { SerialSweeper, WorkerSweeper } from '../../src/montecarlo/sweeper.js';
 import { markdownTable, timeSweeps, type SweepCase } from './sweepTiming.js';
 
@@ -29,7 +29,7 @@ const quick = args.has('--quick');
 const options = quick ? { rounds: 3, roundMs: 200 } : { rounds: 5, roundMs: 600 };
 const extents = quick ? [8] : [8, 16];
 
-const gpu = await WebGpuSweeper.create();
+const gpu = await createWebGpuSweeper();
 const workers = new WorkerSweeper(2);
 const serial = new SerialSweeper();
 const started = new Date().toISOString();

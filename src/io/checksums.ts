@@ -20,7 +20,7 @@
  *
  * @module
  */
-import * as zlib from 'node:zlib';
+import { nodeBuiltin } from '../core/nodeBuiltin.js';
 
 /** Lookup table of the reflected CRC-32 polynomial 0xEDB88320, built on first use. */
 let crcTable: Uint32Array | undefined;
@@ -44,13 +44,19 @@ export function crc32Table(bytes: Uint8Array, initial = 0): number {
   return ~c >>> 0;
 }
 
+/** Node's `zlib.crc32` where it exists (Node >= 20.15), looked up on first use. */
+let nativeCrc32: ((data: Uint8Array) => number) | null | undefined;
+
 /**
- * CRC-32 (zlib's) of `bytes`: Node's `zlib.crc32` where it exists, else the table-driven
- * `crc32Table` of this module.
+ * CRC-32 (zlib's) of `bytes`: Node's `zlib.crc32` where it exists, else (older Node, a
+ * browser) the table-driven `crc32Table` of this module.
  */
 export function crc32(bytes: Uint8Array): number {
-  const native = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
-  return typeof native === 'function' ? native(bytes) >>> 0 : crc32Table(bytes);
+  if (nativeCrc32 === undefined) {
+    const native = nodeBuiltin<{ crc32?: (data: Uint8Array) => number }>('node:zlib')?.crc32;
+    nativeCrc32 = typeof native === 'function' ? native : null;
+  }
+  return nativeCrc32 !== null ? nativeCrc32(bytes) >>> 0 : crc32Table(bytes);
 }
 
 /** 32-bit left rotation. */

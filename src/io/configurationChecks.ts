@@ -24,8 +24,6 @@
  *
  * @module
  */
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import type { GaugeField } from '../lattice/gaugeField.js';
 import { FileError } from '../core/fileError.js';
 
@@ -224,19 +222,4 @@ export function throwOnFailure(
 ): void {
   const failure = firstFailure(checks);
   if (failure) throw new FileError(`${fn}: ${path}: ${failure.message}`);
-}
-
-/**
- * Checks that `path` can be written: its directory exists, and the file does not unless
- * `force` (the same sentences as EnsembleWriter).
- */
-export function checkWritable(fn: string, path: string, force: boolean): void {
-  if (!existsSync(dirname(resolve(path)))) {
-    throw new FileError(`${fn}: ${path}: the directory ${dirname(path)} does not exist`);
-  }
-  if (!force && existsSync(path)) {
-    throw new FileError(
-      `${fn}: ${path} already exists; pass { force: true } (lgt: --force) to replace it`,
-    );
-  }
 }

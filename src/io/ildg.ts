@@ -44,7 +44,6 @@ import { hex32, scidacChecksum, type ScidacChecksum } from './checksums.js';
 import {
   DEFAULT_UNITARITY_TOLERANCE,
   checkSpecialUnitary,
-  checkWritable,
   compareChecksum,
   compareValue,
   linkTrace,
@@ -52,8 +51,10 @@ import {
   type ConfigurationCheck,
 } from './configurationChecks.js';
 import { FileError } from '../core/fileError.js';
+import { checkWritable } from './checkWritable.js';
 import { encodeLimeRecord, parseLimeRecords, recordText, type LimeRecord } from './lime.js';
-import { cDate, checkExpected, readWhole, type ExpectedConfiguration } from './nersc.js';
+import { readWhole } from './nersc.js';
+import { cDate, checkExpected, type ExpectedConfiguration } from './nerscCodec.js';
 
 /** Tolerance of the usqcdInfo plaq and linktr checks (MILC writes six significant digits). */
 const USQCD_INFO_TOLERANCE = 1e-5;

@@ -103,7 +103,8 @@ export {
   writeTrainCheckpoint,
   type TrainCheckpoint,
 } from './training/checkpoint.js';
-export { saveModel, loadModel, MODEL_FORMAT, type ModelInfo } from './modelFile.js';
+export { saveModel, loadModel } from './modelFile.js';
+export { modelFromJson, modelToJson, MODEL_FORMAT, type ModelInfo } from './modelJson.js';
 export { loadPredictor, type LoadedPredictor } from './modelLoader.js';
 export { evaluateModel, evaluatePredictor, type Predictor, type Evaluation } from './evaluation.js';
 export { parseArchitecture, symmetricSpec } from './architecture.js';

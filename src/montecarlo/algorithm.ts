@@ -13,7 +13,7 @@
  */
 import type { GaugeField } from '../lattice/gaugeField.js';
 import { hmcTrajectory, type Integrator } from './hmc.js';
-import type { Sweeper } from './sweeper.js';
+import type { Sweeper } from './serialSweeper.js';
 
 /** A heatbath compound sweep: 1 heatbath + `overrelaxation` overrelaxation sweeps. */
 export interface HeatbathAlgorithm {

@@ -282,7 +282,9 @@ async function run(
   const kernels = checkKernelChoice('generateEnsemble', 'kernels', options.kernels ?? 'auto');
   const sweeper: Sweeper =
     options.sweeper ??
-    (workers > 1 ? new WorkerSweeper(workers, { kernels }) : new SerialSweeper({ kernels }));
+    (workers > 1
+      ? new WorkerSweeper(workers, { kernels })
+      : new SerialSweeper({ kernels, wasmModule: () => loadWasmModule('montecarlo') }));
   started(sweeper);
   if (options.sweeper === undefined) field = placeField(field, spec, kernels, workers);
   const stepsPerBeta = spec.thermalization + spec.configurations * spec.separation;

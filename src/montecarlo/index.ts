@@ -36,12 +36,11 @@ export {
 } from './checkerboard.js';
 export {
   SerialSweeper,
-  WorkerSweeper,
   type Sweeper,
   type SweepSpec,
   type SweeperOptions,
-  type PassTask,
-} from './sweeper.js';
+} from './serialSweeper.js';
+export { WorkerSweeper, type PassTask } from './sweeper.js';
 export {
   toWasmMemory,
   wasmLayoutOf,
@@ -127,6 +126,10 @@ export {
 export {
   WebGpuSweeper,
   requestGpu,
+  createWebGpuSweeper,
+  requestBrowserGpu,
+  contextFromAdapter,
+  describeAdapter,
   DEFAULT_GPU_BACKENDS,
   checkGpuLattice,
   gpuLinkBytes,

@@ -1,11 +1,13 @@
 /**
  * Sweepers run checkerboard sweeps (./checkerboard.ts) over a gauge field: in this thread
- * ({@link SerialSweeper}) or split over piscina worker threads that share the links through a
- * SharedArrayBuffer ({@link WorkerSweeper}). Both give bit-for-bit the same field.
+ * (SerialSweeper, ./serialSweeper.ts, which runs in a browser too) or split over piscina
+ * worker threads that share the links through a SharedArrayBuffer ({@link WorkerSweeper},
+ * Node only). Both give bit-for-bit the same field.
  *
  * Kernels: a field whose links live in WebAssembly memory (toWasmMemory, ./wasm/wasmField.ts)
- * is swept by the WebAssembly kernels (./wasm/monteCarloWasm.ts) where they have the update
- * (SU(2), SU(3) heatbath and overrelaxation) and run on this host; otherwise, and with
+ * is swept by the WebAssembly kernels (./wasm/monteCarloWasm.ts, loaded from dist/wasm by
+ * every thread) where they have the update (SU(2), SU(3) heatbath and overrelaxation) and run
+ * on this host; otherwise, and with
  * `kernels: 'ts'`, by the TypeScript ones. Both give bit-for-bit the same field.
  *
  * @module
@@ -16,48 +18,19 @@ import type { GaugeField } from '../lattice/gaugeField.js';
 import { checkInteger, rangeError } from '../core/validate.js';
 import { checkKernelChoice, type KernelChoice } from '../core/webassembly.js';
 import { loadWasmModule } from '../io/wasmModule.js';
-import {
-  checkCheckerboard,
-  PassContext,
-  sitesByParity,
-  sweepPasses,
-  updatePassRange,
-  type PassSpec,
-} from './checkerboard.js';
+import { checkCheckerboard, sweepPasses, type PassSpec } from './checkerboard.js';
+import type { Sweeper, SweeperOptions, SweepSpec } from './serialSweeper.js';
 import { MonteCarloWasm, monteCarloWasmFor, wasmHasPass } from './wasm/monteCarloWasm.js';
 import type { WasmFieldLayout } from './wasm/wasmField.js';
 
-/** A sweep: the same update applied in every (direction, parity) pass. */
-export type SweepSpec = Omit<PassSpec, 'mu' | 'parity'>;
+export {
+  SerialSweeper,
+  type Sweeper,
+  type SweeperOptions,
+  type SweepSpec,
+} from './serialSweeper.js';
 
-/**
- * Runs sweeps over a field. A sweeper that keeps its own copy of the links between sweeps
- * (the GPU's, ./gpu/webgpuSweeper.ts) also implements `upload`, `download` and `reunitarize`;
- * generateEnsemble calls them wherever the links are used or changed outside the sweeps.
- */
-export interface Sweeper {
-  /** One sweep of 2D passes; resolves to the number of accepted Metropolis proposals. */
-  sweep(field: GaugeField, spec: SweepSpec): Promise<number>;
-  /** Releases threads. */
-  close(): Promise<void>;
-  /** Takes field.links, which changed outside the sweeper (a start field, a checkpoint). */
-  upload?(field: GaugeField): Promise<void>;
-  /** Makes field.links current (before measuring, saving or checkpointing). */
-  download?(field: GaugeField): Promise<void>;
-  /** Re-unitarises the links where they are (instead of field.reunitarize()). */
-  reunitarize?(field: GaugeField): Promise<void>;
-}
-
-/** How a sweeper runs (the result does not depend on it). */
-export interface SweeperOptions {
-  /**
-   * The kernels of the link updates (default 'auto': WebAssembly for fields in WebAssembly
-   * memory where it runs, else TypeScript; 'wasm' fails where it cannot be used).
-   */
-  kernels?: KernelChoice;
-}
-
-/** The WebAssembly kernels for a sweep of `field`, or undefined (see {@link SweeperOptions}). */
+/** The WebAssembly kernels for a sweep of `field`, or undefined (see SweeperOptions). */
 function wasmForSweep(
   fn: string,
   field: GaugeField,
@@ -65,48 +38,6 @@ function wasmForSweep(
   cached: MonteCarloWasm | undefined,
 ): MonteCarloWasm | undefined {
   return monteCarloWasmFor(fn, field, kernels, () => loadWasmModule('montecarlo'), cached);
-}
-
-/** Sweeps in the calling thread. */
-export class SerialSweeper implements Sweeper {
-  /** The kernels asked for. */
-  readonly kernels: KernelChoice;
-  private ctx: PassContext | undefined;
-  private sites: [Int32Array, Int32Array] | undefined;
-  private forField: GaugeField | undefined;
-  private wasm: MonteCarloWasm | undefined;
-
-  constructor(options: SweeperOptions = {}) {
-    this.kernels = checkKernelChoice('SerialSweeper', 'options.kernels', options.kernels ?? 'auto');
-  }
-
-  async sweep(field: GaugeField, spec: SweepSpec): Promise<number> {
-    return this.sweepSync(field, spec);
-  }
-
-  /** The same sweep, synchronously. */
-  sweepSync(field: GaugeField, spec: SweepSpec): number {
-    if (this.forField !== field) {
-      checkCheckerboard('SerialSweeper.sweep', field.lattice);
-      this.ctx = new PassContext(field.group, spec.seed);
-      this.sites = sitesByParity(field.lattice);
-      this.forField = field;
-    }
-    const wasm = wasmForSweep('SerialSweeper.sweep', field, this.kernels, this.wasm);
-    this.wasm = wasm;
-    let accepted = 0;
-    for (const pass of sweepPasses(field.lattice.D, spec)) {
-      const sites = this.sites![pass.parity];
-      if (wasm !== undefined && wasmHasPass(field.N, pass.kind)) {
-        wasm.runPass(pass, field.N, 0, sites.length);
-      } else {
-        accepted += updatePassRange(field, sites, 0, sites.length, pass, this.ctx!);
-      }
-    }
-    return accepted;
-  }
-
-  async close(): Promise<void> {}
 }
 
 /** What a worker receives for one chunk of one pass. */

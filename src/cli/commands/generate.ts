@@ -9,7 +9,8 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import type { Algorithm } from '../../montecarlo/algorithm.js';
 import { generateEnsemble, type RunSpec } from '../../montecarlo/generate.js';
-import { WebGpuSweeper } from '../../montecarlo/gpu/webgpuSweeper.js';
+import { createWebGpuSweeper } from '../../montecarlo/gpu/adapter.js';
+import type { WebGpuSweeper } from '../../montecarlo/gpu/webgpuSweeper.js';
 import { refuseExisting, UserError } from '../errors.js';
 import {
   addOptions,
@@ -199,7 +200,7 @@ async function gpuSweeper(spec: RunSpec, verbose: boolean): Promise<WebGpuSweepe
   let sweeper: WebGpuSweeper;
   try {
     // --verbose: Dawn tries every backend itself and prints its warnings (a missing Vulkan loader)
-    sweeper = await WebGpuSweeper.create({ probeLibraries: !verbose });
+    sweeper = await createWebGpuSweeper({ probeLibraries: !verbose });
   } catch (e) {
     throw new UserError(`--backend webgpu: ${(e as Error).message}`);
   }

@@ -21,6 +21,10 @@
  * @module
  */
 import { rangeError } from '../../core/validate.js';
+import { contextFromAdapter, type GpuContext } from './gpuContext.js';
+import { WebGpuSweeper } from './webgpuSweeper.js';
+
+export type { GpuContext } from './gpuContext.js';
 
 /** A Dawn backend and the WebGPU feature level requested from it. */
 export type GpuBackend = 'vulkan' | 'opengl';
@@ -56,20 +60,6 @@ export function dynamicLibraryProblem(library: string): string | undefined {
   return undefined;
 }
 
-/** A device and what it is. */
-export interface GpuContext {
-  /** The WebGPU device. */
-  readonly device: GPUDevice;
-  /** The backend that gave it. */
-  readonly backend: GpuBackend;
-  /** The adapter in words, e.g. "llvmpipe (LLVM 15.0.6, 256 bits) (OpenGL 4.5 Mesa 22.3.6)". */
-  readonly description: string;
-  /** The device's limits (the adapter's maxima, which were requested). */
-  readonly limits: GPUSupportedLimits;
-  /** The backends tried before this one, each with why it gave no adapter. */
-  readonly passedOver: readonly string[];
-}
-
 /** Options of {@link requestGpu}. */
 export interface RequestGpuOptions {
   /** Backends to try, in order (default {@link DEFAULT_GPU_BACKENDS}). */
@@ -100,15 +90,10 @@ async function loadDawn(): Promise<typeof import('webgpu')> {
   return dawn;
 }
 
-function describeAdapter(adapter: GPUAdapter): string {
-  const i = adapter.info;
-  const parts = [i.vendor, i.architecture, i.device, i.description].filter((s) => s !== '');
-  return parts.length > 0 ? parts.join(' / ') : 'unnamed adapter';
-}
-
 /**
  * Requests a device from the first backend in `options.backends` that has an adapter, with
- * the adapter's largest storage-buffer limits (the lattice lives in one storage buffer).
+ * the adapter's largest storage-buffer limits (the lattice lives in one storage buffer;
+ * ./gpuContext.ts). Node only: it loads Dawn; a page uses `requestBrowserGpu`.
  *
  * @throws Error naming every backend tried and what each answered, when none has an adapter.
  */
@@ -144,25 +129,20 @@ export async function requestGpu(options: RequestGpuOptions = {}): Promise<GpuCo
       tried.push(`${backend} (${featureLevel}): no adapter`);
       continue;
     }
-    const L = adapter.limits;
-    const device = await adapter.requestDevice({
-      requiredLimits: {
-        maxStorageBufferBindingSize: L.maxStorageBufferBindingSize,
-        maxBufferSize: L.maxBufferSize,
-        maxComputeWorkgroupsPerDimension: L.maxComputeWorkgroupsPerDimension,
-      },
-    });
-    return {
-      device,
-      backend,
-      description: describeAdapter(adapter),
-      limits: device.limits,
-      passedOver: tried,
-    };
+    return contextFromAdapter(adapter, backend, tried);
   }
   throw new Error(
     `requestGpu: no WebGPU adapter found; tried ${tried.join('; ')}. ` +
       'On a machine without a GPU, Dawn needs Mesa through EGL (Debian: libegl-dev libegl-mesa0 ' +
       'libgl1-mesa-dri libgles2); on NVIDIA, the Vulkan loader (libvulkan1) and the driver ICD.',
   );
+}
+
+/**
+ * A sweeper on a device of its own (destroyed when the sweeper closes), from the first backend
+ * that has one ({@link requestGpu}). Node only; in a page:
+ * `new WebGpuSweeper(await requestBrowserGpu(navigator.gpu), true)`.
+ */
+export async function createWebGpuSweeper(options: RequestGpuOptions = {}): Promise<WebGpuSweeper> {
+  return new WebGpuSweeper(await requestGpu(options), true);
 }

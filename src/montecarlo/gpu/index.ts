@@ -5,8 +5,9 @@
  *
  * @example
  * ```ts
- * import { WebGpuSweeper } from 'lattice-gauge/montecarlo';
- * const sweeper = await WebGpuSweeper.create();
+ * import { createWebGpuSweeper } from 'lattice-gauge/montecarlo';
+ * const sweeper = await createWebGpuSweeper(); // Node (Dawn)
+ * // in a page: new WebGpuSweeper(await requestBrowserGpu(navigator.gpu), true), from lattice-gauge/browser
  * for (let sweep = 0; sweep < 100; sweep++) {
  *   await sweeper.sweep(field, { kind: 'heatbath', beta: 6, seed: 1, sweep, stream: 0 });
  * }
@@ -19,11 +20,17 @@
  */
 export {
   requestGpu,
+  createWebGpuSweeper,
   DEFAULT_GPU_BACKENDS,
   type GpuBackend,
-  type GpuContext,
   type RequestGpuOptions,
 } from './adapter.js';
+export {
+  requestBrowserGpu,
+  contextFromAdapter,
+  describeAdapter,
+  type GpuContext,
+} from './gpuContext.js';
 export {
   checkGpuLattice,
   gpuLinkBytes,

@@ -74,7 +74,7 @@ function mib(bytes: number): string {
 }
 
 /** Writes the float64 links of `field` into `out` (length V D C) in the GPU layout; returns out. */
-export function packLinks(out: Float32Array, field: GaugeField): Float32Array {
+export function packLinks<T extends Float32Array>(out: T, field: GaugeField): T {
   const { volume, D } = field.lattice;
   const H = volume / 2;
   const C = GPU_COMPONENTS[field.N];

@@ -1,6 +1,8 @@
 /**
  * Checkerboard heatbath and overrelaxation sweeps of SU(2) and SU(3) on a WebGPU device, in
- * float32 (DESIGN.md 4): a {@link Sweeper} that keeps the links on the GPU.
+ * float32 (DESIGN.md 4): a {@link Sweeper} that keeps the links on the GPU. It runs wherever
+ * WebGPU does: on a device from Dawn in Node (./adapter.ts) or from a browser's
+ * `navigator.gpu` (./gpuContext.ts), and imports nothing from Node.
  *
  * A sweep is the 2D passes (mu, parity) of ../checkerboard.ts, one kernel launch each
  * (./wgsl/update.ts), all in one command buffer: the queue orders them, and WebGPU makes the
@@ -20,9 +22,9 @@
 import type { GaugeField } from '../../lattice/gaugeField.js';
 import { checkInteger, rangeError } from '../../core/validate.js';
 import { DrawKind, philoxKey, streamCounterWord } from '../philox.js';
-import type { Sweeper, SweepSpec } from '../sweeper.js';
-import { requestGpu, type GpuContext, type RequestGpuOptions } from './adapter.js';
+import type { Sweeper, SweepSpec } from '../serialSweeper.js';
 import { computePipeline, gridFor, readBuffer } from './compute.js';
+import type { GpuContext } from './gpuContext.js';
 import { checkGpuLattice, GPU_COMPONENTS, packLinks, unpackLinks } from './layout.js';
 import { latticeWgsl } from './wgsl/lattice.js';
 import { LOOP_WORKGROUP, LOOPS_WGSL } from './wgsl/loops.js';
@@ -54,6 +56,25 @@ interface Resident {
   loops: GPUComputePipeline;
   loopGroup: GPUBindGroup;
   loopGrid: [number, number];
+  /** Queued measurements: their partial sums, slot after slot (queueWilsonLoop). */
+  queue: GPUBuffer | undefined;
+  /** Slots of `queue`. */
+  queueSlots: number;
+  /** Loops summed by each queued measurement (its divisor), in queue order. */
+  queued: number[];
+}
+
+/** The number of R x T loops averageWilsonLoop averages: every plane and site, both orientations when R != T. */
+function loopCount(field: GaugeField, R: number, T: number): number {
+  const { D, volume } = field.lattice;
+  return volume * ((D * (D - 1)) / 2) * (R === T ? 1 : 2);
+}
+
+/** The float64 sum of `count` partial sums from `offset`. */
+function sumPartial(partial: Float32Array, offset: number, count: number): number {
+  let sum = 0;
+  for (let k = offset; k < offset + count; k++) sum += partial[k];
+  return sum;
 }
 
 /** Checkerboard sweeps on a WebGPU device; see the module comment. */
@@ -63,19 +84,17 @@ export class WebGpuSweeper implements Sweeper {
   private readonly ownsDevice: boolean;
   private resident: Resident | undefined;
   private inFlight = 0;
+  /** Measurement buffers outgrown while values were queued: destroyed at the next read. */
+  private readonly retired: GPUBuffer[] = [];
 
   /**
-   * @param context - a device from {@link requestGpu}; the sweeper destroys it on close only
-   *   when `ownsDevice` (as {@link WebGpuSweeper.create} sets).
+   * @param context - a device and what it is: from `requestGpu` in Node (Dawn, ./adapter.ts)
+   *   or `requestBrowserGpu(navigator.gpu)` in a page (./gpuContext.ts); the sweeper destroys
+   *   the device on close only when `ownsDevice`.
    */
   constructor(context: GpuContext, ownsDevice = false) {
     this.context = context;
     this.ownsDevice = ownsDevice;
-  }
-
-  /** A sweeper on a device of its own, from the first backend that has one (./adapter.ts). */
-  static async create(options: RequestGpuOptions = {}): Promise<WebGpuSweeper> {
-    return new WebGpuSweeper(await requestGpu(options), true);
   }
 
   /**
@@ -183,7 +202,68 @@ export class WebGpuSweeper implements Sweeper {
    * summed on the GPU (./wgsl/loops.ts).
    */
   async wilsonLoop(field: GaugeField, R: number, T: number): Promise<number> {
-    const fn = 'WebGpuSweeper.wilsonLoop';
+    const r = await this.dispatchLoops('WebGpuSweeper.wilsonLoop', field, R, T);
+    const device = this.context.device;
+    const partial = new Float32Array(await readBuffer(device, r.partial, r.loopWorkgroups * 4));
+    this.inFlight = 0;
+    return sumPartial(partial, 0, partial.length) / loopCount(field, R, T);
+  }
+
+  /**
+   * Queues the average R x T Wilson loop of the GPU's links of `field` as they will be after
+   * everything queued before it (sweeps, other measurements), without waiting for it: the
+   * partial sums stay on the GPU until {@link WebGpuSweeper.readQueued} brings every queued
+   * measurement back in one transfer. So a page can measure after every sweep and wait for
+   * the GPU once per frame (each read-back costs a round trip, milliseconds in a browser).
+   */
+  async queueWilsonLoop(field: GaugeField, R: number, T: number): Promise<void> {
+    const r = await this.dispatchLoops('WebGpuSweeper.queueWilsonLoop', field, R, T);
+    const slotBytes = r.loopWorkgroups * 4;
+    const device = this.context.device;
+    const encoder = device.createCommandEncoder();
+    if (r.queued.length === r.queueSlots) {
+      // grow: the values queued so far move to a buffer twice the size, in queue order
+      const slots = Math.max(64, 2 * r.queueSlots);
+      const grown = device.createBuffer({
+        size: slots * slotBytes,
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+      });
+      if (r.queue !== undefined) {
+        encoder.copyBufferToBuffer(r.queue, 0, grown, 0, r.queued.length * slotBytes);
+      }
+      const old = r.queue;
+      r.queue = grown;
+      r.queueSlots = slots;
+      if (old !== undefined) this.retired.push(old);
+    }
+    encoder.copyBufferToBuffer(r.partial, 0, r.queue!, r.queued.length * slotBytes, slotBytes);
+    device.queue.submit([encoder.finish()]);
+    r.queued.push(loopCount(field, R, T));
+  }
+
+  /** The values of the measurements queued since the last read, in the order queued. */
+  async readQueued(): Promise<number[]> {
+    const r = this.resident;
+    if (r === undefined || r.queued.length === 0) return [];
+    const counts = r.queued;
+    r.queued = [];
+    const slotFloats = r.loopWorkgroups;
+    const device = this.context.device;
+    const data = new Float32Array(
+      await readBuffer(device, r.queue!, counts.length * slotFloats * 4),
+    );
+    this.inFlight = 0;
+    for (const b of this.retired.splice(0)) b.destroy();
+    return counts.map((count, k) => sumPartial(data, k * slotFloats, slotFloats) / count);
+  }
+
+  /** Runs the loop kernel for (R, T) on `field`'s links into the partial sums. */
+  private async dispatchLoops(
+    fn: string,
+    field: GaugeField,
+    R: number,
+    T: number,
+  ): Promise<Resident> {
     const maxExtent = Math.min(...field.lattice.dims);
     checkInteger(fn, 'R', R, 1, maxExtent);
     checkInteger(fn, 'T', T, 1, maxExtent);
@@ -198,13 +278,7 @@ export class WebGpuSweeper implements Sweeper {
     pass.dispatchWorkgroups(r.loopGrid[0], r.loopGrid[1]);
     pass.end();
     device.queue.submit([encoder.finish()]);
-    const partial = new Float32Array(await readBuffer(device, r.partial, r.loopWorkgroups * 4));
-    this.inFlight = 0;
-    let sum = 0;
-    for (let k = 0; k < partial.length; k++) sum += partial[k];
-    const { D, volume } = field.lattice;
-    const orientations = ((D * (D - 1)) / 2) * (R === T ? 1 : 2);
-    return sum / (volume * orientations);
+    return r;
   }
 
   /** Releases the buffers, and the device when the sweeper made it. */
@@ -216,7 +290,16 @@ export class WebGpuSweeper implements Sweeper {
   private release(): void {
     const r = this.resident;
     if (r === undefined) return;
-    for (const b of [r.links, r.passes, r.loopSize, r.partial]) b.destroy();
+    for (const b of [
+      r.links,
+      r.passes,
+      r.loopSize,
+      r.partial,
+      r.queue,
+      ...this.retired.splice(0),
+    ]) {
+      b?.destroy();
+    }
     this.resident = undefined;
   }
 
@@ -304,6 +387,9 @@ export class WebGpuSweeper implements Sweeper {
         ],
       }),
       loopGrid: gridFor(loopWorkgroups, maxPerDim),
+      queue: undefined,
+      queueSlots: 0,
+      queued: [],
     };
     return this.resident;
   }

@@ -9,6 +9,7 @@ import {
   dynamicLibraryProblem,
   requestGpu,
 } from '../../../src/montecarlo/gpu/adapter.js';
+import { requestBrowserGpu } from '../../../src/montecarlo/gpu/gpuContext.js';
 
 describe('requestGpu', () => {
   it('finds a device, Vulkan first, then OpenGL, with at least the WebGPU storage-buffer limit', async () => {
@@ -49,5 +50,17 @@ describe('requestGpu', () => {
       /requestGpu: invalid backends: expected a non-empty list of vulkan, opengl, got \[\]/,
     );
     await expect(requestGpu({ backends: ['metal' as 'vulkan'] })).rejects.toThrow(/got \[metal\]/);
+  });
+});
+
+describe('requestBrowserGpu', () => {
+  it('says why there is no device: no navigator.gpu, or no adapter', async () => {
+    expect(await requestBrowserGpu(undefined)).toEqual({
+      reason: 'this browser has no WebGPU (navigator.gpu is undefined)',
+    });
+    const noAdapter = { requestAdapter: async () => null } as unknown as GPU;
+    expect(await requestBrowserGpu(noAdapter)).toEqual({
+      reason: 'navigator.gpu.requestAdapter gave no adapter',
+    });
   });
 });

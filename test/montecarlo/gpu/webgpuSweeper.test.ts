@@ -94,6 +94,33 @@ describe('WebGpuSweeper', () => {
     }
   });
 
+  it('queues measurements behind the sweeps and reads them back at once, as wilsonLoop gives them', async () => {
+    const start = thermalized([8, 6], 2, 2);
+    const queued = start.clone();
+    const direct = start.clone();
+    const queuing = new WebGpuSweeper(context);
+    const waiting = new WebGpuSweeper(context);
+    const expected: number[] = [];
+    // 70 sweeps with a plaquette after each: the measurement buffer grows past its first 64 slots
+    for (let sweep = 0; sweep < 70; sweep++) {
+      const spec: SweepSpec = { kind: 'heatbath', beta: 2, seed: 3, sweep, stream: 0 };
+      await queuing.sweep(queued, spec);
+      await queuing.queueWilsonLoop(queued, 1, 1);
+      await waiting.sweep(direct, spec);
+      expected.push(await waiting.plaquette(direct));
+    }
+    await queuing.queueWilsonLoop(queued, 1, 2);
+    expected.push(await waiting.wilsonLoop(direct, 1, 2));
+    const values = await queuing.readQueued();
+    expect(values).toEqual(expected); // the same float32 sums, summed in the same order
+    expect(new Set(values).size).toBeGreaterThan(60); // they are 70 different measurements
+    expect(await queuing.readQueued()).toEqual([]); // read once
+    await queuing.download(queued);
+    expect(values[69]).toBeCloseTo(averagePlaquette(queued), 6);
+    await queuing.close();
+    await waiting.close();
+  });
+
   it('brings the links down as they went up, re-unitarised in float64', async () => {
     const field = thermalized([4, 4, 4, 4], 3, 6);
     const original = field.clone();

@@ -190,7 +190,7 @@ describe('WebAssembly Monte Carlo kernels', () => {
       const ts = roughField(dims, N, 21 + N + dims.length);
       const wasm = toWasmMemory(ts);
       const tsSweeper = new SerialSweeper({ kernels: 'ts' });
-      const wasmSweeper = new SerialSweeper({ kernels: 'wasm' });
+      const wasmSweeper = new SerialSweeper({ kernels: 'wasm', wasmModule: compiled });
       const start = ts.clone();
       for (let sweep = 0; sweep < 3; sweep++) {
         for (const kind of ['heatbath', 'overrelaxation'] as const) {
@@ -212,9 +212,12 @@ describe('WebAssembly Monte Carlo kernels', () => {
       new SerialSweeper().sweepSync(plain, spec);
       expect(runPass).not.toHaveBeenCalled();
       const placed = toWasmMemory(GaugeField.cold(new Lattice([4, 4]), 2));
-      new SerialSweeper({ kernels: 'ts' }).sweepSync(placed, spec);
+      new SerialSweeper({ kernels: 'ts', wasmModule: compiled }).sweepSync(placed, spec);
       expect(runPass).not.toHaveBeenCalled();
+      // no module handed in (as in a page that did not fetch one): TypeScript
       new SerialSweeper().sweepSync(placed, spec);
+      expect(runPass).not.toHaveBeenCalled();
+      new SerialSweeper({ wasmModule: compiled }).sweepSync(placed, spec);
       expect(runPass).toHaveBeenCalledTimes(4); // 2 directions x 2 parities
     } finally {
       runPass.mockRestore();
@@ -235,7 +238,7 @@ describe('WebAssembly Monte Carlo kernels', () => {
     const viaTs = toWasmMemory(placed);
     const spec: SweepSpec = { kind: 'heatbath', beta: 5.5, seed: 4, sweep: 0, stream: 0 };
     new SerialSweeper({ kernels: 'ts' }).sweepSync(viaTs, spec);
-    new SerialSweeper({ kernels: 'wasm' }).sweepSync(placed, spec);
+    new SerialSweeper({ kernels: 'wasm', wasmModule: compiled }).sweepSync(placed, spec);
     expect(viaTs.equals(placed, 0)).toBe(true);
   });
 
@@ -255,7 +258,10 @@ describe('WebAssembly Monte Carlo kernels', () => {
     const ts = roughField([4, 4], 3, 2);
     const wasm = toWasmMemory(ts);
     const acceptedTs = new SerialSweeper({ kernels: 'ts' }).sweepSync(ts, spec);
-    const acceptedWasm = new SerialSweeper({ kernels: 'wasm' }).sweepSync(wasm, spec);
+    const acceptedWasm = new SerialSweeper({ kernels: 'wasm', wasmModule: compiled }).sweepSync(
+      wasm,
+      spec,
+    );
     expect(acceptedWasm).toBe(acceptedTs);
     expect(wasm.equals(ts, 0)).toBe(true);
   });
@@ -263,12 +269,20 @@ describe('WebAssembly Monte Carlo kernels', () => {
   it('refuse kernels "wasm" for a field outside WebAssembly memory, and unknown kernel names', () => {
     const spec: SweepSpec = { kind: 'heatbath', beta: 2, seed: 1, sweep: 0, stream: 0 };
     expect(() =>
-      new SerialSweeper({ kernels: 'wasm' }).sweepSync(
+      new SerialSweeper({ kernels: 'wasm', wasmModule: compiled }).sweepSync(
         GaugeField.cold(new Lattice([4, 4]), 2),
         spec,
       ),
     ).toThrow(
       'SerialSweeper.sweep: invalid field: expected links in WebAssembly memory (toWasmMemory) for kernels "wasm", got links outside WebAssembly memory',
+    );
+    expect(() =>
+      new SerialSweeper({ kernels: 'wasm' }).sweepSync(
+        toWasmMemory(GaugeField.cold(new Lattice([4, 4]), 2)),
+        spec,
+      ),
+    ).toThrow(
+      'SerialSweeper.sweep: the WebAssembly kernels cannot run here: no WebAssembly module was handed in (SweeperOptions.wasmModule)',
     );
     expect(() => new SerialSweeper({ kernels: 'simd' as 'wasm' })).toThrow(
       'SerialSweeper: invalid options.kernels: expected one of "ts", "wasm", "auto", got simd',

@@ -11,6 +11,12 @@
  * rounding-error-cancelling forms of Goldberg (ACM Comput. Surv. 23 (1991) 5, Theorem 4) and
  * Kahan, so small alpha (a weak staple) keeps full relative precision.
  *
+ * The cosine of Kennedy-Pendleton's step is computed here ({@link SU2_SAMPLER_WGSL}'s
+ * `cos2Pi`), not by WGSL's cos: the WGSL spec allows cos an absolute error of 2^-11 (and none
+ * at all outside [-pi, pi]), and implementations use it: SwiftShader's (Chromium's software
+ * adapter) moved heatbath links by up to 2e-3 from the CPU's, where Mesa's and the
+ * polynomial below stay within float32 rounding (test/web/page.test.ts).
+ *
  * Needs PHILOX_WGSL (rngUniform). Defines `sampleSU2(alpha) -> vec4f`.
  *
  * @module
@@ -37,6 +43,23 @@ fn expm1Accurate(x: f32) -> f32 {
   return (w - 1.0) * x / log(w);
 }
 
+// cos(2 pi u) for u in [0, 1], to a few float32 ulps on every implementation: the nearest
+// quarter turn k/4 is taken out exactly (u - k/4 is exact: both are multiples of 2^-25), then
+// cos(k pi/2 + r) = cos r, -sin r, -cos r, sin r for k mod 4 = 0..3, with |r| <= pi/4 and the
+// Taylor polynomials of cos to r^10 and sin to r^9 (truncation below 2e-9).
+fn cos2Pi(u: f32) -> f32 {
+  let k = round(4.0 * u);
+  let r = TWO_PI * (u - 0.25 * k);
+  let r2 = r * r;
+  let c = 1.0 + r2 * (-0.5 + r2 * (1.0 / 24.0 + r2 * (-1.0 / 720.0 + r2 * (1.0 / 40320.0 + r2 * (-1.0 / 3628800.0)))));
+  let s = r * (1.0 + r2 * (-1.0 / 6.0 + r2 * (1.0 / 120.0 + r2 * (-1.0 / 5040.0 + r2 * (1.0 / 362880.0)))));
+  let q = i32(k) & 3;
+  if (q == 0) { return c; }
+  if (q == 1) { return -s; }
+  if (q == 2) { return -c; }
+  return s;
+}
+
 // x0 with density sqrt(1 - x0^2) exp(alpha x0) on [-1, 1] (sampleX0 of su2Sampler.ts).
 fn sampleX0(alpha: f32) -> f32 {
   if (alpha < CREUTZ_BELOW_ALPHA) {
@@ -59,7 +82,7 @@ fn sampleX0(alpha: f32) -> f32 {
   // Kennedy-Pendleton: lambda^2 = -(ln r1 + cos^2(2 pi r2) ln r3) / (2 alpha) has density
   // lambda^2 exp(-2 alpha lambda^2); accept with probability sqrt(1 - lambda^2); x0 = 1 - 2 lambda^2
   loop {
-    let c = cos(TWO_PI * rngUniform());
+    let c = cos2Pi(rngUniform());
     let lambda2 = -(log(rngUniform()) + c * c * log(rngUniform())) / (2.0 * alpha);
     let r = rngUniform();
     if (r * r <= 1.0 - lambda2) { return 1.0 - 2.0 * lambda2; }
