@@ -7,8 +7,10 @@
  *
  * @module
  */
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
+import { writeFileAtomic } from '../../core/atomicWrite.js';
 import { FileError } from '../../core/fileError.js';
+import { acquireLock } from '../../core/fileLock.js';
 import { loadDataset, splitDataset, type Dataset, type Split } from '../dataset.js';
 import { evaluatePredictor, type Evaluation } from '../evaluation.js';
 import { predict } from '../gradient.js';
@@ -56,8 +58,16 @@ export interface TrainingJob {
   output: string;
   /** Replace an existing output file. */
   force?: boolean;
-  /** JSON-lines metrics log (one object per epoch). */
+  /**
+   * JSON-lines metrics log, one object per epoch. A resumed run rewrites it from its
+   * checkpoint's history before going on, so it holds every epoch exactly once, as the log of
+   * an uninterrupted run would (the `seconds` aside).
+   */
   metricsLog?: string;
+  /** What runs, for the lock file's message to a second writer of `output`. */
+  command?: string;
+  /** Called with what the job wants its user to know (a stale lock taken over). */
+  onNotice?: (message: string) => void;
   /** Called after every epoch (after the metrics log line is written). */
   onEpoch?: (metrics: EpochMetrics) => void;
 }
@@ -90,13 +100,22 @@ export interface TrainSummary {
   test: Evaluation;
   /** Metrics of every epoch. */
   history: EpochMetrics[];
+  /**
+   * True when stopped by `train.signal`: nothing was evaluated or saved (`test` has n = 0);
+   * `checkpointEpoch` says which epoch's state the checkpoint file holds (0: none).
+   */
+  interrupted: boolean;
+  /** See `interrupted`. */
+  checkpointEpoch?: number;
 }
 
 /**
- * Runs a training job end to end with the model that `build` makes for the loaded dataset.
+ * Runs a training job end to end with the model that `build` makes for the loaded dataset,
+ * holding the lock file `<output>.lock` meanwhile (src/core/fileLock.ts).
  *
- * @throws FileError when the output exists and `force` is not set (before any work), or for
- *   unreadable data; RangeError/TypeError from the model and the loop for bad options.
+ * @throws FileError when the output exists and `force` is not set (before any work), when
+ *   another process trains into the same output (naming it), or for unreadable data;
+ *   RangeError/TypeError from the model and the loop for bad options.
  */
 export async function runTrainingJob(
   job: TrainingJob,
@@ -107,6 +126,25 @@ export async function runTrainingJob(
       `${job.output} already exists; pass { force: true } (lgt: --force) to replace it`,
     );
   }
+  const lock = acquireLock(`${job.output}.lock`, job.output, job.command ?? 'runTrainingJob');
+  try {
+    if (lock.staleFrom !== undefined) {
+      const h = lock.staleFrom;
+      job.onNotice?.(
+        `took over the stale lock ${lock.path} of process ${h.pid} on ${h.host} ` +
+          `(since ${h.started}; no longer running)`,
+      );
+    }
+    return await runLocked(job, build);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(
+  job: TrainingJob,
+  build: (dataset: Dataset) => TrainableModel,
+): Promise<TrainSummary> {
   const dataset = await loadDataset(job.data, job.target);
   const model = build(dataset);
   try {
@@ -115,14 +153,36 @@ export async function runTrainingJob(
       { validation: job.validation, test: job.test },
       job.splitSeed,
     );
-    if (job.metricsLog !== undefined) writeFileSync(job.metricsLog, '');
+    const log = job.metricsLog;
+    let logStart: Promise<void> | undefined;
     const result = await model.train(dataset, split, {
       ...job.train,
+      onStart: (history) => {
+        // the epochs done so far, once each: a log written after the last checkpoint goes
+        if (log !== undefined) {
+          const text = history.map((m) => `${JSON.stringify(m)}\n`).join('');
+          logStart = writeFileAtomic(log, [new TextEncoder().encode(text)]);
+        }
+      },
       onEpoch: (m) => {
-        if (job.metricsLog !== undefined) appendFileSync(job.metricsLog, `${JSON.stringify(m)}\n`);
+        if (log !== undefined) appendFileSync(log, `${JSON.stringify(m)}\n`);
         job.onEpoch?.(m);
       },
     });
+    await logStart;
+    if (result.interrupted === true) {
+      return {
+        output: job.output,
+        parameters: model.parameterCount,
+        epochs: result.history.length,
+        bestEpoch: result.bestEpoch,
+        bestValidationLoss: result.bestValidationLoss,
+        test: { mse: NaN, r2: NaN, n: 0, perBeta: [] },
+        history: result.history,
+        interrupted: true,
+        checkpointEpoch: result.checkpointEpoch,
+      };
+    }
     const test = evaluatePredictor(
       (d, i) => model.predict(d, i),
       dataset,
@@ -156,6 +216,7 @@ export async function runTrainingJob(
       bestValidationLoss: result.bestValidationLoss,
       test,
       history: result.history,
+      interrupted: false,
     };
   } finally {
     model.dispose();
