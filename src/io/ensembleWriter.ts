@@ -48,6 +48,8 @@ import { dirname, resolve } from 'node:path';
 import { checkInteger, checkLength, describe, rangeError, typeError } from '../core/validate.js';
 import { fsyncDirectory, fsyncFile, fsyncFileSync } from '../core/atomicWrite.js';
 import { FileError } from '../core/fileError.js';
+import { checkRoom } from '../core/fileRoom.js';
+import { faultPoint } from '../core/faultPoint.js';
 import {
   DEFAULT_CHUNK_BYTES,
   ENSEMBLE_FORMAT,
@@ -120,6 +122,13 @@ export interface EnsembleWriterOptions {
    */
   provenance?: Record<string, unknown>;
 }
+
+/**
+ * Bytes beyond a configuration's links that an append may make HDF5 allocate: a new chunk of
+ * every series (1024 values of 8 bytes) when the count crosses a multiple of 1024, and the
+ * metadata that grows with the file.
+ */
+const APPEND_MARGIN_BYTES = 256 * 1024;
 
 /** The root attribute of the run's diagnostics (JSON); see {@link EnsembleWriter.setDiagnostics}. */
 export const DIAGNOSTICS_ATTRIBUTE = 'diagnostics';
@@ -405,7 +414,9 @@ export class EnsembleWriter {
    *
    * @throws RangeError/TypeError naming the field of `record` that is wrong (links of the
    *   wrong length or not finite, beta not finite, sweep not an integer >= 0, a chain missing
-   *   in a file with chains or given in one without, different observable names); Error when the writer is closed or HDF5 fails.
+   *   in a file with chains or given in one without, different observable names); FileError
+   *   naming the file when it has no room to grow by the record (a full disk, a file-size
+   *   limit: nothing is written then), when the writer is closed, or when HDF5 fails.
    */
   append(record: ConfigurationRecord): void {
     const fn = 'EnsembleWriter.append';
@@ -477,6 +488,9 @@ export class EnsembleWriter {
       ...(this.chains ? ['/chain'] : []),
       ...names.map(observablePath),
     ];
+    // Before HDF5 writes anything: a write that fails for want of space may leave the file
+    // unreadable (src/core/fileRoom.ts).
+    checkRoom(fn, path, 8 * layout.perConfig + APPEND_MARGIN_BYTES);
     try {
       resizeDataset(module, file, fn, path, '/links', [i + 1, ...layout.configShape]);
       for (const s of series) resizeDataset(module, file, fn, path, s, [i + 1]);
@@ -587,6 +601,7 @@ export class EnsembleWriter {
     this.openFile(fn);
     this.close();
     await fsyncFile(this.partialPath);
+    faultPoint('finalize:before-rename');
     if (!this.force && existsSync(this.path)) {
       throw new FileError(
         `${fn}: ${this.path} already exists; the ensemble stays in ${this.partialPath}`,

@@ -474,31 +474,51 @@ async function run(
     field = new GaugeField(new Lattice(spec.dims), spec.N, checkpoint.links);
     if (!existsSync(partialPath) && existsSync(output) && betaIndex >= spec.betas.length) {
       // killed after the final rename, before the checkpoint was removed
-      return await completedRun(spec, output, identifying, checkpointPath, saved, state);
+      const summary = await completedRun(spec, output, identifying, checkpointPath, state);
+      rmSync(checkpointPath, { force: true });
+      return summary;
     }
     writer = await EnsembleWriter.resume(output, identifying, saved, {
       force: options.force,
       provenance: options.provenance,
     });
   } else {
+    let emptyPartial = false;
     if (options.resume === true) {
       if (existsSync(partialPath)) {
-        throw new FileError(
-          `cannot resume: ${partialPath} exists but its checkpoint ${checkpointPath} does not, ` +
-            `so where the run stood is unknown; to start over, pass { force: true } ` +
-            `(lgt: --force), which replaces ${partialPath}`,
-        );
+        // killed between creating the file and its first checkpoint: nothing to lose
+        const partial = await openEnsemble(partialPath);
+        emptyPartial = partial.count === 0;
+        partial.close();
+        if (!emptyPartial) {
+          throw new FileError(
+            `cannot resume: ${partialPath} holds configurations but its checkpoint ` +
+              `${checkpointPath} is missing, so where the run stood is unknown; to start ` +
+              `over, pass { force: true } (lgt: --force), which replaces ${partialPath}`,
+          );
+        }
       }
-      if (existsSync(output) && options.force !== true) {
-        throw new FileError(
-          `nothing to resume: ${output} is complete (no ${checkpointPath}, no ${partialPath})`,
-        );
+      if (existsSync(output) && options.force !== true && !emptyPartial) {
+        // finished (perhaps killed between its end and its exit): the same run, done
+        options.onNotice?.(`nothing to resume: ${output} is complete`);
+        return await completedRun(spec, output, identifying, undefined, undefined);
       }
       options.onNotice?.(`no checkpoint ${checkpointPath}: starting from the beginning`);
     }
+    if (emptyPartial) rmSync(partialPath);
     writer = await EnsembleWriter.create(output, identifying, {
       force: options.force,
       provenance: options.provenance,
+    });
+    // From here on the .partial file always has a checkpoint (a resume never finds one alone
+    // with configurations in it).
+    await writeCheckpoint(checkpointPath, {
+      metadata: identifying,
+      sweep: 0,
+      betaIndex: 0,
+      configsWritten: 0,
+      links: field.links,
+      state: state as unknown as Record<string, unknown>,
     });
   }
 
@@ -714,18 +734,21 @@ async function runChains(r: Run): Promise<RunSummary> {
 }
 
 /**
- * The end of a run killed after its final rename, before its checkpoint was removed: the
- * output is complete. Checks that it is this run's (identifying metadata, count), removes the
- * checkpoint, and reports it as finished.
+ * A run found complete on resume: killed after its final rename (before its checkpoint was
+ * removed, `checkpointPath` given), or after its end. Checks that the output is this run's
+ * (identifying metadata, number of configurations) and reports it as finished.
+ *
+ * @throws FileError naming the file and the difference when it is another run's.
  */
 async function completedRun(
   spec: RunSpec,
   output: string,
   identifying: Record<string, unknown>,
-  checkpointPath: string,
-  saved: number,
-  state: RunState,
+  checkpointPath: string | undefined,
+  state: RunState | undefined,
 ): Promise<RunSummary> {
+  const expected = spec.betas.length * spec.configurations;
+  let chains: ChainRecord[];
   const ensemble = await openEnsemble(output);
   try {
     const d = metadataDifference(ensemble.metadata, identifying);
@@ -735,27 +758,28 @@ async function completedRun(
           `${formatMetadataValue(d.a)}, run has ${formatMetadataValue(d.b)}`,
       );
     }
-    if (ensemble.count !== saved) {
+    if (ensemble.count !== expected) {
       throw new FileError(
-        `cannot resume: ${output} holds ${ensemble.count} configurations, its checkpoint ` +
-          `${checkpointPath} ${saved}`,
+        `cannot resume: ${output} holds ${ensemble.count} configurations, the run makes ` +
+          `${expected}${checkpointPath === undefined ? '' : ` (its checkpoint ${checkpointPath} is stale)`}`,
       );
     }
+    const recorded = ensemble.diagnostics?.chains;
+    chains = state?.chains ?? (Array.isArray(recorded) ? (recorded as ChainRecord[]) : []);
   } finally {
     ensemble.close();
   }
-  rmSync(checkpointPath, { force: true });
   return {
     output,
-    configurations: saved,
+    configurations: expected,
     finished: true,
     interrupted: false,
     position: { betaIndex: spec.betas.length, step: 0 },
-    resumedFrom: saved,
-    acceptance: state.chains.map((c) =>
+    resumedFrom: expected,
+    acceptance: chains.map((c) =>
       c.production.proposals > 0 ? c.production.accepted / c.production.proposals : 1,
     ),
-    chains: state.chains,
-    findings: state.chains.flatMap((c) => c.findings),
+    chains,
+    findings: chains.flatMap((c) => c.findings),
   };
 }

@@ -14,6 +14,8 @@ import type { ChainFinding } from '../../montecarlo/chainHealth.js';
 import { generateEnsemble, type RunSpec } from '../../montecarlo/generate.js';
 import { createWebGpuSweeper } from '../../montecarlo/gpu/adapter.js';
 import type { WebGpuSweeper } from '../../montecarlo/gpu/webgpuSweeper.js';
+import { existsSync } from 'node:fs';
+import { FileError } from '../../core/fileError.js';
 import { refuseExisting, UserError } from '../errors.js';
 import { InterruptedError, resumeCommand, shellCommand, stopOnSignals } from '../interrupt.js';
 import {
@@ -26,7 +28,6 @@ import {
   rules,
   type OptionValues,
 } from '../optionTable.js';
-import { writeReport } from '../../report/writeReport.js';
 
 /** The options of `lgt generate` (`lgt scan` takes those that shape a run from here). */
 export const generateOptions = {
@@ -263,6 +264,26 @@ Interrupting: Ctrl-C (SIGINT) or SIGTERM stops after the current step with a che
 lgt generate on the same output is refused while the first runs (OUTPUT.lock).
 `;
 
+/**
+ * A write that failed during the run (a full disk, a file-size limit) leaves the run as of
+ * its last checkpoint: say so, and how to go on, beside the error that names the file.
+ */
+function withResumeHint(error: unknown, output: string, argv: readonly string[]): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  const isWrite =
+    error instanceof FileError &&
+    (code === 'ENOSPC' ||
+      code === 'EFBIG' ||
+      code === 'EDQUOT' ||
+      /no room|cannot grow|could not be written|flush failed|failed to write/.test(error.message));
+  if (!isWrite || !existsSync(`${output}.checkpoint`)) return error;
+  return new UserError(
+    `${error.message}\nnothing already written is lost: ${output}.checkpoint and ` +
+      `${output}.partial hold the run up to its last checkpoint. Make room, then resume with:\n` +
+      `  ${resumeCommand(argv)}`,
+  );
+}
+
 /** Prints a chain's problem so that it is not missed. */
 function warn(finding: ChainFinding): void {
   process.stderr.write(`lgt: WARNING: ${finding.message}\nlgt:   remedy: ${finding.remedy}\n`);
@@ -339,6 +360,8 @@ export function registerGenerate(program: Command, argv: readonly string[] = [])
           } else bar.update(p.done, payload);
         },
       });
+    } catch (error) {
+      throw withResumeHint(error, o.output, argv);
     } finally {
       pauseBar();
       stop.dispose();
@@ -364,6 +387,8 @@ export function registerGenerate(program: Command, argv: readonly string[] = [])
       ...(o.report !== undefined ? { report: o.report } : {}),
     };
     if (o.report !== undefined) {
+      // loaded when asked for: vega takes half a second to import
+      const { writeReport } = await import('../../report/writeReport.js');
       await writeReport({
         ensembles: [summary.output],
         models: [],

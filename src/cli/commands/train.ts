@@ -27,7 +27,6 @@ import {
   type OptionValues,
 } from '../optionTable.js';
 import { splitDataset } from '../../lcnn/dataset.js';
-import { writeReport } from '../../report/writeReport.js';
 
 /** The options of `lgt train`. */
 const trainOptions = {
@@ -324,6 +323,8 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
     }
     if (o.report !== undefined) {
       const data = common.data;
+      // loaded when asked for: vega takes half a second to import
+      const { writeReport } = await import('../../report/writeReport.js');
       await writeReport({
         ensembles: data,
         models: [

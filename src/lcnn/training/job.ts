@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { appendFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../core/atomicWrite.js';
 import { FileError } from '../../core/fileError.js';
 import { acquireLock } from '../../core/fileLock.js';
@@ -17,7 +17,7 @@ import { predict } from '../gradient.js';
 import type { InputSpec } from '../inputFeatures.js';
 import type { LayerSpec } from '../layers/layer.js';
 import { Model, type ModelSpec } from '../model.js';
-import { saveModel, type ModelInfo } from '../modelFile.js';
+import { loadModel, saveModel, type ModelInfo } from '../modelFile.js';
 import { symmetricSpec } from '../architecture.js';
 import type { Symmetry } from '../symmetry.js';
 import { formatTarget, type TargetSpec } from '../targets.js';
@@ -28,6 +28,8 @@ import { trainModel, type TrainOptions } from './lcnn.js';
 export interface TrainableModel {
   /** Number of trainable weights. */
   readonly parameterCount: number;
+  /** What the model is, as its file records it (JSON), when the kind can be restored. */
+  readonly spec?: unknown;
   /** Trains in place (the loop of ./loop.ts), restoring the best epoch's weights. */
   train(dataset: Dataset, split: Split, options: TrainOptions): Promise<TrainResult>;
   /** Predictions for the given configurations, flattened like `Dataset.targetsOf`. */
@@ -111,17 +113,22 @@ export interface TrainSummary {
 
 /**
  * Runs a training job end to end with the model that `build` makes for the loaded dataset,
- * holding the lock file `<output>.lock` meanwhile (src/core/fileLock.ts).
+ * holding the lock file `<output>.lock` meanwhile (src/core/fileLock.ts). A resumed job whose
+ * model file is already there (killed after saving it) is complete: with `restore` to read
+ * that file, it is checked to be this job's (spec, data, target, training options) and
+ * evaluated again, and nothing is trained.
  *
- * @throws FileError when the output exists and `force` is not set (before any work), when
- *   another process trains into the same output (naming it), or for unreadable data;
- *   RangeError/TypeError from the model and the loop for bad options.
+ * @throws FileError when the output exists and `force` is not set (before any work; unless
+ *   resuming a complete job), when another process trains into the same output (naming it),
+ *   or for unreadable data; RangeError/TypeError from the model and the loop for bad options.
  */
 export async function runTrainingJob(
   job: TrainingJob,
   build: (dataset: Dataset) => TrainableModel,
+  restore?: (path: string) => TrainableModel,
 ): Promise<TrainSummary> {
-  if (existsSync(job.output) && !job.force) {
+  const complete = existsSync(job.output) && !job.force;
+  if (complete && !(job.train.resume === true && restore !== undefined)) {
     throw new FileError(
       `${job.output} already exists; pass { force: true } (lgt: --force) to replace it`,
     );
@@ -135,9 +142,89 @@ export async function runTrainingJob(
           `(since ${h.started}; no longer running)`,
       );
     }
-    return await runLocked(job, build);
+    return complete && restore !== undefined
+      ? await completedJob(job, build, restore)
+      : await runLocked(job, build);
   } finally {
     lock.release();
+  }
+}
+
+/** What a model file says of the job that made it, besides its results. */
+function jobRecord(job: TrainingJob, dataset: Dataset): Record<string, unknown> {
+  return {
+    target: job.target,
+    targetName: formatTarget(job.target),
+    trainedOn: [...dataset.lattice.dims],
+    data: job.data,
+    training: {
+      ...trainingRecord(job.train),
+      validation: job.validation,
+      test: job.test,
+      splitSeed: job.splitSeed,
+    },
+  };
+}
+
+/**
+ * A resumed job whose model file exists: checks that the file is this job's, and evaluates it
+ * as the job would have (the same split), with the history of its checkpoint if there is one.
+ */
+async function completedJob(
+  job: TrainingJob,
+  build: (dataset: Dataset) => TrainableModel,
+  restore: (path: string) => TrainableModel,
+): Promise<TrainSummary> {
+  const dataset = await loadDataset(job.data, job.target);
+  const fresh = build(dataset);
+  const saved = restore(job.output);
+  try {
+    const file = JSON.parse(readFileSync(job.output, 'utf8')) as {
+      spec?: unknown;
+      info?: Record<string, unknown>;
+    };
+    const expected: Record<string, unknown> = { spec: fresh.spec, ...jobRecord(job, dataset) };
+    const found: Record<string, unknown> = { spec: file.spec, ...file.info };
+    for (const key of Object.keys(expected)) {
+      const [a, b] = [JSON.stringify(found[key]), JSON.stringify(expected[key])];
+      if (a !== b) {
+        throw new FileError(
+          `cannot resume: ${job.output} exists and was trained otherwise: ${key} is ${a} ` +
+            `there, ${b} here; pass { force: true } (lgt: --force) to train it again`,
+        );
+      }
+    }
+    const split = splitDataset(
+      dataset,
+      { validation: job.validation, test: job.test },
+      job.splitSeed,
+    );
+    const test = evaluatePredictor(
+      (d, i) => saved.predict(d, i),
+      dataset,
+      split.test.length > 0 ? split.test : split.validation,
+    );
+    const checkpoint = job.train.checkpoint;
+    const history =
+      checkpoint !== undefined && existsSync(checkpoint)
+        ? ((JSON.parse(readFileSync(checkpoint, 'utf8')) as { history?: EpochMetrics[] }).history ??
+          [])
+        : [];
+    const info = file.info ?? {};
+    job.onNotice?.(`nothing to resume: ${job.output} is complete`);
+    return {
+      output: job.output,
+      parameters: saved.parameterCount,
+      epochs: history.length,
+      bestEpoch: Number(info.bestEpoch),
+      bestValidationLoss: Number(info.bestValidationLoss),
+      test,
+      history,
+      interrupted: false,
+    };
+  } finally {
+    fresh.dispose();
+    saved.dispose();
   }
 }
 
@@ -154,14 +241,13 @@ async function runLocked(
       job.splitSeed,
     );
     const log = job.metricsLog;
-    let logStart: Promise<void> | undefined;
     const result = await model.train(dataset, split, {
       ...job.train,
-      onStart: (history) => {
-        // the epochs done so far, once each: a log written after the last checkpoint goes
+      onStart: async (history) => {
+        // the epochs done so far, once each: a line logged after the last checkpoint goes
         if (log !== undefined) {
           const text = history.map((m) => `${JSON.stringify(m)}\n`).join('');
-          logStart = writeFileAtomic(log, [new TextEncoder().encode(text)]);
+          await writeFileAtomic(log, [new TextEncoder().encode(text)]);
         }
       },
       onEpoch: (m) => {
@@ -169,7 +255,6 @@ async function runLocked(
         job.onEpoch?.(m);
       },
     });
-    await logStart;
     if (result.interrupted === true) {
       return {
         output: job.output,
@@ -191,16 +276,7 @@ async function runLocked(
     await model.save(
       job.output,
       {
-        target: job.target,
-        targetName: formatTarget(job.target),
-        trainedOn: [...dataset.lattice.dims],
-        data: job.data,
-        training: {
-          ...job.train,
-          validation: job.validation,
-          test: job.test,
-          splitSeed: job.splitSeed,
-        },
+        ...(jobRecord(job, dataset) as Pick<ModelInfo, 'target'>),
         bestEpoch: result.bestEpoch,
         bestValidationLoss: result.bestValidationLoss,
         testMse: test.mse,
@@ -223,10 +299,24 @@ async function runLocked(
   }
 }
 
+/**
+ * What the model file records of the training options: what determines the weights, not how
+ * the run went (its checkpoint file, whether it was resumed, its stop signal), so that a
+ * resumed run's file equals an uninterrupted one's.
+ */
+function trainingRecord(train: TrainingJob['train']): Record<string, unknown> {
+  const record: Record<string, unknown> = { ...train };
+  for (const key of ['checkpoint', 'resume', 'signal', 'checkpointOnStop', 'stopAfterEpochs']) {
+    delete record[key];
+  }
+  return record;
+}
+
 /** An L-CNN as a training job sees it. */
 export function trainableLcnn(model: Model): TrainableModel {
   return {
     parameterCount: model.parameterCount,
+    spec: model.spec,
     train: (dataset, split, options) => trainModel(model, dataset, split, options),
     predict: (dataset, indices) => predict(model, dataset, indices),
     save: (path, info, options) => saveModel(path, model, info, options),
@@ -236,15 +326,19 @@ export function trainableLcnn(model: Model): TrainableModel {
 
 /** Trains, evaluates and saves an L-CNN (`lgt train`). */
 export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
-  return runTrainingJob(job, (dataset) => {
-    const spec: ModelSpec = {
-      N: dataset.N,
-      D: dataset.lattice.D,
-      layers: job.layers,
-      seed: job.modelSeed,
-      ...(job.input ? { input: job.input } : {}),
-      ...symmetricSpec(job.symmetry ?? 'none', job.target, job.mixOrientations),
-    };
-    return trainableLcnn(new Model(spec));
-  });
+  return runTrainingJob(
+    job,
+    (dataset) => {
+      const spec: ModelSpec = {
+        N: dataset.N,
+        D: dataset.lattice.D,
+        layers: job.layers,
+        seed: job.modelSeed,
+        ...(job.input ? { input: job.input } : {}),
+        ...symmetricSpec(job.symmetry ?? 'none', job.target, job.mixOrientations),
+      };
+      return trainableLcnn(new Model(spec));
+    },
+    (path) => trainableLcnn(loadModel(path).model),
+  );
 }

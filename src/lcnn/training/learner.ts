@@ -80,7 +80,7 @@ export interface LoopOptions {
    * Called once before the first epoch of this call with the metrics of the epochs already
    * done (a resumed checkpoint's history; empty for a fresh start).
    */
-  onStart?: (history: EpochMetrics[]) => void;
+  onStart?: (history: EpochMetrics[]) => void | Promise<void>;
   /** Called after every epoch. */
   onEpoch?: (metrics: EpochMetrics) => void;
   /** Called after every mini-batch (for progress bars). */

@@ -95,7 +95,7 @@ async function run<W>(
 
   const perConfig = dataset.targetStride;
   const validationTargets = dataset.targetsOf(split.validation);
-  options.onStart?.([...history]);
+  await options.onStart?.([...history]);
   const aborted = (): boolean => options.signal?.aborted === true;
   // The state after the last finished epoch, for a stop through the signal.
   let last: TrainCheckpoint | undefined;
