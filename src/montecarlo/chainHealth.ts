@@ -14,9 +14,11 @@
  * - `low-acceptance`: an acceptance far below the sane range (HMC below
  *   {@link HMC_LOW_ACCEPTANCE}, Metropolis below {@link METROPOLIS_LOW_ACCEPTANCE}): the chain
  *   moves, slowly, and its autocorrelation times are long.
- * - `drift`: the plaquette still changes at the end of thermalisation (the means of the last two
- *   quarters of thermalisation differ by more than {@link DRIFT_SIGMA} Gamma-method errors), or
- *   between the two halves of the saved configurations.
+ * - `drift`: the plaquette still changes over the second half of thermalisation, or over the
+ *   saved configurations, by more than {@link DRIFT_SIGMA} errors: the mean of its first tenth
+ *   against that of its last half (Geweke's diagnostic), which sees a chain that sat still and
+ *   then moved, or a straight line fitted to it, which sees a slow drift in little noise
+ *   ({@link driftOf}).
  *
  * The record is plain JSON: it travels in checkpoints (a resumed run judges exactly as an
  * uninterrupted one) and ends up in the ensemble file's `diagnostics` attribute.
@@ -32,10 +34,15 @@ export const HMC_LOW_ACCEPTANCE = 0.5;
 export const METROPOLIS_LOW_ACCEPTANCE = 0.1;
 /** Fewest counted steps for a judgement of the acceptance. */
 export const MIN_STEPS_JUDGED = 5;
-/** Distance, in combined Gamma-method errors, at which two means count as drifting apart. */
-export const DRIFT_SIGMA = 5;
-/** Fewest samples in each of the two parts compared for a drift. */
-export const MIN_DRIFT_SAMPLES = 4;
+/**
+ * A change of the plaquette beyond this many errors counts as a drift: 6, not the 4 or 5 of a
+ * comparison with a reference, because the errors here come from short series whose
+ * autocorrelations are themselves uncertain (at 5, up to 1% of stationary series of 25-100
+ * values with tau_int 2-20 were flagged; at 6, at most 0.4%, and none below tau_int 5).
+ */
+export const DRIFT_SIGMA = 6;
+/** Fewest samples for a judgement of a drift. */
+export const MIN_TREND_SAMPLES = 8;
 /** At most about this many plaquette samples are kept from a chain's thermalisation. */
 export const THERMALIZATION_SAMPLES = 64;
 
@@ -106,30 +113,140 @@ export function formatEstimate(r: Pick<GammaResult, 'mean' | 'error'>): string {
   return `${r.mean.toFixed(digits)}(${Math.round(r.error * 10 ** digits)})`;
 }
 
-/** The means of the two halves of a series, and how many combined errors apart they are. */
-export interface HalvesComparison {
-  /** Gamma-method analysis of the first half. */
-  first: GammaResult;
-  /** Gamma-method analysis of the second half. */
-  second: GammaResult;
-  /** |mean1 - mean2| / sqrt(error1^2 + error2^2) (Infinity for different constant halves). */
+/**
+ * Geweke's convergence diagnostic (J. Geweke, "Evaluating the accuracy of sampling-based
+ * approaches to the calculation of posterior moments", Bayesian Statistics 4 (1992) 169):
+ * z = (mean_A - mean_B) / sqrt(sigma_A^2 + sigma_B^2) with A the first tenth and B the last
+ * half of the series. Each error is sqrt(2 tau var / n) over its part (Geweke's spectral
+ * density at frequency zero), with the variance pooled over both parts and tau the larger of
+ * the last half's integrated autocorrelation time (the Gamma method, ./gamma.ts) and that of
+ * the whole series' residuals from a fitted line ({@link linearTrend}): a tenth of a short
+ * series is too few values for its own variance and autocorrelations, and an error too small
+ * would flag healthy chains. Undefined for fewer than {@link MIN_TREND_SAMPLES} points.
+ */
+export function gewekeDiagnostic(
+  series: ArrayLike<number>,
+): { first: GammaResult; last: GammaResult; sigma: number } | undefined {
+  const n = series.length;
+  const trend = linearTrend(series);
+  if (trend === undefined) return undefined;
+  const values = Array.from(series);
+  const a = gammaAnalysis(values.slice(0, Math.max(2, Math.floor(n / 10))));
+  const b = gammaAnalysis(values.slice(n - Math.floor(n / 2)));
+  // one variance for both parts, pooled (a tenth alone is too few values for its own), and
+  // the larger of the last half's and the residuals' autocorrelation times
+  const ss = (r: GammaResult): number => r.naiveError ** 2 * r.n * (r.n - 1);
+  const variance = (ss(a) + ss(b)) / (a.n + b.n - 2);
+  const tau = Math.max(conservativeTau(b), trend.residualTauInt);
+  const part = (r: GammaResult): GammaResult => ({
+    ...r,
+    tauInt: tau,
+    error: Math.sqrt((2 * tau * variance) / r.n),
+  });
+  const first = part(a);
+  const last = part(b);
+  const distance = Math.abs(first.mean - last.mean);
+  const error = Math.hypot(first.error, last.error);
+  const sigma = distance === 0 ? 0 : error > 0 ? distance / error : Infinity;
+  return { first, last, sigma };
+}
+
+/** How a series drifts, by the stronger of Geweke's diagnostic and a fitted line. */
+export interface Drift {
+  /** Distance from "no drift" in errors. */
   sigma: number;
+  /** The numbers, in words. */
+  description: string;
+}
+
+function sigmaText(sigma: number): string {
+  return sigma === Infinity ? 'without fluctuations' : `${sigma.toFixed(1)} sigma`;
 }
 
 /**
- * Compares the two halves of a series (the middle value of an odd length goes to neither);
- * undefined when a half would have fewer than {@link MIN_DRIFT_SAMPLES} values.
+ * The drift of a series: Geweke's diagnostic ({@link gewekeDiagnostic}) and a fitted line
+ * ({@link linearTrend}), whichever is further from "no drift". Undefined for fewer than
+ * {@link MIN_TREND_SAMPLES} points. The rates at {@link DRIFT_SIGMA} are measured by
+ * `npm run validate -- --only drift` (data/validation/chain-health-drift.md).
  */
-export function compareHalves(series: ArrayLike<number>): HalvesComparison | undefined {
-  const half = Math.floor(series.length / 2);
-  if (half < MIN_DRIFT_SAMPLES) return undefined;
-  const values = Array.from(series);
-  const first = gammaAnalysis(values.slice(0, half));
-  const second = gammaAnalysis(values.slice(values.length - half));
-  const distance = Math.abs(first.mean - second.mean);
-  const error = Math.hypot(first.error, second.error);
-  const sigma = distance === 0 ? 0 : error > 0 ? distance / error : Infinity;
-  return { first, second, sigma };
+export function driftOf(series: ArrayLike<number>): Drift | undefined {
+  const g = gewekeDiagnostic(series);
+  const t = linearTrend(series);
+  if (g === undefined || t === undefined) return undefined;
+  if (g.sigma >= t.sigma) {
+    return {
+      sigma: g.sigma,
+      description:
+        `its first tenth averages ${formatEstimate(g.first)}, its last half ` +
+        `${formatEstimate(g.last)} (${sigmaText(g.sigma)} apart)`,
+    };
+  }
+  return {
+    sigma: t.sigma,
+    description:
+      `a line through it changes by ${formatEstimate({ mean: t.change, error: t.error })} ` +
+      `(${sigmaText(t.sigma)})`,
+  };
+}
+
+/**
+ * An integrated autocorrelation time that errs on the large side: tau_int + 2 delta tau_int
+ * (Madras-Sokal error, ./gamma.ts), at least 1/2. From a short series the Gamma method often
+ * underestimates tau_int, and an error too small would flag healthy chains (measured: 1-4% of
+ * stationary series of 50-100 values with tau_int 10-20 at 5 sigma with tau_int itself).
+ */
+function conservativeTau(r: GammaResult): number {
+  return Math.max(0.5, r.tauInt + 2 * r.tauIntError);
+}
+
+/** A straight line through a series: how much it changes from its first value to its last. */
+export interface Trend {
+  /** The fitted change from the first to the last point (slope times length - 1). */
+  change: number;
+  /** Its error, autocorrelations of the residuals included. */
+  error: number;
+  /** |change| / error (Infinity for a non-zero change without fluctuations, 0 for none). */
+  sigma: number;
+  /** Points in the series. */
+  n: number;
+  /** The integrated autocorrelation time of the residuals from the line. */
+  residualTauInt: number;
+}
+
+/**
+ * The least-squares line y = a + b t through a series (t = 0, 1, ...), and whether it slopes:
+ * the error of b is sqrt(2 tau_int var(r) / S_tt) with the residuals r of the fit, their
+ * variance (divisor n - 2) and their integrated autocorrelation time tau_int from the Gamma
+ * method (./gamma.ts), S_tt = sum (t - tbar)^2 (the variance of a regression slope with
+ * correlated errors whose weights change slowly). A trend inflates the fluctuations the Gamma
+ * method sees in the raw series; the residuals of the line do not carry it, so a slow drift in
+ * little noise is found, where comparing the means of two halves by their own errors misses it.
+ * Undefined for fewer than {@link MIN_TREND_SAMPLES} points.
+ */
+export function linearTrend(series: ArrayLike<number>): Trend | undefined {
+  const n = series.length;
+  if (n < MIN_TREND_SAMPLES) return undefined;
+  const tbar = (n - 1) / 2;
+  let ybar = 0;
+  for (let i = 0; i < n; i++) ybar += series[i];
+  ybar /= n;
+  let stt = 0;
+  let sty = 0;
+  for (let i = 0; i < n; i++) {
+    stt += (i - tbar) ** 2;
+    sty += (i - tbar) * (series[i] - ybar);
+  }
+  const b = sty / stt;
+  const residuals = Array.from({ length: n }, (_, i) => series[i] - ybar - b * (i - tbar));
+  let rr = 0;
+  for (const r of residuals) rr += r * r;
+  const variance = rr / (n - 2);
+  const tauInt = variance > 0 ? conservativeTau(gammaAnalysis(residuals, { S: 2 })) : 0.5;
+  const slopeError = Math.sqrt((2 * tauInt * variance) / stt);
+  const change = b * (n - 1);
+  const error = slopeError * (n - 1);
+  const sigma = change === 0 ? 0 : error > 0 ? Math.abs(change) / error : Infinity;
+  return { change, error, sigma, n, residualTauInt: tauInt };
 }
 
 function percent(x: number): string {
@@ -160,10 +277,12 @@ function judgeAcceptance(
   const acceptance = counts.accepted / counts.proposals;
   const low = a.kind === 'hmc' ? HMC_LOW_ACCEPTANCE : METROPOLIS_LOW_ACCEPTANCE;
   if (acceptance >= low) return undefined;
+  const unit = a.kind === 'hmc' ? 'trajectories' : 'sweeps';
+  // thermalisation counts only its steps with the final parameters: after warm-up and tuning
   const where =
     phase === 'thermalization'
-      ? `of the ${counts.steps} thermalisation ${a.kind === 'hmc' ? 'trajectories' : 'sweeps'} with the final parameters`
-      : `of the ${counts.steps} ${a.kind === 'hmc' ? 'trajectories' : 'sweeps'} after thermalisation`;
+      ? `of the last ${counts.steps} thermalisation ${unit}`
+      : `of the ${counts.steps} ${unit} after thermalisation`;
   let what: string;
   let remedy: string;
   if (a.kind === 'hmc') {
@@ -212,24 +331,20 @@ export function assessThermalization(record: ChainRecord, context: ChainContext)
   const findings: ChainFinding[] = [];
   const acceptance = judgeAcceptance(record, record.thermalization, context, 'thermalization');
   if (acceptance) findings.push(acceptance);
-  // The second half of the samples: the last two quarters of thermalisation.
+  // The second half of the samples: thermalisation with the final parameters.
   const samples = record.samples;
-  const tail = samples.slice(samples.length - 2 * Math.floor(samples.length / 4));
-  const halves = compareHalves(tail);
-  if (acceptance?.kind !== 'stuck' && halves !== undefined && halves.sigma > DRIFT_SIGMA) {
-    const n = tail.length / 2;
+  const tail = samples.slice(Math.ceil(samples.length / 2));
+  const drift = driftOf(tail);
+  if (acceptance?.kind !== 'stuck' && drift !== undefined && drift.sigma > DRIFT_SIGMA) {
     const end = samples.length * record.sampleEvery;
-    const middle = end - n * record.sampleEvery;
-    const start = middle - n * record.sampleEvery;
+    const start = end - tail.length * record.sampleEvery;
     findings.push({
       phase: 'thermalization',
       kind: 'drift',
       beta: record.beta,
       message:
-        `beta ${record.beta}: the plaquette still drifts at the end of thermalisation: ` +
-        `${formatEstimate(halves.first)} over steps ${start}-${middle}, ` +
-        `${formatEstimate(halves.second)} over steps ${middle}-${end} ` +
-        `(${halves.sigma === Infinity ? 'constant halves that differ' : `${halves.sigma.toFixed(1)} sigma apart`})`,
+        `beta ${record.beta}: the plaquette still drifts at the end of thermalisation, over ` +
+        `steps ${start}-${end}: ${drift.description}`,
       remedy: `more thermalisation (lgt: --thermalization, now ${context.thermalization})`,
     });
   }
@@ -243,28 +358,69 @@ export function assessProduction(record: ChainRecord, context: ChainContext): Ch
 }
 
 /**
- * Judges saved data: whether the plaquette of one beta's saved configurations differs between
- * the first and the second half by more than {@link DRIFT_SIGMA} errors. Undefined when healthy
- * or too short to tell.
+ * Judges saved data: whether the plaquette of one beta's saved configurations drifts
+ * ({@link driftOf} beyond {@link DRIFT_SIGMA}). Undefined when healthy or too short to tell.
  */
 export function assessSavedSeries(
   beta: number,
   plaquette: ArrayLike<number>,
 ): ChainFinding | undefined {
-  const halves = compareHalves(plaquette);
-  if (halves === undefined || !(halves.sigma > DRIFT_SIGMA)) return undefined;
-  const n = Math.floor(plaquette.length / 2);
+  const drift = driftOf(plaquette);
+  if (drift === undefined || !(drift.sigma > DRIFT_SIGMA)) return undefined;
   return {
     phase: 'saved data',
     kind: 'drift',
     beta,
     message:
-      `beta ${beta}: the plaquette of the first ${n} saved configurations, ` +
-      `${formatEstimate(halves.first)}, and of the last ${n}, ${formatEstimate(halves.second)}, ` +
-      `are ${halves.sigma === Infinity ? 'different constants' : `${halves.sigma.toFixed(1)} sigma apart`}: ` +
-      'the chain was not in equilibrium, or did not move',
+      `beta ${beta}: the plaquette drifts over the ${plaquette.length} saved configurations: ` +
+      `${drift.description}: the chain was not in equilibrium, or did not move`,
     remedy:
       'discard the first configurations (lgt measure --skip), or generate again with more ' +
       'thermalisation (lgt generate --thermalization)',
   };
+}
+
+/** The findings a chain record carries, whatever wrote it (malformed entries are skipped). */
+function recordedFindings(diagnostics: Record<string, unknown> | undefined): ChainFinding[] {
+  const chains = diagnostics?.chains;
+  if (!Array.isArray(chains)) return [];
+  const out: ChainFinding[] = [];
+  for (const chain of chains) {
+    const findings = (chain as { findings?: unknown } | null)?.findings;
+    if (!Array.isArray(findings)) continue;
+    for (const f of findings) {
+      const finding = f as Partial<ChainFinding> | null;
+      if (typeof finding?.message === 'string' && typeof finding.remedy === 'string') {
+        out.push(finding as ChainFinding);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * What is suspect about an ensemble file, for `lgt measure` and the report: the problems its
+ * run recorded about its chains (the file's `diagnostics`), and, per beta, a plaquette that
+ * differs between the first and the second half of the saved configurations (after dropping the
+ * first `skip` of each beta, as `lgt measure --skip`).
+ */
+export function assessEnsemble(
+  beta: ArrayLike<number>,
+  plaquette: ArrayLike<number> | undefined,
+  diagnostics: Record<string, unknown> | undefined,
+  skip = 0,
+): ChainFinding[] {
+  const findings = recordedFindings(diagnostics);
+  if (plaquette === undefined) return findings;
+  const byBeta = new Map<number, number[]>();
+  for (let i = 0; i < beta.length; i++) {
+    let series = byBeta.get(beta[i]);
+    if (series === undefined) byBeta.set(beta[i], (series = []));
+    series.push(plaquette[i]);
+  }
+  for (const [b, series] of byBeta) {
+    const drift = assessSavedSeries(b, series.slice(skip));
+    if (drift) findings.push(drift);
+  }
+  return findings;
 }

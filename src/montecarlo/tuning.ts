@@ -106,7 +106,8 @@ export function tunedHmcSteps(steps: number, meanDeltaH2: number): number {
   if (!Number.isFinite(meanDeltaH2)) return 2 * steps;
   const meanDeltaH = Math.sqrt(1 + meanDeltaH2) - 1;
   const target = deltaHForAcceptance(HMC_TARGET_ACCEPTANCE);
-  const wanted = Math.ceil(steps * (meanDeltaH / target) ** 0.25);
+  // up to the next integer, but not for a rounding error's worth above one
+  const wanted = Math.ceil(steps * (meanDeltaH / target) ** 0.25 - 1e-9);
   return Math.max(1, Math.ceil(steps / 2), Math.min(2 * steps, wanted));
 }
 
