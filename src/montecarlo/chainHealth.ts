@@ -288,11 +288,13 @@ function judgeAcceptance(
   if (a.kind === 'hmc') {
     const steps = record.parameters.steps ?? 0;
     const meanDeltaH2 = counts.deltaH2Sum / counts.steps;
-    const dH = `rms dH ${Math.sqrt(meanDeltaH2).toPrecision(3)}`;
+    const dH =
+      `rms dH ${Math.sqrt(meanDeltaH2).toPrecision(3)}, ` +
+      `${steps} integration step${steps === 1 ? '' : 's'}`;
     what =
       counts.accepted === 0
-        ? `HMC accepted none ${where} (${dH}, ${steps} integration steps): the chain has not moved, and every configuration it saves is the same field`
-        : `HMC accepted ${percent(acceptance)} ${where} (${dH}, ${steps} integration steps; a sane range is 60-95%)`;
+        ? `HMC accepted none ${where} (${dH}): the chain has not moved, and every configuration it saves is the same field`
+        : `HMC accepted ${percent(acceptance)} ${where} (${dH}; a sane range is 60-95%)`;
     remedy =
       a.steps === 'auto'
         ? 'more thermalisation, whose first half tunes the integration steps (lgt: --thermalization)'

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../../src/montecarlo/checkpoint.js';
-import { KillSchedule, runLgt, runWithKills, startLgt, waitUntil } from './lgtProcess.js';
+import { KillSchedule, runLgt, runWithKills, startLgt, waitUntil } from '../lgtProcess.js';
 import { ensembleDifference, savedInCheckpoint } from './ensembleRun.js';
 
 /** Two chains of SU(2) on 4^4, 12 configurations each: a few seconds, mostly start-up. */

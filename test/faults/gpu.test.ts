@@ -11,7 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { KillSchedule, runLgt, runWithKills, startLgt, waitUntil } from './lgtProcess.js';
+import { KillSchedule, runLgt, runWithKills, startLgt, waitUntil } from '../lgtProcess.js';
 import { ensembleDifference, savedInCheckpoint } from './ensembleRun.js';
 
 /** SU(3) on 4^4, heatbath + 4 overrelaxation sweeps on the GPU, two chains. */

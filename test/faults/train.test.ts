@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { twoDimensionalSpec } from '../helpers.js';
 import { generateEnsemble } from '../../src/montecarlo/generate.js';
-import { KillSchedule, runLgt, runWithKills, startLgt, waitUntil } from './lgtProcess.js';
+import { KillSchedule, runLgt, runWithKills, startLgt, waitUntil } from '../lgtProcess.js';
 
 const EPOCHS = 12;
 let dir: string;

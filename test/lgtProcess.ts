@@ -13,10 +13,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Xoshiro128 } from '../../src/core/rng.js';
+import { Xoshiro128 } from '../src/core/rng.js';
 
 /** The compiled command-line entry point. */
-export const LGT = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'lgt.js');
+export const LGT = join(import.meta.dirname, '..', 'dist', 'src', 'cli', 'lgt.js');
 
 /** How a child process ended. */
 export interface Finished {
