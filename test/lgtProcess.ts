@@ -6,17 +6,25 @@
  *
  * Nothing here knows a command: `lgt generate`, `lgt train`, and later `lgt flow` and the
  * queue workers plug in through their arguments, a readiness test and the flag that resumes
- * them ({@link runWithKills}). Deterministic windows (a checkpoint half written, the final
+ * them ({@link runWithKills}). Used by the fault-injection tests (test/faults/), the CLI tests
+ * that run whole chains (test/cli/chainHealth.test.ts) and the long fault suite of
+ * `npm run validate -- faults` (validate/faults.ts). Deterministic windows (a checkpoint half written, the final
  * rename) are hit with the test hook `LGT_TEST_KILL_AT` (src/core/faultPoint.ts), passed in
  * `env`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Xoshiro128 } from '../src/core/rng.js';
 
+/** The repository root: above test/, or above dist/test/ when compiled for npm run validate. */
+const ROOT =
+  basename(dirname(import.meta.dirname)) === 'dist'
+    ? join(import.meta.dirname, '..', '..')
+    : join(import.meta.dirname, '..');
+
 /** The compiled command-line entry point. */
-export const LGT = join(import.meta.dirname, '..', 'dist', 'src', 'cli', 'lgt.js');
+export const LGT = join(ROOT, 'dist', 'src', 'cli', 'lgt.js');
 
 /** How a child process ended. */
 export interface Finished {

@@ -37,8 +37,10 @@ export const MIN_STEPS_JUDGED = 5;
 /**
  * A change of the plaquette beyond this many errors counts as a drift: 6, not the 4 or 5 of a
  * comparison with a reference, because the errors here come from short series whose
- * autocorrelations are themselves uncertain (at 5, up to 1% of stationary series of 25-100
- * values with tau_int 2-20 were flagged; at 6, at most 0.4%, and none below tau_int 5).
+ * autocorrelations are themselves uncertain. Measured on stationary series (`npm run validate
+ * -- drift`, data/validation/chain-health-drift.md): at 5, up to 1% of series of 25-100 values
+ * with tau_int 3-20 were flagged; at 6, 0.4% with tau_int 20 on 100 values, at most 0.13%
+ * with tau_int up to 10.
  */
 export const DRIFT_SIGMA = 6;
 /** Fewest samples for a judgement of a drift. */
