@@ -362,26 +362,65 @@ export function assessProduction(record: ChainRecord, context: ChainContext): Ch
 }
 
 /**
- * Judges saved data: whether the plaquette of one beta's saved configurations drifts
- * ({@link driftOf} beyond {@link DRIFT_SIGMA}). Undefined when healthy or too short to tell.
+ * Saved configurations that are all the same field over this many steps or more (sweeps or
+ * trajectories, from `/sweep`) mean a chain that did not move: a chain that accepts a fraction
+ * a of its steps stays put over s steps with probability (1 - a)^s, below 1e-6 for a = 0.5 and
+ * 8e-4 for a = 0.3 at s = 20.
+ */
+export const STUCK_STEPS = 20;
+
+/**
+ * Judges one beta's saved data: a run of saved configurations with exactly the same
+ * plaquette (the same field) over at least {@link STUCK_STEPS} steps of the chain, and a
+ * plaquette that drifts ({@link driftOf} beyond {@link DRIFT_SIGMA}). Empty when healthy.
+ *
+ * @param sweeps - the step after which each configuration was saved (`/sweep`); without them
+ *   the configurations count as one step apart.
  */
 export function assessSavedSeries(
   beta: number,
   plaquette: ArrayLike<number>,
-): ChainFinding | undefined {
+  sweeps?: ArrayLike<number>,
+): ChainFinding[] {
+  const findings: ChainFinding[] = [];
+  const at = (i: number): number => (sweeps === undefined ? i : sweeps[i]);
+  let best = { from: 0, to: 0 };
+  for (let from = 0, to = 1; to <= plaquette.length; to++) {
+    if (to === plaquette.length || plaquette[to] !== plaquette[from]) {
+      if (at(to - 1) - at(from) > at(best.to) - at(best.from)) best = { from, to: to - 1 };
+      from = to;
+    }
+  }
+  const span = at(best.to) - at(best.from);
+  if (plaquette.length > 1 && span >= STUCK_STEPS) {
+    findings.push({
+      phase: 'saved data',
+      kind: 'stuck',
+      beta,
+      message:
+        `beta ${beta}: saved configurations ${best.from + 1}-${best.to + 1} of ${plaquette.length} ` +
+        `are all the same field (plaquette ${plaquette[best.from]}): the chain did not move for ` +
+        `${span} steps`,
+      remedy:
+        'discard them (lgt measure --skip), and generate again with the defaults of ' +
+        'lgt generate (--md-steps auto, --md-warmup, --step auto) or more thermalisation',
+    });
+  }
   const drift = driftOf(plaquette);
-  if (drift === undefined || !(drift.sigma > DRIFT_SIGMA)) return undefined;
-  return {
-    phase: 'saved data',
-    kind: 'drift',
-    beta,
-    message:
-      `beta ${beta}: the plaquette drifts over the ${plaquette.length} saved configurations: ` +
-      `${drift.description}: the chain was not in equilibrium, or did not move`,
-    remedy:
-      'discard the first configurations (lgt measure --skip), or generate again with more ' +
-      'thermalisation (lgt generate --thermalization)',
-  };
+  if (drift !== undefined && drift.sigma > DRIFT_SIGMA) {
+    findings.push({
+      phase: 'saved data',
+      kind: 'drift',
+      beta,
+      message:
+        `beta ${beta}: the plaquette drifts over the ${plaquette.length} saved configurations: ` +
+        `${drift.description}: the chain was not in equilibrium, or did not move`,
+      remedy:
+        'discard the first configurations (lgt measure --skip), or generate again with more ' +
+        'thermalisation (lgt generate --thermalization)',
+    });
+  }
+  return findings;
 }
 
 /** The findings a chain record carries, whatever wrote it (malformed entries are skipped). */
@@ -404,27 +443,34 @@ function recordedFindings(diagnostics: Record<string, unknown> | undefined): Cha
 
 /**
  * What is suspect about an ensemble file, for `lgt measure` and the report: the problems its
- * run recorded about its chains (the file's `diagnostics`), and, per beta, a plaquette that
- * differs between the first and the second half of the saved configurations (after dropping the
- * first `skip` of each beta, as `lgt measure --skip`).
+ * run recorded about its chains (the file's `diagnostics`), and, per beta, what its saved
+ * plaquette shows ({@link assessSavedSeries}: the same field over many steps, a drift), after
+ * dropping the first `skip` configurations of each beta (as `lgt measure --skip`).
  */
 export function assessEnsemble(
   beta: ArrayLike<number>,
   plaquette: ArrayLike<number> | undefined,
   diagnostics: Record<string, unknown> | undefined,
   skip = 0,
+  sweep?: ArrayLike<number>,
 ): ChainFinding[] {
   const findings = recordedFindings(diagnostics);
   if (plaquette === undefined) return findings;
   const byBeta = new Map<number, number[]>();
   for (let i = 0; i < beta.length; i++) {
-    let series = byBeta.get(beta[i]);
-    if (series === undefined) byBeta.set(beta[i], (series = []));
-    series.push(plaquette[i]);
+    let indices = byBeta.get(beta[i]);
+    if (indices === undefined) byBeta.set(beta[i], (indices = []));
+    indices.push(i);
   }
-  for (const [b, series] of byBeta) {
-    const drift = assessSavedSeries(b, series.slice(skip));
-    if (drift) findings.push(drift);
+  for (const [b, indices] of byBeta) {
+    const used = indices.slice(skip);
+    findings.push(
+      ...assessSavedSeries(
+        b,
+        used.map((i) => plaquette[i]),
+        sweep === undefined ? undefined : used.map((i) => sweep[i]),
+      ),
+    );
   }
   return findings;
 }

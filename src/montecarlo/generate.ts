@@ -506,31 +506,39 @@ async function run(
       options.onNotice?.(`no checkpoint ${checkpointPath}: starting from the beginning`);
     }
     if (emptyPartial) rmSync(partialPath);
+    else if (options.resume !== true && options.force !== true && existsSync(partialPath)) {
+      throw new FileError(
+        `${partialPath} exists: an interrupted run of ${output}; continue it with ` +
+          `{ resume: true } (lgt: --resume), or start over with { force: true } (lgt: --force)`,
+      );
+    }
     writer = await EnsembleWriter.create(output, identifying, {
       force: options.force,
       provenance: options.provenance,
     });
-    // From here on the .partial file always has a checkpoint (a resume never finds one alone
-    // with configurations in it).
-    await writeCheckpoint(checkpointPath, {
-      metadata: identifying,
-      sweep: 0,
-      betaIndex: 0,
-      configsWritten: 0,
-      links: field.links,
-      state: state as unknown as Record<string, unknown>,
-    });
   }
 
-  const kernels = checkKernelChoice('generateEnsemble', 'kernels', options.kernels ?? 'auto');
-  const sweeper: Sweeper =
-    options.sweeper ??
-    (workers > 1
-      ? new WorkerSweeper(workers, { kernels })
-      : new SerialSweeper({ kernels, wasmModule: () => loadWasmModule('montecarlo') }));
-  started(sweeper);
-  if (options.sweeper === undefined) field = placeField(field, spec, kernels, workers);
   try {
+    if (!hasCheckpoint) {
+      // From here on the .partial file always has a checkpoint (a resume never finds one
+      // alone with configurations in it).
+      await writeCheckpoint(checkpointPath, {
+        metadata: identifying,
+        sweep: 0,
+        betaIndex: 0,
+        configsWritten: 0,
+        links: field.links,
+        state: state as unknown as Record<string, unknown>,
+      });
+    }
+    const kernels = checkKernelChoice('generateEnsemble', 'kernels', options.kernels ?? 'auto');
+    const sweeper: Sweeper =
+      options.sweeper ??
+      (workers > 1
+        ? new WorkerSweeper(workers, { kernels })
+        : new SerialSweeper({ kernels, wasmModule: () => loadWasmModule('montecarlo') }));
+    started(sweeper);
+    if (options.sweeper === undefined) field = placeField(field, spec, kernels, workers);
     return await runChains({
       spec,
       options,

@@ -297,6 +297,7 @@ export function ensembleSection(
     ensemble.observables.plaquette,
     ensemble.diagnostics,
     skip,
+    ensemble.sweep,
   );
   for (const finding of suspect.reverse()) {
     blocks.splice(1, 0, {

@@ -133,6 +133,22 @@ describe('lgt train, killed and resumed', () => {
     expectSameAsReference(model, metrics);
   });
 
+  it('without --checkpoint, SIGINT still writes the last finished epoch for --resume', async () => {
+    const out = mkdtempSync(join(dir, 'nocheckpoint-'));
+    const [model, metrics] = [join(out, 'm.json'), join(out, 'm.jsonl')];
+    const args = train(model, metrics).filter((a) => a !== '--checkpoint');
+    const child = startLgt(args);
+    expect(await waitUntil(child, () => loggedEpochs(metrics) >= 3)).toBe(true);
+    child.process.kill('SIGINT');
+    const r = await child.finished;
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toContain(`the checkpoint ${model}.checkpoint holds epochs 1-`);
+    expect(existsSync(`${model}.checkpoint`)).toBe(true);
+    const resumed = await runLgt([...args, '--resume']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expectSameAsReference(model, metrics);
+  });
+
   it('refuses a second lgt train into the same model while the first runs, naming it', async () => {
     const out = mkdtempSync(join(dir, 'lock-'));
     const [model, metrics] = [join(out, 'm.json'), join(out, 'm.jsonl')];

@@ -159,8 +159,9 @@ describe('linearTrend and assessSavedSeries', () => {
 
   it('flags saved data that sat at the cold start before it moved', () => {
     const stepped = [...Array(50).fill(1), ...noise(50, 0.6, 0.01, 3)];
-    const finding = assessSavedSeries(2.3, stepped)!;
-    expect(finding.kind).toBe('drift');
+    const findings = assessSavedSeries(2.3, stepped);
+    expect(findings.map((f) => f.kind)).toEqual(['stuck', 'drift']);
+    const finding = findings[1];
     expect(finding.message).toMatch(
       new RegExp(
         '^beta 2\\.3: the plaquette drifts over the 100 saved configurations: its first tenth ' +
@@ -169,7 +170,27 @@ describe('linearTrend and assessSavedSeries', () => {
       ),
     );
     expect(finding.remedy).toContain('lgt measure --skip');
-    expect(assessSavedSeries(2.3, noise(100, 0.6, 0.01, 3))).toBeUndefined();
+    expect(assessSavedSeries(2.3, noise(100, 0.6, 0.01, 3))).toEqual([]);
+  });
+
+  it('finds saved configurations that are the same field over 20 steps or more, by /sweep', () => {
+    // 8 configurations saved every 10 trajectories at the cold start, then moving
+    const plaquette = [...Array(8).fill(1), ...noise(92, 0.6, 0.01, 9)];
+    const sweeps = plaquette.map((_, i) => 60 + 10 * i);
+    const [stuck] = assessSavedSeries(2.3, plaquette, sweeps);
+    expect(stuck).toMatchObject({ kind: 'stuck', phase: 'saved data' });
+    expect(stuck.message).toBe(
+      'beta 2.3: saved configurations 1-8 of 100 are all the same field (plaquette 1): the chain did not move for 70 steps',
+    );
+    // a healthy HMC chain saved every trajectory repeats a configuration now and then
+    const repeats = noise(100, 0.6, 0.01, 10).map((p, i, a) => (i % 7 === 3 ? a[i - 1] : p));
+    expect(
+      assessSavedSeries(
+        2.3,
+        repeats,
+        repeats.map((_, i) => i + 1),
+      ),
+    ).toEqual([]);
   });
 
   it('assessEnsemble: what the run recorded, and per beta the halves of the saved plaquette after --skip', () => {

@@ -227,6 +227,16 @@ describe('generateEnsemble', () => {
     );
   });
 
+  it('refuses to start over an interrupted run without resume or force, saying how to go on', async () => {
+    const output = join(tempDir(), 'run.h5');
+    await generateEnsemble(spec, { output, stopAfterSteps: 6 });
+    const partial = readFileSync(`${output}.partial`);
+    await expect(generateEnsemble(spec, { output })).rejects.toThrow(
+      `${output}.partial exists: an interrupted run of ${output}; continue it with { resume: true } (lgt: --resume), or start over with { force: true } (lgt: --force)`,
+    );
+    expect(readFileSync(`${output}.partial`).equals(partial)).toBe(true);
+  });
+
   it('refuses to resume with a different specification, naming the field', async () => {
     const output = join(tempDir(), 'run.h5');
     await generateEnsemble(spec, { output, stopAfterSteps: 6 });

@@ -122,6 +122,9 @@ describe('ensembleSection', () => {
       text: 'Warning: suspect ensemble: beta 4: HMC accepted none. Remedy: more steps.',
     });
     expect(texts[2]).toMatch(
+      /^Warning: suspect ensemble: beta 2: saved configurations 1-60 of 200 are all the same field \(plaquette 1\): the chain did not move for 590 steps/,
+    );
+    expect(texts[3]).toMatch(
       /^Warning: suspect ensemble: beta 2: the plaquette drifts over the 200 saved configurations/,
     );
     const table = suspect.flatMap((b) => (b.kind === 'table' ? [b.table] : [])).at(-1)!;

@@ -76,6 +76,7 @@ export function registerMeasure(program: Command): void {
         ensemble.observables.plaquette,
         ensemble.diagnostics,
         skip,
+        ensemble.sweep,
       );
       process.stdout.write(
         json
