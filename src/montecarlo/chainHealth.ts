@@ -443,9 +443,10 @@ function recordedFindings(diagnostics: Record<string, unknown> | undefined): Cha
 
 /**
  * What is suspect about an ensemble file, for `lgt measure` and the report: the problems its
- * run recorded about its chains (the file's `diagnostics`), and, per beta, what its saved
- * plaquette shows ({@link assessSavedSeries}: the same field over many steps, a drift), after
- * dropping the first `skip` configurations of each beta (as `lgt measure --skip`).
+ * run recorded about its chains (the file's `diagnostics`), and, per beta (and per chain of a
+ * merged file, `chain`), what its saved plaquette shows ({@link assessSavedSeries}: the same
+ * field over many steps, a drift), after dropping the first `skip` configurations of each
+ * (as `lgt measure --skip`).
  */
 export function assessEnsemble(
   beta: ArrayLike<number>,
@@ -453,23 +454,32 @@ export function assessEnsemble(
   diagnostics: Record<string, unknown> | undefined,
   skip = 0,
   sweep?: ArrayLike<number>,
+  chain?: ArrayLike<number>,
 ): ChainFinding[] {
   const findings = recordedFindings(diagnostics);
   if (plaquette === undefined) return findings;
-  const byBeta = new Map<number, number[]>();
+  // independent chains one after another are no single history: judge each alone
+  const series = new Map<string, { beta: number; chain?: number; indices: number[] }>();
   for (let i = 0; i < beta.length; i++) {
-    let indices = byBeta.get(beta[i]);
-    if (indices === undefined) byBeta.set(beta[i], (indices = []));
-    indices.push(i);
+    const key = chain === undefined ? `${beta[i]}` : `${beta[i]}/${chain[i]}`;
+    let entry = series.get(key);
+    if (entry === undefined) {
+      entry = { beta: beta[i], ...(chain !== undefined ? { chain: chain[i] } : {}), indices: [] };
+      series.set(key, entry);
+    }
+    entry.indices.push(i);
   }
-  for (const [b, indices] of byBeta) {
+  for (const { beta: b, chain: c, indices } of series.values()) {
     const used = indices.slice(skip);
+    const found = assessSavedSeries(
+      b,
+      used.map((i) => plaquette[i]),
+      sweep === undefined ? undefined : used.map((i) => sweep[i]),
+    );
     findings.push(
-      ...assessSavedSeries(
-        b,
-        used.map((i) => plaquette[i]),
-        sweep === undefined ? undefined : used.map((i) => sweep[i]),
-      ),
+      ...(c === undefined
+        ? found
+        : found.map((f) => ({ ...f, message: `chain ${c}: ${f.message}` }))),
     );
   }
   return findings;

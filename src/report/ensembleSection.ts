@@ -298,6 +298,7 @@ export function ensembleSection(
     ensemble.diagnostics,
     skip,
     ensemble.sweep,
+    ensemble.chain,
   );
   for (const finding of suspect.reverse()) {
     blocks.splice(1, 0, {

@@ -211,4 +211,23 @@ describe('linearTrend and assessSavedSeries', () => {
     // skipping the 20 cold configurations of beta 2.2 removes its drift
     expect(assessEnsemble(beta, plaquette, undefined, 20)).toEqual([]);
   });
+
+  it('assessEnsemble of a merged file: each chain judged alone, named, --skip per chain', () => {
+    // two chains of one beta: chain 0 starts with 20 cold configurations, chain 1 is
+    // stationary; concatenated, chain 1 would hide chain 0's start from the halves
+    const beta = Array(120).fill(2.2);
+    const chain = [...Array(60).fill(0), ...Array(60).fill(1)];
+    const sweep = [
+      ...Array.from({ length: 60 }, (_, i) => i),
+      ...Array.from({ length: 60 }, (_, i) => i),
+    ];
+    const plaquette = [
+      ...Array(20).fill(1),
+      ...noise(40, 0.57, 0.01, 6),
+      ...noise(60, 0.57, 0.01, 7),
+    ];
+    const found = assessEnsemble(beta, plaquette, undefined, 0, sweep, chain);
+    expect(found.map((f) => f.message.slice(0, 26))).toEqual(['chain 0: beta 2.2: the pla']);
+    expect(assessEnsemble(beta, plaquette, undefined, 20, sweep, chain)).toEqual([]);
+  });
 });

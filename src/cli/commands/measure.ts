@@ -77,6 +77,7 @@ export function registerMeasure(program: Command): void {
         ensemble.diagnostics,
         skip,
         ensemble.sweep,
+        ensemble.chain,
       );
       process.stdout.write(
         json
