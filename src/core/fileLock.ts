@@ -13,7 +13,13 @@
  * A lock left by a process that died without releasing it (SIGKILL, a power cut) is stale:
  * when its host is this host and its process no longer exists (or exists with another start
  * time), the lock is taken over, and {@link FileLock.staleFrom} says whose it was. A lock of
- * another host cannot be checked from here and is refused like a live one.
+ * another host cannot be checked from here and is refused like a live one, unless the caller
+ * has an authority of its own over the output and says so (`otherHostsStale`: the job queue's
+ * advisory lock on a chain, src/queue).
+ *
+ * {@link acquireLock} refuses a held lock with a message; {@link tryAcquireLock} returns
+ * nothing then, and {@link waitForLock} polls until the lock is free (the embedded queue
+ * server's start lock, src/queue/embeddedServer.ts).
  *
  * @module
  */
@@ -63,21 +69,30 @@ function procStat(pid: number): { state: string; startTicks: string } | undefine
 }
 
 /**
- * Whether the process that wrote `holder` is still running (on this host): it exists, is not
- * a zombie (killed, not yet reaped by its parent), and, where /proc tells, started when the
- * holder did (not a later process with the same id).
+ * Whether process `pid` runs on this host: it exists (also as another user's) and is not a
+ * zombie (killed, not yet reaped by its parent).
  */
-function alive(holder: LockHolder): boolean {
+export function processRunning(pid: number): boolean {
   try {
-    process.kill(holder.pid, 0);
+    process.kill(pid, 0);
   } catch (error) {
     // EPERM: it exists but belongs to someone else
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const stat = procStat(pid);
+  return stat === undefined || (stat.state !== 'Z' && stat.state !== 'X');
+}
+
+/**
+ * Whether the process that wrote `holder` is still running (on this host): it runs and, where
+ * /proc tells, started when the holder did (not a later process with the same id).
+ */
+function alive(holder: LockHolder): boolean {
+  if (!processRunning(holder.pid)) return false;
   const stat = procStat(holder.pid);
-  if (stat === undefined) return true;
-  if (stat.state === 'Z' || stat.state === 'X') return false;
-  return holder.startTicks === undefined || stat.startTicks === holder.startTicks;
+  return (
+    stat === undefined || holder.startTicks === undefined || stat.startTicks === holder.startTicks
+  );
 }
 
 function readHolder(path: string): LockHolder | undefined {
@@ -124,16 +139,22 @@ function tryCreate(path: string, holder: LockHolder): boolean {
   }
 }
 
-/**
- * Takes the lock file `path` for this process, taking over a stale one.
- *
- * @param path - the lock file, e.g. `run.h5.lock`.
- * @param what - what the lock protects, for messages (e.g. `run.h5`).
- * @param command - what this process runs, recorded for the message another writer gets.
- * @throws FileError naming the holder (pid, host, start time, command) when another live
- *   process, or a process on another host, holds it; and how to remove a lock known to be dead.
- */
-export function acquireLock(path: string, what: string, command: string): FileLock {
+/** Options of {@link acquireLock}, {@link tryAcquireLock} and {@link waitForLock}. */
+export interface LockOptions {
+  /**
+   * Count a lock held by a process on another host as stale (taken over, named in
+   * {@link FileLock.staleFrom}): only for a caller that holds an authority of its own over the
+   * output, such as the queue's advisory lock on a chain's job. Default false (refused).
+   */
+  otherHostsStale?: boolean;
+}
+
+/** The lock taken, or the holder that keeps it. */
+type Attempt =
+  { lock: FileLock; other?: undefined } | { lock?: undefined; other: LockHolder | undefined };
+
+/** One try at taking the lock (taking over a stale one). */
+function take(path: string, command: string, options: LockOptions): Attempt {
   const ticks = procStat(process.pid)?.startTicks;
   const holder: LockHolder = {
     pid: process.pid,
@@ -148,21 +169,10 @@ export function acquireLock(path: string, what: string, command: string): FileLo
     if (tryCreate(path, holder)) break;
     const other = readHolder(path);
     // Unreadable: not a lock of ours (ours appear complete); no live lgt holds it.
-    const stale = other === undefined || (other.host === holder.host && !alive(other));
-    if (!stale || attempt >= 3) {
-      const who =
-        other === undefined
-          ? 'an unreadable lock file'
-          : `process ${other.pid} on ${other.host}, since ${other.started}: ${other.command}`;
-      const check =
-        other !== undefined && other.host !== holder.host
-          ? ` (another host: it cannot be checked from ${holder.host})`
-          : '';
-      throw new FileError(
-        `${what} is being written by another process: the lock file ${path} names ${who}${check}. ` +
-          `Wait for it to finish, or, if it is no longer running, delete ${path}`,
-      );
-    }
+    const stale =
+      other === undefined ||
+      (other.host === holder.host ? !alive(other) : options.otherHostsStale === true);
+    if (!stale || attempt >= 3) return { other };
     // Move the stale lock aside (atomic: of two processes taking over, one moves it), check
     // that what was moved is the stale lock and not a fresh one, and try again.
     const aside = `${path}.stale-${holder.token}`;
@@ -185,18 +195,96 @@ export function acquireLock(path: string, what: string, command: string): FileLo
   }
   let released = false;
   return {
-    path,
-    staleFrom,
-    release(): void {
-      if (released) return;
-      released = true;
-      if (readHolder(path)?.token === holder.token) {
-        try {
-          unlinkSync(path);
-        } catch {
-          // already gone
+    lock: {
+      path,
+      staleFrom,
+      release(): void {
+        if (released) return;
+        released = true;
+        if (readHolder(path)?.token === holder.token) {
+          try {
+            unlinkSync(path);
+          } catch {
+            // already gone
+          }
         }
-      }
+      },
     },
   };
+}
+
+/** Who holds a lock, in words, for messages. */
+function describeHolder(other: LockHolder | undefined): string {
+  return other === undefined
+    ? 'an unreadable lock file'
+    : `process ${other.pid} on ${other.host}, since ${other.started}: ${other.command}`;
+}
+
+/**
+ * Takes the lock file `path` for this process, taking over a stale one.
+ *
+ * @param path - the lock file, e.g. `run.h5.lock`.
+ * @param what - what the lock protects, for messages (e.g. `run.h5`).
+ * @param command - what this process runs, recorded for the message another writer gets.
+ * @throws FileError naming the holder (pid, host, start time, command) when another live
+ *   process, or a process on another host, holds it; and how to remove a lock known to be dead.
+ */
+export function acquireLock(
+  path: string,
+  what: string,
+  command: string,
+  options: LockOptions = {},
+): FileLock {
+  const attempt = take(path, command, options);
+  if (attempt.lock !== undefined) return attempt.lock;
+  const { other } = attempt;
+  const here = hostname();
+  const check =
+    other !== undefined && other.host !== here
+      ? ` (another host: it cannot be checked from ${here})`
+      : '';
+  throw new FileError(
+    `${what} is being written by another process: the lock file ${path} names ` +
+      `${describeHolder(other)}${check}. Wait for it to finish, or, if it is no longer ` +
+      `running, delete ${path}`,
+  );
+}
+
+/**
+ * Takes the lock file `path` if it is free or stale (as {@link acquireLock}); undefined when
+ * another process holds it.
+ *
+ * @throws FileError when the lock file cannot be created (a missing or read-only directory).
+ */
+export function tryAcquireLock(
+  path: string,
+  command: string,
+  options: LockOptions = {},
+): FileLock | undefined {
+  return take(path, command, options).lock;
+}
+
+/**
+ * Waits for the lock file `path` (polling every 20 ms) and takes it.
+ *
+ * @throws FileError naming the lock and its holder when it is still held after `timeoutMs`,
+ *   or when the lock file cannot be created.
+ */
+export async function waitForLock(
+  path: string,
+  command: string,
+  timeoutMs: number,
+  options: LockOptions = {},
+): Promise<FileLock> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const attempt = take(path, command, options);
+    if (attempt.lock !== undefined) return attempt.lock;
+    if (Date.now() > deadline) {
+      throw new FileError(
+        `the lock ${path} is still held after ${timeoutMs / 1000} s by ${describeHolder(attempt.other)}`,
+      );
+    }
+    await new Promise((done) => setTimeout(done, 20));
+  }
 }

@@ -27,6 +27,7 @@
  * @module
  */
 import { existsSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { GaugeField } from '../lattice/gaugeField.js';
 import { EnsembleWriter } from '../io/ensembleWriter.js';
 import { openEnsemble } from '../io/ensembleReader.js';
@@ -145,6 +146,12 @@ export interface RunOptions {
   provenance?: Record<string, unknown>;
   /** What runs, for the lock file's message to a second writer (default "generateEnsemble"). */
   command?: string;
+  /**
+   * Take over a lock file of `<output>` left by a process on another host (reported through
+   * `onNotice`) instead of refusing it: only for a caller with an authority of its own over
+   * the output, as a queue worker holding its job's lock (src/core/fileLock.ts).
+   */
+  otherHostLocksStale?: boolean;
   /**
    * Stops the run cleanly at the end of the current step: the `.partial` file is flushed, a
    * checkpoint of exactly that step is written, and the summary says `interrupted`.
@@ -402,7 +409,9 @@ export async function generateEnsemble(spec: RunSpec, options: RunOptions): Prom
     if (typeof output !== 'string' || output === '') {
       throw typeError('generateEnsemble', 'options.output', 'a file name', output);
     }
-    const lock = acquireLock(`${output}.lock`, output, options.command ?? 'generateEnsemble');
+    const lock = acquireLock(`${output}.lock`, output, options.command ?? 'generateEnsemble', {
+      otherHostsStale: options.otherHostLocksStale === true,
+    });
     try {
       if (lock.staleFrom !== undefined)
         options.onNotice?.(staleLockNotice(lock.path, lock.staleFrom));
@@ -418,7 +427,10 @@ export async function generateEnsemble(spec: RunSpec, options: RunOptions): Prom
 function staleLockNotice(path: string, holder: LockHolder): string {
   return (
     `took over the stale lock ${path} of process ${holder.pid} on ${holder.host} ` +
-    `(since ${holder.started}; no longer running)`
+    `(since ${holder.started}; ` +
+    (holder.host === hostname()
+      ? 'no longer running)'
+      : 'on another host, taken over as the caller holds the output)')
   );
 }
 
