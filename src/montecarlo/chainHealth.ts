@@ -82,8 +82,13 @@ export interface ChainRecord {
   betaIndex: number;
   /** The coupling. */
   beta: number;
-  /** The parameters in effect after tuning: `step` (Metropolis) or `steps` (HMC). */
-  parameters: { step?: number; steps?: number };
+  /** The parameters in effect after tuning. */
+  parameters: {
+    /** Metropolis: the step size. */
+    step?: number;
+    /** HMC: integration steps per trajectory. */
+    steps?: number;
+  };
   /** HMC trajectories run without the Metropolis test at the start of thermalisation. */
   warmup: number;
   /** Thermalisation steps between two plaquette samples. */
@@ -126,9 +131,16 @@ export function formatEstimate(r: Pick<GammaResult, 'mean' | 'error'>): string {
  * series is too few values for its own variance and autocorrelations, and an error too small
  * would flag healthy chains. Undefined for fewer than {@link MIN_TREND_SAMPLES} points.
  */
-export function gewekeDiagnostic(
-  series: ArrayLike<number>,
-): { first: GammaResult; last: GammaResult; sigma: number } | undefined {
+export function gewekeDiagnostic(series: ArrayLike<number>):
+  | {
+      /** The first tenth, with the pooled error. */
+      first: GammaResult;
+      /** The last half, with the pooled error. */
+      last: GammaResult;
+      /** The distance of the two means in errors (z). */
+      sigma: number;
+    }
+  | undefined {
   const n = series.length;
   const trend = linearTrend(series);
   if (trend === undefined) return undefined;

@@ -195,7 +195,12 @@ export interface RunSummary {
   /** True when it stopped through `signal`, with a checkpoint of its last step. */
   interrupted: boolean;
   /** Where a stopped run stands: the chain's index and the steps it has done. */
-  position: { betaIndex: number; step: number };
+  position: {
+    /** Index of the chain (its beta in the spec's list); the number of betas when finished. */
+    betaIndex: number;
+    /** Steps that chain has done. */
+    step: number;
+  };
   /** Configurations already in the file when this call resumed, if it did. */
   resumedFrom?: number;
   /** Acceptance rate of every completed chain after its thermalisation (1 for heatbath). */
