@@ -27,7 +27,7 @@ import { openEnsemble } from '../src/io/ensembleReader.js';
 import { generateEnsemble } from '../src/montecarlo/generate.js';
 import { ChainQueue, type ChainJobData } from '../src/queue/chainQueue.js';
 import { joinEmbeddedServer } from '../src/queue/embeddedServer.js';
-import { chainMetadata } from '../src/queue/runChain.js';
+import { chainProvenance } from '../src/queue/runChain.js';
 import { expandScan, type ScanChain, type ScanSpec } from '../src/queue/scan.js';
 import { scanStatus } from '../src/queue/status.js';
 import { runWorker } from '../src/queue/worker.js';
@@ -92,7 +92,7 @@ async function runChild(): Promise<void> {
       await generateEnsemble(c.spec, {
         output: join(data, `${c.chain}.h5`),
         force: true,
-        metadata: chainMetadata(job),
+        provenance: chainProvenance(job),
       });
     }
     process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - t0) / 1000 })}\n`);

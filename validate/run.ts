@@ -2,9 +2,13 @@
  * `npm run validate`: the long physics validations of DESIGN.md 7 that do not fit in
  * `npm test`. Results (with the command that made them) go to data/validation/.
  *
- *   npm run validate                 # everything, about 15 minutes on 2 cores
+ *   npm run validate                 # the physics checks, about 15 minutes on 2 cores
  *   npm run validate -- --only su3   # the 4D SU(3) beta = 6.0 check only
  *   npm run validate -- --quick      # small volumes, for a smoke test
+ *   npm run validate -- faults       # the long fault-injection suite (./faults.ts), ~15 min
+ *   npm run validate -- hmc          # HMC from a cold start on 8^4 against a heatbath
+ *                                    # reference of high statistics (./hmcColdStart.ts)
+ *   npm run validate -- drift        # false-alarm rates and power of the drift judgement
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -30,7 +34,8 @@ interface Check {
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const positional = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--only');
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : positional[0];
 const workers = Math.max(1, Math.min(2, cpus().length));
 
 async function chain(
@@ -204,10 +209,25 @@ function report(checks: Check[], command: string): string {
 }
 
 async function main(): Promise<void> {
+  const command = `npm run validate${args.length ? ` -- ${args.join(' ')}` : ''}`;
+  if (only === 'faults') {
+    const { faultValidation } = await import('./faults.js');
+    process.exitCode = (await faultValidation(quick, command)) ? 0 : 1;
+    return;
+  }
+  if (only === 'hmc') {
+    const { hmcColdStartValidation } = await import('./hmcColdStart.js');
+    process.exitCode = (await hmcColdStartValidation(quick, command)) ? 0 : 1;
+    return;
+  }
+  if (only === 'drift') {
+    const { driftValidation } = await import('./driftRates.js');
+    process.exitCode = driftValidation(quick ? 200 : 4000, command, !quick) ? 0 : 1;
+    return;
+  }
   const checks: Check[] = [];
   if (only === undefined || only === 'su3') checks.push(...(await su3Beta6()));
   if (only === undefined || only === '2d') checks.push(...(await twoDimensional()));
-  const command = `npm run validate${args.length ? ` -- ${args.join(' ')}` : ''}`;
   const text = report(checks, command);
   process.stdout.write(text);
   if (!quick) {

@@ -27,13 +27,24 @@ export function isUserFacing(error: unknown): error is Error {
   );
 }
 
-/** Errors of the operating system about paths (missing, not permitted, full disk...). */
+/** Errors of the operating system about paths (missing, not permitted, full disk, size limit...). */
 function isFileSystemError(error: unknown): error is Error {
   const code = (error as { code?: unknown } | null)?.code;
   return (
     error instanceof Error &&
     typeof code === 'string' &&
-    ['ENOENT', 'EACCES', 'EPERM', 'EEXIST', 'EISDIR', 'ENOTDIR', 'EROFS', 'ENOSPC'].includes(code)
+    [
+      'ENOENT',
+      'EACCES',
+      'EPERM',
+      'EEXIST',
+      'EISDIR',
+      'ENOTDIR',
+      'EROFS',
+      'ENOSPC',
+      'EFBIG',
+      'EDQUOT',
+    ].includes(code)
   );
 }
 

@@ -6,6 +6,10 @@
  *
  * @module
  */
+import { armFaultPoint } from '../core/faultPoint.js';
 import { main } from './program.js';
 
+// TEST HOOK (src/core/faultPoint.ts): the fault-injection tests set LGT_TEST_KILL_AT to make
+// this process kill itself at a named point of its write paths; unset, nothing is armed.
+armFaultPoint(process.env.LGT_TEST_KILL_AT);
 process.exitCode = await main(process.argv.slice(2));

@@ -148,6 +148,13 @@ export const rules = {
       expected: 'at least two positive integer extents, e.g. 8,8,8,16',
     };
   },
+  /** The rule's values or the word `auto` (a parameter the command tunes itself). */
+  auto<T>(rule: OptionRule<T>): OptionRule<T | 'auto'> {
+    return {
+      schema: z.union([z.literal('auto'), rule.schema]),
+      expected: `${rule.expected}, or auto`,
+    };
+  },
   /** Makes a rule accept a missing value. */
   optional<T>(rule: OptionRule<T>): OptionRule<T | undefined> {
     return { schema: rule.schema.optional(), expected: rule.expected };

@@ -1,15 +1,20 @@
 /**
  * The `lgt` program: its commands and its error policy. Results go to stdout (`--json` for scripts),
- * progress and errors to stderr; exit code 0 only on success, 2 for bad input.
+ * progress and errors to stderr; exit code 0 only on success, 2 for bad input, 130/143 for a
+ * run stopped by SIGINT/SIGTERM after writing its checkpoint (./interrupt.ts).
  *
  * @module
  */
 import { Command, CommanderError } from 'commander';
 import { isUserFacing } from './errors.js';
+import { InterruptedError } from './interrupt.js';
 import { packageVersion } from '../core/version.js';
 
-/** Registers one command (or a few) on the program. */
-type Register = (program: Command) => void;
+/**
+ * Registers one command (or a few) on the program; `argv` (the arguments after `lgt`) is what
+ * the long-running commands repeat in the command that resumes them.
+ */
+type Register = (program: Command, argv: readonly string[]) => void;
 
 /**
  * Every command, by name, with the module that registers it, loaded only when needed: a
@@ -33,10 +38,12 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
 };
 
 /**
- * Builds the program with the command `only` registered (when it names one), else with every
- * command (for `lgt --help`, `--version` and mistakes).
+ * Builds the program for `argv` (the arguments after `lgt`): with the command that `argv[0]`
+ * names registered (when it names one), else with every command (for `lgt --help`, `--version`
+ * and mistakes).
  */
-export async function buildProgram(only?: string): Promise<Command> {
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
+  const only = argv[0];
   const program = new Command('lgt')
     .description('SU(N) lattice gauge theory and lattice gauge equivariant neural networks')
     .version(packageVersion())
@@ -49,14 +56,14 @@ export async function buildProgram(only?: string): Promise<Command> {
     const register = await load();
     if (registered.has(register)) continue; // eval and predict share a module
     registered.add(register);
-    register(program);
+    register(program, argv);
   }
   return program;
 }
 
 /** Runs the CLI on `argv` and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const program = await buildProgram(argv[0]);
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -64,6 +71,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       // commander already printed help, the version or the usage error
       return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof InterruptedError) {
+      process.stderr.write(`lgt: ${error.message}\n`);
+      return error.exitCode;
     }
     if (isUserFacing(error)) {
       process.stderr.write(`lgt: ${error.message}\n`);

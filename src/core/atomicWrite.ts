@@ -11,8 +11,11 @@
  *    sees the old file or the new one, never a mixture);
  * 4. fsync the directory, so the rename itself survives a power failure.
  *
- * If anything fails before step 3 the temporary file is removed and the target is untouched.
- * A process killed between steps 1 and 3 leaves only a `.tmp-` file beside an intact target.
+ * If anything fails before step 3 the temporary file is removed and the target is untouched;
+ * the error (a {@link FileError}) names the target and says so, e.g. for a full disk or a
+ * file-size limit (ENOSPC, EFBIG). A process killed between steps 1 and 3 leaves only a
+ * `.tmp-` file beside an intact target. (The fault points of ./faultPoint.ts, a test hook,
+ * mark those windows.)
  *
  * All file system calls go through `fs.promises` (looked up at call time), so tests can
  * simulate a failure at any step.
@@ -22,6 +25,8 @@
 import { closeSync, fsyncSync, openSync, promises as fsp } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
+import { faultPoint } from './faultPoint.js';
+import { FileError } from './fileError.js';
 
 /** A fresh temporary name beside `path`: same directory, hidden, unique per process and call. */
 export function temporaryPathFor(path: string): string {
@@ -76,29 +81,53 @@ export async function renameDurable(from: string, to: string): Promise<void> {
 /**
  * Writes `parts` (concatenated) to `path` atomically: temporary file, fsync, rename, fsync of
  * the directory. On failure the temporary file is removed and `path` keeps its old content.
+ *
+ * @throws FileError naming `path` and the system's reason (its `code`, e.g. ENOSPC or EFBIG,
+ *   is kept), and saying that the previous content is unchanged; the system error is its
+ *   `cause`.
  */
 export async function writeFileAtomic(path: string, parts: readonly Uint8Array[]): Promise<void> {
   const temporary = temporaryPathFor(path);
-  const handle = await fsp.open(temporary, 'wx');
+  let handle;
+  try {
+    handle = await fsp.open(temporary, 'wx');
+  } catch (error) {
+    throw writeFailure(path, error);
+  }
   let open = true;
   try {
-    for (const part of parts) {
+    for (const [k, part] of parts.entries()) {
       let written = 0;
       while (written < part.byteLength) {
         const { bytesWritten } = await handle.write(part, written, part.byteLength - written);
         written += bytesWritten;
       }
+      if (k === 0 && parts.length > 1) faultPoint('atomic-write:partial');
     }
     await handle.sync();
     open = false;
     await handle.close();
+    faultPoint('atomic-write:before-rename');
     await fsp.rename(temporary, path);
   } catch (error) {
     if (open) await handle.close().catch(() => undefined);
     await fsp.rm(temporary, { force: true }).catch(() => undefined);
-    throw error;
+    throw writeFailure(path, error);
   }
+  faultPoint('atomic-write:after-rename');
   await fsyncDirectory(dirname(path));
+}
+
+/** The error of a failed atomic write: names the file, keeps the system's code and cause. */
+function writeFailure(path: string, error: unknown): FileError {
+  const reason = (error as Error | undefined)?.message ?? String(error);
+  const failure = new FileError(
+    `${path}: could not be written (${reason}); its previous content, if any, is unchanged`,
+    { cause: error },
+  );
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string') Object.assign(failure, { code });
+  return failure;
 }
 
 /** Synchronous {@link fsyncFile}, for the synchronous `flush()` of long-lived writers. */

@@ -24,7 +24,17 @@ export function groupName(N: number): string {
 export const LEGACY_GROUP_NAME = 'SU(N)';
 
 /** Root attribute names of the format; metadata entries of these names are not mirrored. */
-export const RESERVED_ATTRIBUTES = new Set(['format', 'format_version', 'group', 'N', 'dims', 'D']);
+export const RESERVED_ATTRIBUTES = new Set([
+  'format',
+  'format_version',
+  'group',
+  'N',
+  'dims',
+  'D',
+  'metadata',
+  'provenance',
+  'diagnostics',
+]);
 /** Default largest chunk of `/links` (bytes); one configuration per chunk below it. */
 export const DEFAULT_CHUNK_BYTES = 64 * 2 ** 20;
 /** Chunk length (elements) of the one-dimensional series `/beta`, `/sweep`, `/observables/*`. */

@@ -1,8 +1,10 @@
 /**
- * The metadata of an ensemble file: what it is (N, dims, and any JSON-serialisable entries
- * such as the algorithm, its parameters and the seed), how it is checked and compared (the
- * first differing key of a resumed run), and how its top-level entries are mirrored as root
- * attributes for h5py users.
+ * The identifying metadata of an ensemble file: what determines its configurations (N, dims,
+ * and any JSON-serialisable entries such as the algorithm, its parameters, the seed, the
+ * measurements and the backend), how it is checked and compared (the first differing key of a
+ * resumed run), and how its top-level entries are mirrored as root attributes for h5py users.
+ * What merely describes a run (creation time, software version, host) is its provenance
+ * (./ensembleProvenance.ts), kept apart and never compared.
  *
  * @module
  */
@@ -11,10 +13,12 @@ import { DEFAULT_CHUNK_BYTES, Layout, RESERVED_ATTRIBUTES } from './ensembleForm
 import { writeInteger, type H5File } from './hdf5.js';
 
 /**
- * The metadata of an ensemble: the number of colours `N`, the lattice extents `dims`, and
- * any other JSON-serialisable entries (algorithm and its parameters, seed, software version,
- * creation date, ...). Stored as the root attributes `N`, `dims`, `D` and the JSON attribute
- * `metadata`; see the module header for the file layout.
+ * The identifying metadata of an ensemble: the number of colours `N`, the lattice extents
+ * `dims`, and any other JSON-serialisable entries that determine the configurations
+ * (algorithm and its parameters, seed, measurements, backend, ...): a resumed run must give
+ * equal values. Stored as the root attributes `N`, `dims`, `D` and the JSON attribute
+ * `metadata`; see the module header for the file layout. Creation time, software version and
+ * host are provenance (./ensembleProvenance.ts), not metadata.
  */
 export interface EnsembleMetadata {
   /** Number of colours, >= 2. */
@@ -105,6 +109,15 @@ export function checkJsonObject(fn: string, arg: string, value: unknown): Record
   return parsed;
 }
 
+/** JSON text in plain ASCII (non-ASCII characters as `\\uXXXX` escapes), for HDF5 attributes. */
+export function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/** True for a plain object (not an array, not a class instance, not null). */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value) as unknown;
@@ -141,7 +154,7 @@ export function checkMetadata(
  * non-identifier names are left to the JSON attribute `metadata` alone.
  */
 export function mirrorAttribute(file: H5File, key: string, value: unknown): void {
-  if (RESERVED_ATTRIBUTES.has(key) || key === 'metadata') return;
+  if (RESERVED_ATTRIBUTES.has(key)) return;
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return;
   const isNumbers = Array.isArray(value) && value.length > 0 && value.every(isNumber);
   if (typeof value === 'string') {

@@ -23,6 +23,11 @@ import {
 } from './ensembleFormat.js';
 import { isPlainObject, type EnsembleMetadata } from './ensembleMetadata.js';
 import {
+  PROVENANCE_ATTRIBUTE,
+  parseProvenance,
+  type EnsembleProvenance,
+} from './ensembleProvenance.js';
+import {
   H5T_FLOAT,
   H5T_INTEGER,
   bytesOf,
@@ -46,6 +51,10 @@ import {
 export interface Structure {
   layout: Layout;
   metadata: EnsembleMetadata;
+  /** The `provenance` attribute, when the file has a readable one. */
+  provenance: EnsembleProvenance | undefined;
+  /** The `diagnostics` attribute, when the file has one that is a JSON object. */
+  diagnostics: Record<string, unknown> | undefined;
   count: number;
   sweepMeta: H5Metadata;
   betaMeta: H5Metadata;
@@ -148,6 +157,14 @@ function readStructureUnchecked(fn: string, filePath: string, file: H5File): Str
   }
   delete rest.N;
   delete rest.dims;
+  const provenance = parseProvenance(attribute(PROVENANCE_ATTRIBUTE));
+  let diagnostics: unknown;
+  try {
+    const d = attribute('diagnostics');
+    diagnostics = typeof d === 'string' ? JSON.parse(d) : undefined;
+  } catch {
+    diagnostics = undefined;
+  }
   let layout = new Layout(N, dims);
 
   const keys = new Set(file.keys());
@@ -224,6 +241,8 @@ function readStructureUnchecked(fn: string, filePath: string, file: H5File): Str
   return {
     layout,
     metadata: { N, dims, ...rest },
+    provenance,
+    diagnostics: isPlainObject(diagnostics) ? diagnostics : undefined,
     count,
     betaMeta,
     sweepMeta,
@@ -245,8 +264,18 @@ export interface ConfigurationOptions {
 export interface Ensemble {
   /** The file name. */
   readonly path: string;
-  /** N, dims and the other metadata entries (from the JSON attribute `metadata`). */
+  /** N, dims and the other identifying metadata entries (from the JSON attribute `metadata`). */
   readonly metadata: EnsembleMetadata;
+  /**
+   * The describing metadata (the JSON attribute `provenance`: creation time, software, host,
+   * resumes), or undefined for a file written without it.
+   */
+  readonly provenance: EnsembleProvenance | undefined;
+  /**
+   * What the run recorded about itself (the JSON attribute `diagnostics`, e.g. the Monte Carlo
+   * chains' acceptance and thermalisation), or undefined.
+   */
+  readonly diagnostics: Record<string, unknown> | undefined;
   /** The lattice of every configuration. */
   readonly lattice: Lattice;
   /** Number of configurations. */
@@ -278,6 +307,8 @@ class OpenEnsemble implements Ensemble {
   constructor(
     readonly path: string,
     readonly metadata: EnsembleMetadata,
+    readonly provenance: EnsembleProvenance | undefined,
+    readonly diagnostics: Record<string, unknown> | undefined,
     readonly count: number,
     readonly beta: Float64Array,
     readonly sweep: Float64Array,
@@ -382,6 +413,8 @@ export async function openEnsemble(path: string): Promise<Ensemble> {
     return new OpenEnsemble(
       path,
       s.metadata,
+      s.provenance,
+      s.diagnostics,
       s.count,
       beta,
       sweep,

@@ -27,11 +27,15 @@
  * Root attributes: `format` = "lattice-gauge-ensemble", `format_version` = 1,
  * `group` = "SU(3)" for N = 3 (files written before said "SU(N)" for every N, and still
  * open), `N`, `dims` (int64 array), `D`, and `metadata`: a JSON object with
- * everything else the writer was given (algorithm and its parameters, seed, software
- * version, creation date, ...). Top-level entries of the metadata whose names are plain
+ * everything else that identifies the run (algorithm and its parameters, seed, measurements,
+ * backend, ...). Top-level entries of the metadata whose names are plain
  * identifiers (`seed`, `algorithm`, ...) are also mirrored as separate attributes for h5py
  * users (numbers and number arrays as numbers, strings as strings, other values as their JSON
- * text); readers take the JSON as the truth. See docs/ensemble-format.md.
+ * text); readers take the JSON as the truth. `provenance` (JSON) describes the run: creation
+ * time, software, host, and one record per resume (./ensembleProvenance.ts); it is never
+ * compared. `diagnostics` (JSON, optional) holds what the run learned about itself, e.g. the
+ * Monte Carlo chains' acceptance ({@link EnsembleWriter.setDiagnostics}). See
+ * docs/ensemble-format.md.
  *
  * Writing is crash-safe: {@link EnsembleWriter} writes `<path>.partial` and renames it to
  * `<path>` only in {@link EnsembleWriter.finalize}; {@link EnsembleWriter.resume} reopens
@@ -44,6 +48,8 @@ import { dirname, resolve } from 'node:path';
 import { checkInteger, checkLength, describe, rangeError, typeError } from '../core/validate.js';
 import { fsyncDirectory, fsyncFile, fsyncFileSync } from '../core/atomicWrite.js';
 import { FileError } from '../core/fileError.js';
+import { checkRoom } from '../core/fileRoom.js';
+import { faultPoint } from '../core/faultPoint.js';
 import {
   DEFAULT_CHUNK_BYTES,
   ENSEMBLE_FORMAT,
@@ -56,6 +62,8 @@ import {
   type Layout,
 } from './ensembleFormat.js';
 import {
+  asciiJson,
+  checkJsonObject,
   checkMetadata,
   formatMetadataValue,
   isPlainObject,
@@ -63,6 +71,13 @@ import {
   mirrorAttribute,
   type EnsembleMetadata,
 } from './ensembleMetadata.js';
+import {
+  PROVENANCE_ATTRIBUTE,
+  newProvenance,
+  parseProvenance,
+  resumedProvenance,
+  type EnsembleProvenance,
+} from './ensembleProvenance.js';
 import { readStructure } from './ensembleReader.js';
 import {
   H5T_FLOAT,
@@ -100,7 +115,23 @@ export interface EnsembleWriterOptions {
    * then names its chain. Default false (one run, no `/chain`).
    */
   chains?: boolean;
+  /**
+   * Describing entries (never compared on resume; ./ensembleProvenance.ts). For `create`:
+   * recorded beside the creation time, software and host that the writer stamps itself; for
+   * `resume`: recorded in this resume's record, beside its time, software and host.
+   */
+  provenance?: Record<string, unknown>;
 }
+
+/**
+ * Bytes beyond a configuration's links that an append may make HDF5 allocate: a new chunk of
+ * every series (1024 values of 8 bytes) when the count crosses a multiple of 1024, and the
+ * metadata that grows with the file.
+ */
+const APPEND_MARGIN_BYTES = 256 * 1024;
+
+/** The root attribute of the run's diagnostics (JSON); see {@link EnsembleWriter.setDiagnostics}. */
+export const DIAGNOSTICS_ATTRIBUTE = 'diagnostics';
 
 /**
  * Writes an ensemble file (layout in the module header), one configuration at a time.
@@ -126,8 +157,10 @@ export class EnsembleWriter {
   readonly path: string;
   /** The file being written: `<path>.partial`. */
   readonly partialPath: string;
-  /** The metadata, as stored (N, dims, then the JSON form of the other entries). */
+  /** The identifying metadata, as stored (N, dims, then the JSON form of the other entries). */
   readonly metadata: EnsembleMetadata;
+  /** The describing metadata, as stored: the first run's, and a record per resume. */
+  readonly provenance: EnsembleProvenance;
   private readonly module: H5Module;
   private readonly layout: Layout;
   private readonly force: boolean;
@@ -135,10 +168,13 @@ export class EnsembleWriter {
   private observableNames: string[] | undefined;
   private rows: number;
   private readonly chains: boolean;
+  /** A write or flush failed: HDF5's caches may describe data that is not on disk. */
+  private failed = false;
 
   private constructor(
     path: string,
     metadata: EnsembleMetadata,
+    provenance: EnsembleProvenance,
     module: H5Module,
     layout: Layout,
     file: H5File,
@@ -150,6 +186,7 @@ export class EnsembleWriter {
     this.path = path;
     this.partialPath = `${path}.partial`;
     this.metadata = metadata;
+    this.provenance = provenance;
     this.module = module;
     this.layout = layout;
     this.file = file;
@@ -160,8 +197,9 @@ export class EnsembleWriter {
   }
 
   /**
-   * Starts a new ensemble: creates `<path>.partial` with the root attributes and empty
-   * datasets, and flushes it.
+   * Starts a new ensemble: creates `<path>.partial` with the root attributes (the provenance
+   * stamped with the time now, this software's version and the host) and empty datasets, and
+   * flushes it.
    *
    * @throws Error naming `path` when it exists and `options.force` is not set (the existing
    *   file is not touched), or when `<path>.partial` exists (an interrupted run: resume it
@@ -177,6 +215,7 @@ export class EnsembleWriter {
     const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
     checkInteger(fn, 'options.chunkBytes', chunkBytes, 1);
     const { layout, rest, normalized } = checkMetadata(fn, metadata, chunkBytes);
+    const provenance = newProvenance(fn, options.provenance);
     const force = options.force === true;
     const partialPath = `${path}.partial`;
     if (!existsSync(dirname(resolve(path)))) {
@@ -206,11 +245,8 @@ export class EnsembleWriter {
       file.create_attribute('dims', BigInt64Array.from(layout.dims, BigInt), [layout.D], '<q');
       writeInteger(file, 'D', layout.D);
       // Non-ASCII escaped, so that the attribute is plain ASCII for every reader.
-      const json = JSON.stringify(rest).replace(
-        /[\u007f-\uffff]/g,
-        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-      );
-      file.create_attribute('metadata', json);
+      file.create_attribute('metadata', asciiJson(rest));
+      file.create_attribute(PROVENANCE_ATTRIBUTE, asciiJson(provenance));
       for (const [key, value] of Object.entries(rest)) mirrorAttribute(file, key, value);
       const configShape = layout.configShape;
       const links = file.create_dataset({
@@ -236,6 +272,7 @@ export class EnsembleWriter {
     const writer = new EnsembleWriter(
       path,
       normalized,
+      provenance,
       module,
       layout,
       file,
@@ -250,8 +287,10 @@ export class EnsembleWriter {
 
   /**
    * Reopens the `<path>.partial` file of an interrupted run, checks that it was written
-   * with the same metadata, and truncates it to `count` configurations (those appended after
-   * the last checkpoint are dropped); then appending continues from there.
+   * with the same identifying metadata, and truncates it to `count` configurations (those
+   * appended after the last checkpoint are dropped); then appending continues from there. The
+   * provenance of the first run is kept, and this resume's record (time, software, host,
+   * `options.provenance`) is appended to it; it is never compared.
    *
    * @param count - the number of configurations the checkpoint says were written.
    * @throws Error naming the file when it is missing or damaged, when its metadata differ
@@ -269,6 +308,7 @@ export class EnsembleWriter {
     if (typeof path !== 'string' || path === '') throw typeError(fn, 'path', 'a file name', path);
     const { normalized } = checkMetadata(fn, metadata);
     checkInteger(fn, 'count', count, 0);
+    const extra = checkJsonObject(fn, 'options.provenance', options.provenance ?? {});
     const force = options.force === true;
     const partialPath = `${path}.partial`;
     if (!existsSync(partialPath)) {
@@ -285,6 +325,7 @@ export class EnsembleWriter {
     let observableNames: string[] | undefined;
     let layout: Layout;
     let chains: boolean;
+    let provenance: EnsembleProvenance;
     try {
       const structure = readStructure(fn, partialPath, file);
       layout = structure.layout;
@@ -334,6 +375,13 @@ export class EnsembleWriter {
           resizeDataset(module, file, fn, partialPath, series, [count]);
         }
       }
+      const attributes = new Set(Object.keys(file.attrs));
+      const stored = attributes.has(PROVENANCE_ATTRIBUTE)
+        ? parseProvenance(file.get_attribute(PROVENANCE_ATTRIBUTE, false))
+        : undefined;
+      provenance = resumedProvenance(fn, stored, extra);
+      if (attributes.has(PROVENANCE_ATTRIBUTE)) file.delete_attribute(PROVENANCE_ATTRIBUTE);
+      file.create_attribute(PROVENANCE_ATTRIBUTE, asciiJson(provenance));
     } catch (error) {
       file.close();
       throw error;
@@ -341,6 +389,7 @@ export class EnsembleWriter {
     const writer = new EnsembleWriter(
       path,
       normalized,
+      provenance,
       module,
       layout,
       file,
@@ -365,7 +414,9 @@ export class EnsembleWriter {
    *
    * @throws RangeError/TypeError naming the field of `record` that is wrong (links of the
    *   wrong length or not finite, beta not finite, sweep not an integer >= 0, a chain missing
-   *   in a file with chains or given in one without, different observable names); Error when the writer is closed or HDF5 fails.
+   *   in a file with chains or given in one without, different observable names); FileError
+   *   naming the file when it has no room to grow by the record (a full disk, a file-size
+   *   limit: nothing is written then), when the writer is closed, or when HDF5 fails.
    */
   append(record: ConfigurationRecord): void {
     const fn = 'EnsembleWriter.append';
@@ -437,6 +488,9 @@ export class EnsembleWriter {
       ...(this.chains ? ['/chain'] : []),
       ...names.map(observablePath),
     ];
+    // Before HDF5 writes anything: a write that fails for want of space may leave the file
+    // unreadable (src/core/fileRoom.ts).
+    checkRoom(fn, path, 8 * layout.perConfig + APPEND_MARGIN_BYTES);
     try {
       resizeDataset(module, file, fn, path, '/links', [i + 1, ...layout.configShape]);
       for (const s of series) resizeDataset(module, file, fn, path, s, [i + 1]);
@@ -465,6 +519,7 @@ export class EnsembleWriter {
       for (const name of names)
         one(observablePath(name), bytesOf(Float64Array.of(observables[name])));
     } catch (error) {
+      this.failed = true;
       try {
         resizeDataset(module, file, fn, path, '/links', [i, ...layout.configShape]);
         for (const s of series) resizeDataset(module, file, fn, path, s, [i]);
@@ -477,6 +532,23 @@ export class EnsembleWriter {
   }
 
   /**
+   * Records what the run learned about itself (e.g. the acceptance of each Monte Carlo chain)
+   * as the root attribute `diagnostics`, JSON text, replacing an earlier one. Not durable
+   * until {@link EnsembleWriter.flush}.
+   *
+   * @throws TypeError naming the entry that JSON cannot hold; Error when the writer is closed.
+   */
+  setDiagnostics(diagnostics: Record<string, unknown>): void {
+    const fn = 'EnsembleWriter.setDiagnostics';
+    const file = this.openFile(fn);
+    const json = asciiJson(checkJsonObject(fn, 'diagnostics', diagnostics));
+    if (Object.keys(file.attrs).includes(DIAGNOSTICS_ATTRIBUTE)) {
+      file.delete_attribute(DIAGNOSTICS_ATTRIBUTE);
+    }
+    file.create_attribute(DIAGNOSTICS_ATTRIBUTE, json);
+  }
+
+  /**
    * Makes everything appended so far durable: HDF5 writes its caches to the file
    * (H5Fflush), then the file is fsynced. Afterwards the `.partial` file on disk is a
    * complete ensemble of {@link EnsembleWriter.count} configurations.
@@ -485,9 +557,36 @@ export class EnsembleWriter {
     const fn = 'EnsembleWriter.flush';
     const file = this.openFile(fn);
     const status = this.module.flush(file.file_id);
-    if (status < 0)
+    if (status < 0) {
+      this.failed = true;
       throw new FileError(`${fn}: ${this.partialPath}: HDF5 flush failed (status ${status})`);
-    fsyncFileSync(this.partialPath);
+    }
+    try {
+      fsyncFileSync(this.partialPath);
+    } catch (error) {
+      this.failed = true;
+      throw error;
+    }
+  }
+
+  /**
+   * Lets go of the file after a failure of the run, keeping on disk what the last
+   * {@link EnsembleWriter.flush} made durable (which a checkpoint describes). When a write or
+   * a flush of this writer failed (a full disk, a file-size limit), HDF5's caches may describe
+   * data that never reached the disk, and closing the file would write them over the durable
+   * state; the file is then left open (its handle is released when the process ends) and
+   * nothing more is written. Otherwise it is closed normally. The writer is unusable after.
+   */
+  abandon(): void {
+    if (this.failed) {
+      this.file = undefined;
+      return;
+    }
+    try {
+      this.close();
+    } catch {
+      // the run's own error is the one to report
+    }
   }
 
   /**
@@ -502,6 +601,7 @@ export class EnsembleWriter {
     this.openFile(fn);
     this.close();
     await fsyncFile(this.partialPath);
+    faultPoint('finalize:before-rename');
     if (!this.force && existsSync(this.path)) {
       throw new FileError(
         `${fn}: ${this.path} already exists; the ensemble stays in ${this.partialPath}`,

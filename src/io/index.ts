@@ -15,7 +15,11 @@
  *
  * @module
  */
-export { EnsembleWriter, type EnsembleWriterOptions } from './ensembleWriter.js';
+export {
+  EnsembleWriter,
+  DIAGNOSTICS_ATTRIBUTE,
+  type EnsembleWriterOptions,
+} from './ensembleWriter.js';
 export { openEnsemble, type Ensemble, type ConfigurationOptions } from './ensembleReader.js';
 export {
   ENSEMBLE_FORMAT,
@@ -23,6 +27,11 @@ export {
   type ConfigurationRecord,
 } from './ensembleFormat.js';
 export { type EnsembleMetadata } from './ensembleMetadata.js';
+export {
+  PROVENANCE_ATTRIBUTE,
+  type EnsembleProvenance,
+  type ResumeRecord,
+} from './ensembleProvenance.js';
 export { FileError } from '../core/fileError.js';
 export { loadWasmModule, wasmModuleFile, type WasmModuleName } from './wasmModule.js';
 export {

@@ -9,6 +9,11 @@
  * The sweep number is the counter of the random streams, so a run is a pure function of
  * (seed, start field, sequence of steps): resumable and independent of the worker count.
  *
+ * A run's specification ({@link AlgorithmSpec}) may leave the step size of Metropolis and the
+ * number of HMC integration steps `'auto'`: the run tunes them during thermalisation
+ * (./tuning.ts) and then keeps them fixed; one step always runs concrete numbers
+ * ({@link Algorithm}).
+ *
  * @module
  */
 import type { GaugeField } from '../lattice/gaugeField.js';
@@ -42,8 +47,32 @@ export interface HmcAlgorithm {
   /** Leapfrog or Omelyan's 2MN. */
   integrator: Integrator;
 }
-/** Any of the algorithms. */
+/** Any of the algorithms, with concrete parameters (what {@link monteCarloStep} runs). */
 export type Algorithm = HeatbathAlgorithm | MetropolisAlgorithm | HmcAlgorithm;
+
+/** Metropolis in a run's specification: the step may be tuned during thermalisation. */
+export interface MetropolisSpec extends Omit<MetropolisAlgorithm, 'step'> {
+  /** Step size, or `'auto'`: tuned during thermalisation (./tuning.ts), then fixed. */
+  step: number | 'auto';
+}
+/** HMC in a run's specification: the integration steps may be tuned during thermalisation. */
+export interface HmcSpec extends Omit<HmcAlgorithm, 'steps'> {
+  /** Integration steps per trajectory, or `'auto'`: tuned during thermalisation, then fixed. */
+  steps: number | 'auto';
+  /**
+   * The first this many thermalisation trajectories run without the Metropolis test (Grid's
+   * `NoMetropolisUntil`; see `TrajectoryOptions.metropolisTest` in ./hmc.ts). Default 0.
+   */
+  warmup?: number;
+}
+/** An algorithm as a run's specification gives it (tunable parameters may be `'auto'`). */
+export type AlgorithmSpec = HeatbathAlgorithm | MetropolisSpec | HmcSpec;
+
+/** Options of {@link monteCarloStep}. */
+export interface StepOptions {
+  /** HMC: false runs the trajectory without the Metropolis test (thermalisation warm-up). */
+  metropolisTest?: boolean;
+}
 
 /** What one step reports. */
 export interface StepStatistics {
@@ -64,6 +93,7 @@ export async function monteCarloStep(
   sweep: number,
   stream: number,
   sweeper: Sweeper,
+  options: StepOptions = {},
 ): Promise<StepStatistics> {
   const links = field.lattice.volume * field.lattice.D;
   const base = { beta, seed, sweep, stream };
@@ -84,7 +114,9 @@ export async function monteCarloStep(
     }
     case 'hmc': {
       const { tau, steps, integrator } = algorithm;
-      const r = hmcTrajectory(field, { beta, tau, steps, integrator }, seed, sweep, stream);
+      const r = hmcTrajectory(field, { beta, tau, steps, integrator }, seed, sweep, stream, {
+        metropolisTest: options.metropolisTest,
+      });
       return { accepted: r.accepted ? 1 : 0, proposals: 1, deltaH: r.deltaH };
     }
   }

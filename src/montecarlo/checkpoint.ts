@@ -4,14 +4,16 @@
  * The random numbers are counter-based (Philox keyed by the seed, counters from the sweep
  * numbers, DESIGN.md 3), so the state is small: the current links, the sweep completed,
  * the number of configurations already in the ensemble file, the index into the run's list
- * of beta values, and the run's metadata (to refuse a resume with other parameters).
+ * of beta values, the run's identifying metadata (to refuse a resume with other parameters;
+ * never the describing part, src/io/ensembleProvenance.ts), and the run's own state beside
+ * the links (`state`: the chains' tuned parameters and diagnostics, ./chainHealth.ts).
  *
  * File format (format "lattice-gauge-checkpoint", version 1), little-endian throughout:
  *
  * ```text
  * lattice-gauge-checkpoint 1\n                                      line 1: magic and version
  * {"sweep":..,"configsWritten":..,"betaIndex":..,"linksLength":L,
- *  "linksCrc32":"89abcdef","metadata":{..}}\n                      line 2: JSON header, one line
+ *  "linksCrc32":"89abcdef","metadata":{..},"state":{..}}\n         line 2: JSON header, one line
  * L float64 numbers (8 L bytes, IEEE 754 little-endian)             the links, raw
  * 4 bytes: CRC-32 of every byte before it (uint32 little-endian)   trailer
  * ```
@@ -57,6 +59,8 @@ export interface Checkpoint {
   betaIndex: number;
   /** The current links, in the layout of GaugeField.links. */
   links: Float64Array;
+  /** The run's state beside the links (JSON; optional, `{}` when absent). */
+  state?: Record<string, unknown>;
 }
 
 function hex(x: number): string {
@@ -92,6 +96,7 @@ export async function writeCheckpoint(path: string, checkpoint: Checkpoint): Pro
     throw typeError(fn, 'checkpoint.links', 'a Float64Array', links);
   }
   const metadata = checkJsonObject(fn, 'checkpoint.metadata', checkpoint.metadata);
+  const state = checkJsonObject(fn, 'checkpoint.state', checkpoint.state ?? {});
   checkLittleEndian(fn);
 
   // A private copy (the links may live in a SharedArrayBuffer that workers still write).
@@ -104,6 +109,7 @@ export async function writeCheckpoint(path: string, checkpoint: Checkpoint): Pro
     linksLength: links.length,
     linksCrc32: hex(crc32(payload)),
     metadata,
+    state,
   };
   const head = new TextEncoder().encode(`${CHECKPOINT_MAGIC}\n${JSON.stringify(header)}\n`);
   const trailer = new Uint8Array(4);
@@ -187,6 +193,13 @@ export async function readCheckpoint(
     );
   }
 
+  const state = header.state ?? {};
+  if (typeof state !== 'object' || state === null || Array.isArray(state)) {
+    throw fail(
+      `invalid header field state: expected a JSON object, got ${formatMetadataValue(state)}`,
+    );
+  }
+
   const length = header.linksLength as number;
   const expectedBytes = headerEnd + 8 * length + 4;
   if (bytes.length < expectedBytes) {
@@ -234,5 +247,6 @@ export async function readCheckpoint(
     configsWritten: header.configsWritten as number,
     betaIndex: header.betaIndex as number,
     links,
+    state: state as Record<string, unknown>,
   };
 }

@@ -13,7 +13,8 @@
  * 2. Molecular dynamics: (U, P) -> (U', P') by a reversible, area-preserving integrator.
  * 3. Metropolis: accept U' with probability min(1, exp(-dH)), dH = H(U', P') - H(U, P),
  *    using one uniform u from `reset(0, trajectory, DrawKind.hmcAccept, 0, 0, stream)`:
- *    accept when u < exp(-dH). On rejection the old links are restored.
+ *    accept when u < exp(-dH). On rejection the old links are restored. (Thermalisation may
+ *    skip this test for its first trajectories: `TrajectoryOptions.metropolisTest`.)
  *
  * Reversibility and area preservation make the chain satisfy detailed balance for
  * exp(-S_W) exactly, whatever the step size; the same two properties give
@@ -78,6 +79,14 @@ export interface TrajectoryOptions {
    * {@link TrajectoryResult.reversibility}. Doubles the cost.
    */
   reverseCheck?: boolean;
+  /**
+   * False: accept the end point whatever dH (molecular dynamics without the Metropolis test),
+   * for the first trajectories of a thermalisation far from equilibrium, as Grid's
+   * `HMCparameters::NoMetropolisUntil` (Grid/qcd/hmc/HMC.h) allows. Such trajectories do not
+   * sample exp(-S) exactly (their distribution is biased by O(eps^2)); they bring a cold or hot
+   * start close to equilibrium, where the tested trajectories then take over. Default true.
+   */
+  metropolisTest?: boolean;
 }
 
 /**
@@ -225,8 +234,10 @@ export function hmcTrajectory(
   }
 
   const u = rng.reset(0, trajectory, DrawKind.hmcAccept, 0, 0, stream).uniform();
-  // u in (0, 1): dH <= 0 always accepts; a NaN dH (a blown-up trajectory) always rejects.
-  result.accepted = u < Math.exp(-deltaH);
+  // u in (0, 1): dH <= 0 always accepts; a NaN dH (a blown-up trajectory) always rejects,
+  // also without the Metropolis test (the links would not be finite).
+  result.accepted =
+    options.metropolisTest === false ? Number.isFinite(deltaH) : u < Math.exp(-deltaH);
   if (result.accepted) field.reunitarize();
   else field.links.set(startLinks);
   return result;

@@ -87,8 +87,27 @@ export {
   type HeatbathAlgorithm,
   type MetropolisAlgorithm,
   type HmcAlgorithm,
+  type AlgorithmSpec,
+  type MetropolisSpec,
+  type HmcSpec,
+  type StepOptions,
   type StepStatistics,
 } from './algorithm.js';
+export {
+  assessEnsemble,
+  assessSavedSeries,
+  driftOf,
+  gewekeDiagnostic,
+  linearTrend,
+  MIN_TREND_SAMPLES,
+  DRIFT_SIGMA,
+  STUCK_STEPS,
+  type Drift,
+  type Trend,
+  type ChainFinding,
+  type ChainRecord,
+  type ChainCounts,
+} from './chainHealth.js';
 export {
   gammaAnalysis,
   gammaAnalysisReplica,

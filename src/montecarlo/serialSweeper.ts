@@ -39,8 +39,13 @@ export interface Sweeper {
   close(): Promise<void>;
   /** Takes field.links, which changed outside the sweeper (a start field, a checkpoint). */
   upload?(field: GaugeField): Promise<void>;
-  /** Makes field.links current (before measuring, saving or checkpointing). */
-  download?(field: GaugeField): Promise<void>;
+  /**
+   * Makes field.links current (before measuring, saving or checkpointing). With
+   * `reunitarize: false` the sweeper's own links stay exactly as they are (a look at the field
+   * between saves, or a checkpoint from which the same chain continues); otherwise the sweeper
+   * may also take back a cleaned-up copy (the GPU: re-unitarised in float64).
+   */
+  download?(field: GaugeField, options?: { reunitarize?: boolean }): Promise<void>;
   /** Re-unitarises the links where they are (instead of field.reunitarize()). */
   reunitarize?(field: GaugeField): Promise<void>;
 }

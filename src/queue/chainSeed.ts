@@ -21,7 +21,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import type { Algorithm } from '../montecarlo/algorithm.js';
+import type { AlgorithmSpec } from '../montecarlo/algorithm.js';
 import { checkInteger } from '../core/validate.js';
 import { canonicalJson } from './canonicalJson.js';
 
@@ -33,8 +33,8 @@ export interface ScanPoint {
   dims: number[];
   /** The coupling. */
   beta: number;
-  /** The update and its parameters. */
-  algorithm: Algorithm;
+  /** The update and its parameters (as in a run specification: a step may be `auto`). */
+  algorithm: AlgorithmSpec;
 }
 
 /** The text whose SHA-256 digest gives the seed of chain `chain` of `point` (module header). */

@@ -39,7 +39,7 @@ import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { workerFile } from '../core/workerFile.js';
 import { QueueError } from './queueError.js';
-import { lock, processAlive } from './startLock.js';
+import { processRunning, waitForLock } from '../core/fileLock.js';
 
 /** The application name of the connection by which a command keeps the server running. */
 export const CLIENT_APPLICATION = 'lgt-client';
@@ -224,17 +224,17 @@ export async function joinEmbeddedServer(
   const timeoutMs = options.timeoutMs ?? 120_000;
   const paths = serverPaths(directory);
   mkdirSync(resolve(directory), { recursive: true });
-  const release = await lock(paths.startLock, timeoutMs);
+  const startLock = await waitForLock(paths.startLock, 'lgt (joining the queue server)', timeoutMs);
   try {
     let info = readServerInfo(directory);
     const credentials = readCredentials(directory);
-    if (info !== undefined && credentials !== undefined && processAlive(info.keeperPid)) {
+    if (info !== undefined && credentials !== undefined && processRunning(info.keeperPid)) {
       const config = connectionConfig(info, credentials);
       try {
         return { config, info, client: await connectClient(config) };
       } catch {
         // the keeper lives but its server does not answer: it is about to notice; wait for it
-        await waitUntil(() => !processAlive(info!.keeperPid), 10_000);
+        await waitUntil(() => !processRunning(info!.keeperPid), 10_000);
       }
     }
     const keeper = spawnKeeper(directory);
@@ -262,7 +262,7 @@ export async function joinEmbeddedServer(
     const config = connectionConfig(info, readCredentials(directory) as Credentials);
     return { config, info, client: await connectClient(config) };
   } finally {
-    release();
+    startLock.release();
   }
 }
 

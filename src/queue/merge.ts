@@ -19,7 +19,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { FileError } from '../core/fileError.js';
-import { packageVersion } from '../core/version.js';
 import { openEnsemble, type Ensemble } from '../io/ensembleReader.js';
 import { formatMetadataValue, metadataDifference } from '../io/ensembleMetadata.js';
 import { EnsembleWriter } from '../io/ensembleWriter.js';
@@ -27,8 +26,9 @@ import { ensembleStatistics, type ObservableEstimate } from '../montecarlo/ensem
 import { pointName, scanDirectory, validateScan, type ScanSpec } from './scan.js';
 
 /**
- * Metadata entries that describe a run rather than identify its ensemble: they may differ
- * between the chains of one merge (the seed above all).
+ * Metadata entries that may differ between the chains of one merge: the seed above all, and
+ * what files written before the provenance was kept (src/io/ensembleProvenance.ts) carried in
+ * their metadata to describe a run.
  */
 export const DESCRIBING_ENTRIES = ['seed', 'software', 'created', 'scan'];
 
@@ -102,18 +102,17 @@ export async function mergeChains(
       seed: e.metadata.seed ?? null,
       configurations: e.count,
     }));
+    // the creation time, software and host: the writer stamps them into the provenance
     const writer = await EnsembleWriter.create(
       output,
       {
         ...reference,
         N: first.metadata.N,
         dims: first.metadata.dims,
-        software: `lattice-gauge ${packageVersion()}`,
-        created: new Date().toISOString(),
-        chains: ensembles.map((e, r) => ({
-          ...chains[r],
-          ...(e.metadata.scan !== undefined ? { scan: e.metadata.scan } : {}),
-        })),
+        chains: ensembles.map((e, r) => {
+          const scan = e.provenance?.scan ?? e.metadata.scan;
+          return { ...chains[r], ...(scan !== undefined ? { scan } : {}) };
+        }),
       },
       { chains: true, force: options.force },
     );

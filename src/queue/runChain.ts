@@ -4,18 +4,23 @@
  * earlier attempt left one, so that the file is bit for bit the same however often the chain
  * was interrupted (DESIGN.md 3), and the same as `lgt generate` with the chain's seed gives.
  *
- * A clean stop (`signal`) lets the chain run on to its next checkpoint (the next saved
- * configuration, as a checkpoint is written after each) and then returns; `shouldAbort`
- * stops it at once, without one (the worker lost its hold on the job: another may take it).
+ * The file's identifying metadata are those of `lgt generate` (the run specification); what
+ * describes the chain (its scan, point and index, the submission time) goes into its
+ * provenance beside the creation time, software and host, which a resume by another worker,
+ * on another host or with another version, keeps and never compares (src/io/ensembleProvenance.ts).
+ *
+ * A clean stop (`signal`) ends the chain at the end of its current step, with a checkpoint of
+ * exactly that step (generateEnsemble's `signal`); `shouldAbort` stops it at once, without one
+ * (the worker lost its hold on the job: another may take it).
+ *
+ * The chain's lock file `<output>.lock` (src/core/fileLock.ts) keeps out a second writer; one
+ * left by a worker on another host is taken over, because the caller holds the job's lock in
+ * the queue (./chainQueue.ts), which no live worker can hold at the same time.
  *
  * @module
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { FileError } from '../core/fileError.js';
-import { packageVersion } from '../core/version.js';
-import { openEnsemble } from '../io/ensembleReader.js';
-import { formatMetadataValue, metadataDifference } from '../io/ensembleMetadata.js';
 import { generateEnsemble } from '../montecarlo/generate.js';
 import type { ChainJobData } from './chainQueue.js';
 
@@ -53,32 +58,31 @@ export interface ChainOutcome {
 export interface ChainRunOptions {
   /** The data directory that the chain's `output` is relative to. */
   dataDirectory: string;
-  /** A clean stop: at the next checkpoint. */
+  /** A clean stop: at the end of the current step, with a checkpoint of it. */
   signal?: AbortSignal;
   /** Polled after every step: an error stops the chain at once (and is thrown). */
   shouldAbort?: () => Error | undefined;
   /** Called after every step. */
   onProgress?: (progress: ChainProgress) => void;
+  /** Called with what the run wants its user to know (a stale lock taken over, a fresh start). */
+  onNotice?: (message: string) => void;
 }
 
-/** The metadata that a chain's file records besides its run specification. */
-export function chainMetadata(data: ChainJobData): Record<string, unknown> {
+/** What a chain's file records about it besides its run specification: its provenance. */
+export function chainProvenance(data: ChainJobData): Record<string, unknown> {
   return {
-    software: `lattice-gauge ${packageVersion()}`,
-    // the scan's submission time: the same in every attempt, so that a resume matches
-    created: data.submitted,
     scan: { id: data.scanId, name: data.scanName, point: data.point, chain: data.chain },
+    submitted: data.submitted,
   };
 }
-
-class Stopped extends Error {}
 
 /**
  * Runs (or resumes, or recognises as done) one chain (module header).
  *
  * @throws RangeError/TypeError for an invalid run specification (a permanent failure);
- *   FileError when the chain's file exists with other parameters or its checkpoint is
- *   damaged; the error of `shouldAbort`.
+ *   FileError when the chain's file exists with other parameters, when its checkpoint or
+ *   `.partial` file is damaged, or when a live process on this host writes it; the error of
+ *   `shouldAbort`.
  */
 export async function runChain(
   data: ChainJobData,
@@ -86,84 +90,44 @@ export async function runChain(
 ): Promise<ChainOutcome> {
   const started = Date.now();
   const output = resolve(options.dataDirectory, data.output);
-  const checkpoint = `${output}.checkpoint`;
   mkdirSync(dirname(output), { recursive: true });
-  const metadata = chainMetadata(data);
-
-  if (existsSync(output)) {
-    // finished by an earlier attempt that did not live to report it
-    const ensemble = await openEnsemble(output);
-    try {
-      const d = metadataDifference(
-        { ...data.spec, ...metadata },
-        pick(ensemble.metadata, [...Object.keys(data.spec), ...Object.keys(metadata)]),
-      );
-      if (d) {
-        throw new FileError(
-          `${output} exists with other parameters: ${d.key} is ` +
-            `${formatMetadataValue(d.b)} there, ${formatMetadataValue(d.a)} in the job`,
-        );
-      }
-      rmSync(checkpoint, { force: true });
-      return {
-        status: 'completed',
-        output,
-        configurations: ensemble.count,
-        seconds: (Date.now() - started) / 1000,
-        alreadyDone: true,
-      };
-    } finally {
-      ensemble.close();
-    }
-  }
-
-  let lastSaved = -1;
+  // Whatever an earlier attempt left (a checkpoint, a .partial file, the complete file) is
+  // resumed or recognised by generateEnsemble, which checks it is this chain's and refuses a
+  // damaged one rather than start over.
+  const alreadyDone = existsSync(output);
+  const earlier =
+    alreadyDone || existsSync(`${output}.checkpoint`) || existsSync(`${output}.partial`);
   let firstDone: number | undefined;
-  try {
-    const summary = await generateEnsemble(data.spec, {
-      output,
-      // without a checkpoint an earlier attempt (if any) died in its thermalisation: start over
-      resume: existsSync(checkpoint),
-      force: true,
-      metadata,
-      onProgress: (p) => {
-        const aborted = options.shouldAbort?.();
-        if (aborted !== undefined) throw aborted;
-        firstDone ??= p.done - 1;
-        const seconds = (Date.now() - started) / 1000;
-        options.onProgress?.({
-          done: p.done,
-          total: p.total,
-          saved: p.saved,
-          rate: seconds > 0 ? (p.done - firstDone) / seconds : 0,
-          acceptance: p.acceptance,
-        });
-        // a checkpoint was written at this step when a configuration was saved
-        const checkpointed = lastSaved >= 0 && p.saved > lastSaved;
-        lastSaved = p.saved;
-        if (options.signal?.aborted && checkpointed) throw new Stopped();
-      },
-    });
-    return {
-      status: 'completed',
-      output,
-      configurations: summary.configurations,
-      seconds: (Date.now() - started) / 1000,
-      ...(summary.resumedFrom !== undefined ? { resumedFrom: summary.resumedFrom } : {}),
-    };
-  } catch (error) {
-    if (!(error instanceof Stopped)) throw error;
-    return {
-      status: 'stopped',
-      output,
-      configurations: lastSaved,
-      seconds: (Date.now() - started) / 1000,
-    };
-  }
-}
-
-function pick(object: Record<string, unknown>, keys: string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k of keys) if (k in object) out[k] = object[k];
-  return out;
+  const summary = await generateEnsemble(data.spec, {
+    output,
+    resume: earlier,
+    provenance: chainProvenance(data),
+    command: `lgt worker: scan ${data.scanName} point ${data.point} chain ${data.chain}`,
+    otherHostLocksStale: true,
+    signal: options.signal,
+    onNotice: options.onNotice,
+    onProgress: (p) => {
+      const aborted = options.shouldAbort?.();
+      if (aborted !== undefined) throw aborted;
+      firstDone ??= p.done - 1;
+      const seconds = (Date.now() - started) / 1000;
+      options.onProgress?.({
+        done: p.done,
+        total: p.total,
+        saved: p.saved,
+        rate: seconds > 0 ? (p.done - firstDone) / seconds : 0,
+        acceptance: p.acceptance,
+      });
+    },
+  });
+  return {
+    status: summary.finished ? 'completed' : 'stopped',
+    output,
+    configurations: summary.configurations,
+    seconds: (Date.now() - started) / 1000,
+    ...(summary.resumedFrom !== undefined && !alreadyDone
+      ? { resumedFrom: summary.resumedFrom }
+      : {}),
+    ...(alreadyDone ? { alreadyDone: true } : {}),
+  };
 }

@@ -37,7 +37,7 @@ import {
 } from './embeddedServer.js';
 import { postgresBinaries, type PostgresBinaries } from './postgresBinaries.js';
 import { QueueError } from './queueError.js';
-import { processAlive, tryLock } from './startLock.js';
+import { processRunning, tryAcquireLock } from '../core/fileLock.js';
 
 /** Options of {@link runKeeper}. */
 export interface KeeperOptions {
@@ -119,7 +119,7 @@ function runningPostmaster(pgdata: string): { pid: number; port: number } | unde
     const lines = readFileSync(join(pgdata, 'postmaster.pid'), 'utf8').split('\n');
     const pid = Number(lines[0]);
     const port = Number(lines[3]);
-    if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) return { pid, port };
+    if (Number.isInteger(pid) && pid > 0 && processRunning(pid)) return { pid, port };
   } catch {
     // no server
   }
@@ -193,7 +193,7 @@ async function stopPostmaster(pid: number, log: (line: string) => void): Promise
     return;
   }
   const deadline = Date.now() + 30_000;
-  while (processAlive(pid)) {
+  while (processRunning(pid)) {
     if (Date.now() > deadline) {
       process.kill(pid, 'SIGQUIT');
       break;
@@ -267,14 +267,14 @@ export async function runKeeper(directory: string, options: KeeperOptions = {}):
   try {
     for (;;) {
       await sleep(pollMs);
-      if (serverGone || !processAlive(info.postmasterPid)) {
+      if (serverGone || !processRunning(info.postmasterPid)) {
         log('postgres is gone');
         rmSync(paths.server, { force: true });
         return;
       }
       if (!stopRequested && (await clients()) !== 0) continue;
-      const release = tryLock(paths.startLock);
-      if (release === undefined) continue; // a command is joining: count again later
+      const startLock = tryAcquireLock(paths.startLock, 'lgt queue server keeper');
+      if (startLock === undefined) continue; // a command is joining: count again later
       try {
         if (stopRequested || (await clients()) === 0) {
           log(stopRequested ? 'stop requested' : 'no clients left');
@@ -284,7 +284,7 @@ export async function runKeeper(directory: string, options: KeeperOptions = {}):
           return;
         }
       } finally {
-        release();
+        startLock.release();
       }
     }
   } finally {

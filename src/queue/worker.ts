@@ -65,6 +65,14 @@ export type WorkerEvent =
       job: ChainJob;
     }
   | {
+      /** What the run of the current job wants its user to know (a stale lock taken over). */
+      kind: 'notice';
+      /** The job. */
+      job: ChainJob;
+      /** The message. */
+      message: string;
+    }
+  | {
       /** Jobs whose worker vanished were sent to a retry. */
       kind: 'reaped';
       /** Their ids. */
@@ -220,6 +228,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
         dataDirectory,
         signal,
         shouldAbort: () => queue.connectionLost,
+        onNotice: (message) => emit({ kind: 'notice', job, message }),
         onProgress: (p) => {
           latest = p;
           const now = Date.now();

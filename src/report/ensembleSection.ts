@@ -2,7 +2,9 @@
  * The report's section on one ensemble: for every recorded observable its Monte Carlo
  * history, its normalised autocorrelation function with the automatic window W and tau_int
  * of the Gamma method marked, and its histogram (the topological charge Q among them in
- * 4D); a table of means with Gamma-method errors; the run's metadata.
+ * 4D); a table of means with Gamma-method errors; the run's metadata and provenance; and, at
+ * the top, a warning for a suspect ensemble (chains that went nowhere, as `lgt measure` flags
+ * them: src/montecarlo/chainHealth.ts).
  *
  * The table's numbers are those of `lgt measure --json`: the same function
  * ({@link ensembleStatistics}) on the same series with the same `skip`. Histograms and
@@ -15,6 +17,8 @@ import { formatMetadataValue, type EnsembleMetadata } from '../io/ensembleMetada
 import { FileError } from '../core/fileError.js';
 import { ensembleStatistics, type BetaStatistics } from '../montecarlo/ensembleStatistics.js';
 import { gammaAnalysis } from '../montecarlo/gamma.js';
+import { assessEnsemble } from '../montecarlo/chainHealth.js';
+import type { EnsembleProvenance } from '../io/ensembleProvenance.js';
 import { checkInteger } from '../core/validate.js';
 import { displayedAutocorrelation, displayedLagMax } from './autocorrelation.js';
 import {
@@ -45,6 +49,10 @@ export interface EnsembleData {
   readonly observables: Record<string, ArrayLike<number>>;
   /** The independent chain of every configuration, in a merged ensemble (`lgt merge`). */
   readonly chain?: ArrayLike<number>;
+  /** What the run recorded about its chains (the file's `diagnostics`), if anything. */
+  readonly diagnostics?: Record<string, unknown>;
+  /** When, where and by what the run was made and resumed, if recorded. */
+  readonly provenance?: EnsembleProvenance;
 }
 
 /** Options of {@link ensembleSection}. */
@@ -284,6 +292,20 @@ export function ensembleSection(
       caption: `Histogram of ${name} over all configurations of each β.`,
     });
   }
+  const suspect = assessEnsemble(
+    ensemble.beta,
+    ensemble.observables.plaquette,
+    ensemble.diagnostics,
+    skip,
+    ensemble.sweep,
+    ensemble.chain,
+  );
+  for (const finding of suspect.reverse()) {
+    blocks.splice(1, 0, {
+      kind: 'text',
+      text: `Warning: suspect ensemble: ${finding.message}. Remedy: ${finding.remedy}.`,
+    });
+  }
   if (warnings.length > 0) {
     blocks.splice(2, 0, {
       kind: 'text',
@@ -310,6 +332,14 @@ export function ensembleSection(
   for (const [key, value] of Object.entries(meta)) {
     if (key === 'N' || key === 'dims') continue;
     metadataRows.push([key, typeof value === 'string' ? value : formatMetadataValue(value)]);
+  }
+  const provenance = ensemble.provenance;
+  if (provenance !== undefined) {
+    metadataRows.push(['created', `${provenance.created} on ${provenance.host}`]);
+    metadataRows.push(['software', provenance.software]);
+    for (const [k, r] of provenance.resumed.entries()) {
+      metadataRows.push([`resumed (${k + 1})`, `${r.at} on ${r.host}, ${r.software}`]);
+    }
   }
   blocks.push({ kind: 'heading', text: 'Run metadata' });
   blocks.push({

@@ -31,6 +31,7 @@ describe('lgt generate and lgt measure', () => {
       configurations: 16,
       acceptance: [1, 1],
       resumedFrom: null,
+      warnings: [],
     });
     cli.stdout = '';
     expect(await main(['measure', output, '--json'])).toBe(0);

@@ -393,6 +393,53 @@ describe('EnsembleWriter.resume', () => {
     ensemble.close();
   });
 
+  it('keeps the provenance of the first run, records each resume beside it, and never compares it', async () => {
+    const path = join(dir, 'run.h5');
+    const metadata = metadataFor(2, [2, 2]);
+    const first = await EnsembleWriter.create(path, metadata, {
+      provenance: { command: 'lgt generate -o run.h5' },
+    });
+    expect(first.provenance).toMatchObject({
+      software: expect.stringMatching(/^lattice-gauge \d+\.\d+\.\d+/),
+      host: os.hostname(),
+      command: 'lgt generate -o run.h5',
+      resumed: [],
+    });
+    const created = first.provenance.created;
+    expect(Date.parse(created)).toBeGreaterThan(Date.parse('2025-01-01'));
+    first.append(makeRecords(2, [2, 2], 1)[0]);
+    first.flush();
+    first.close();
+    // another process, another time and software: resumed all the same
+    const resumed = await EnsembleWriter.resume(path, metadata, 1, {
+      provenance: { software: 'lattice-gauge 9.9.9', device: 'opengl: llvmpipe' },
+    });
+    expect(resumed.provenance.created).toBe(created);
+    expect(resumed.provenance.resumed).toEqual([
+      expect.objectContaining({ software: 'lattice-gauge 9.9.9', device: 'opengl: llvmpipe' }),
+    ]);
+    resumed.close();
+    (await EnsembleWriter.resume(path, metadata, 1)).close();
+    await (await EnsembleWriter.resume(path, metadata, 1)).finalize();
+    const e = await openEnsemble(path);
+    expect(e.metadata).toEqual(metadata);
+    expect(e.provenance?.created).toBe(created);
+    expect(e.provenance?.command).toBe('lgt generate -o run.h5');
+    expect(e.provenance?.resumed).toHaveLength(3);
+    e.close();
+  });
+
+  it('records diagnostics as JSON, replacing earlier ones', async () => {
+    const path = join(dir, 'run.h5');
+    const writer = await EnsembleWriter.create(path, metadataFor(2, [2, 2]));
+    writer.setDiagnostics({ chains: [{ beta: 2.2 }] });
+    writer.setDiagnostics({ chains: [{ beta: 2.4, note: 'β' }] });
+    await writer.finalize();
+    const e = await openEnsemble(path);
+    expect(e.diagnostics).toEqual({ chains: [{ beta: 2.4, note: 'β' }] });
+    e.close();
+  });
+
   it('fails with different metadata, naming the key and both values', async () => {
     const path = join(dir, 'run.h5');
     (await EnsembleWriter.create(path, metadataFor(2, [2, 2]))).close();

@@ -10,6 +10,8 @@ import { testRunSpec } from '../helpers.js';
 import { openEnsemble } from '../../src/io/ensembleReader.js';
 import { averagePlaquette } from '../../src/lattice/observables/plaquette.js';
 import { generateEnsemble, type RunSpec } from '../../src/montecarlo/generate.js';
+import { readCheckpoint } from '../../src/montecarlo/checkpoint.js';
+import { acquireLock } from '../../src/core/fileLock.js';
 import { SerialSweeper, type Sweeper } from '../../src/montecarlo/sweeper.js';
 import { MonteCarloWasm } from '../../src/montecarlo/wasm/monteCarloWasm.js';
 
@@ -31,6 +33,7 @@ async function contents(path: string) {
       observables: e.observables,
       links,
       metadata: e.metadata,
+      diagnostics: e.diagnostics,
     };
   } finally {
     e.close();
@@ -116,14 +119,21 @@ describe('generateEnsemble', () => {
   });
 
   it.each([
-    ['heatbath', spec.algorithm],
-    ['metropolis', { kind: 'metropolis', hits: 3, step: 0.4 }],
-    ['hmc', { kind: 'hmc', tau: 0.5, steps: 4, integrator: 'omelyan' }],
-  ] as Array<[string, RunSpec['algorithm']]>)(
+    ['heatbath', spec.algorithm, 3],
+    ['metropolis', { kind: 'metropolis', hits: 3, step: 0.4 }, 3],
+    ['hmc', { kind: 'hmc', tau: 0.5, steps: 4, integrator: 'omelyan' }, 3],
+    // tuned in blocks of 10 over thermalisation: stops inside a block and in the warm-up
+    ['metropolis, step auto', { kind: 'metropolis', hits: 3, step: 'auto' }, 24],
+    [
+      'hmc, steps auto, warm-up 2',
+      { kind: 'hmc', tau: 0.5, steps: 'auto', integrator: 'omelyan', warmup: 2 },
+      24,
+    ],
+  ] as Array<[string, RunSpec['algorithm'], number]>)(
     '%s: a run killed at any point and resumed equals the uninterrupted run, bit for bit',
-    async (_, algorithm) => {
+    async (_, algorithm, thermalization) => {
       const dir = tempDir();
-      const s = { ...spec, algorithm };
+      const s = { ...spec, algorithm, thermalization };
       await generateEnsemble(s, { output: join(dir, 'whole.h5') });
       const output = join(dir, 'resumed.h5');
       // stop after 7 steps (mid-chain, between checkpoints), then after 6 more (into beta 2)
@@ -143,10 +153,89 @@ describe('generateEnsemble', () => {
       const resumed = await contents(output);
       expect(resumed.count).toBe(whole.count);
       expect(resumed.links).toEqual(whole.links);
+      expect(resumed.diagnostics).toEqual(whole.diagnostics);
       expect(resumed.observables).toEqual(whole.observables);
       expect(resumed.sweep).toEqual(whole.sweep);
     },
   );
+
+  it('stops cleanly through its abort signal with a checkpoint of that very step, and resumes bit for bit', async () => {
+    const dir = tempDir();
+    const s = {
+      ...spec,
+      algorithm: { kind: 'hmc', tau: 0.5, steps: 'auto', integrator: 'omelyan', warmup: 2 },
+      thermalization: 24,
+    } as RunSpec;
+    await generateEnsemble(s, { output: join(dir, 'whole.h5') });
+    const output = join(dir, 'run.h5');
+    const controller = new AbortController();
+    const r = await generateEnsemble(s, {
+      output,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.done === 13) controller.abort(); // in the first tuning block of chain 1
+      },
+    });
+    expect(r).toMatchObject({
+      finished: false,
+      interrupted: true,
+      position: { betaIndex: 0, step: 13 },
+    });
+    expect(existsSync(`${output}.lock`)).toBe(false);
+    const checkpoint = await readCheckpoint(`${output}.checkpoint`);
+    expect(checkpoint).toMatchObject({ sweep: 13, betaIndex: 0, configsWritten: 0 });
+    const done = await generateEnsemble(s, { output, resume: true });
+    expect(done).toMatchObject({ finished: true, resumedFrom: 0 });
+    const [whole, resumed] = [await contents(join(dir, 'whole.h5')), await contents(output)];
+    expect(resumed.links).toEqual(whole.links);
+    expect(resumed.diagnostics).toEqual(whole.diagnostics);
+    // what the tuning chose: at least one integration step, fixed after thermalisation
+    const chains = whole.diagnostics!.chains as Array<{
+      parameters: { steps: number };
+      warmup: number;
+    }>;
+    expect(chains.map((c) => c.warmup)).toEqual([2, 2]);
+    expect(chains.every((c) => c.parameters.steps >= 1)).toBe(true);
+  });
+
+  it('is refused while another process writes the same output, naming it', async () => {
+    const output = join(tempDir(), 'run.h5');
+    const lock = acquireLock(`${output}.lock`, output, 'the other run');
+    try {
+      await expect(generateEnsemble(spec, { output })).rejects.toThrow(
+        `${output} is being written by another process: the lock file ${output}.lock names process ${process.pid}`,
+      );
+      expect(existsSync(`${output}.partial`)).toBe(false);
+    } finally {
+      lock.release();
+    }
+  });
+
+  it('reports a finished run as complete on --resume, and refuses a finished run of other parameters', async () => {
+    const output = join(tempDir(), 'run.h5');
+    await generateEnsemble(spec, { output });
+    const notices: string[] = [];
+    const r = await generateEnsemble(spec, {
+      output,
+      resume: true,
+      onNotice: (m) => notices.push(m),
+    });
+    expect(r).toMatchObject({ finished: true, configurations: 6, resumedFrom: 6 });
+    expect(notices).toEqual([`nothing to resume: ${output} is complete`]);
+    await expect(generateEnsemble({ ...spec, seed: 78 }, { output, resume: true })).rejects.toThrow(
+      `cannot resume: ${output}: metadata mismatch in seed: file has 77, run has 78`,
+    );
+  });
+
+  it('refuses to start over an interrupted run without resume or force, saying how to go on', async () => {
+    const output = join(tempDir(), 'run.h5');
+    await generateEnsemble(spec, { output, stopAfterSteps: 6 });
+    const partial = readFileSync(`${output}.partial`);
+    await expect(generateEnsemble(spec, { output })).rejects.toThrow(
+      `${output}.partial exists: an interrupted run of ${output}; continue it with { resume: true } (lgt: --resume), or start over with { force: true } (lgt: --force)`,
+    );
+    expect(readFileSync(`${output}.partial`).equals(partial)).toBe(true);
+  });
 
   it('refuses to resume with a different specification, naming the field', async () => {
     const output = join(tempDir(), 'run.h5');

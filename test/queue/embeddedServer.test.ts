@@ -12,7 +12,7 @@ import {
   readServerInfo,
   type ServerInfo,
 } from '../../src/queue/embeddedServer.js';
-import { processAlive } from '../../src/queue/startLock.js';
+import { processRunning } from '../../src/core/fileLock.js';
 import { waitFor } from './lgtChild.js';
 
 let base: string;
@@ -33,8 +33,8 @@ function portFree(port: number): Promise<boolean> {
 }
 
 async function expectStopped(info: ServerInfo): Promise<void> {
-  await waitFor(() => !processAlive(info.keeperPid), 30_000, 'the keeper to exit');
-  expect(processAlive(info.postmasterPid)).toBe(false);
+  await waitFor(() => !processRunning(info.keeperPid), 30_000, 'the keeper to exit');
+  expect(processRunning(info.postmasterPid)).toBe(false);
   expect(existsSync(join(dir, 'server.json'))).toBe(false);
   expect(await portFree(info.port)).toBe(true);
 }
@@ -51,7 +51,7 @@ describe('the embedded Postgres', () => {
     // b still holds it
     await new Promise((r) => setTimeout(r, 500));
     expect(await one(b.client)).toBe(1);
-    expect(processAlive(a.info.keeperPid)).toBe(true);
+    expect(processRunning(a.info.keeperPid)).toBe(true);
     await b.client.end();
     await expectStopped(a.info);
   }, 120_000);
@@ -59,7 +59,7 @@ describe('the embedded Postgres', () => {
   it('outlives a keeper killed with SIGKILL: the next keeper adopts the server, and stops it', async () => {
     const a = await joinEmbeddedServer(dir);
     process.kill(a.info.keeperPid, 'SIGKILL');
-    await waitFor(() => !processAlive(a.info.keeperPid), 10_000, 'the keeper to die');
+    await waitFor(() => !processRunning(a.info.keeperPid), 10_000, 'the keeper to die');
     expect(await one(a.client)).toBe(1);
     const b = await joinEmbeddedServer(dir);
     expect(b.info.keeperPid).not.toBe(a.info.keeperPid);

@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEnsemble } from '../../src/io/ensembleReader.js';
 import { metadataDifference } from '../../src/io/ensembleMetadata.js';
 import { gammaAnalysisReplica } from '../../src/montecarlo/gamma.js';
+import { readCheckpoint } from '../../src/montecarlo/checkpoint.js';
 import { ChainQueue } from '../../src/queue/chainQueue.js';
 import {
   joinEmbeddedServer,
@@ -27,7 +28,7 @@ import {
   type JoinedServer,
 } from '../../src/queue/embeddedServer.js';
 import { expandScan, type ScanSpec } from '../../src/queue/scan.js';
-import { processAlive } from '../../src/queue/startLock.js';
+import { processRunning } from '../../src/core/fileLock.js';
 import { jsonLines, lgt, startLgt, waitFor } from './lgtChild.js';
 
 let base: string;
@@ -74,10 +75,13 @@ async function firstDifference(a: string, b: string): Promise<string | undefined
     for (let i = 0; i < x.count; i++) {
       if (!same(x.configuration(i).links, y.configuration(i).links)) return `links[${i}]`;
     }
-    // the run's parameters, not what describes a run (software, creation time); a job's data
-    // passes through a jsonb column, which orders keys its own way
+    // the identifying metadata are the same entries (what describes a run is in the
+    // provenance); a job's data passes through a jsonb column, which orders keys its own way
+    const keys = (m: Record<string, unknown>): string => Object.keys(m).sort().join();
+    if (keys(x.metadata) !== keys(y.metadata)) {
+      return `metadata entries ${keys(x.metadata)} != ${keys(y.metadata)}`;
+    }
     for (const key of Object.keys(y.metadata)) {
-      if (['software', 'created'].includes(key)) continue;
       if (metadataDifference(x.metadata[key], y.metadata[key])) return `metadata ${key}`;
     }
     return undefined;
@@ -258,7 +262,7 @@ describe('lgt scan, worker, status and merge', () => {
     expect(existsSync(join(base, 'mixed.h5'))).toBe(false);
   }, 60_000);
 
-  it('a worker killed with SIGKILL mid-chain: another resumes the chain from its checkpoint, bit for bit', async () => {
+  it('a worker killed with SIGKILL mid-chain: another takes over its lock file (as of another host) and resumes the chain from its checkpoint, bit for bit', async () => {
     const args = [
       '--name',
       'kill',
@@ -297,6 +301,11 @@ describe('lgt scan, worker, status and merge', () => {
     first.child.kill('SIGKILL');
     expect(await first.exited).toBe(137);
     expect(jsonLines(first).some((e) => e.event === 'completed')).toBe(false);
+    // as if the killed worker had run on another machine: its lock file names another host,
+    // which cannot be checked from here; the worker holding the job takes it over
+    const lockFile = `${join(data, chains[0].output)}.lock`;
+    const holder = JSON.parse(readFileSync(lockFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(lockFile, JSON.stringify({ ...holder, host: 'elsewhere' }));
 
     const second = startLgt([
       'worker',
@@ -312,6 +321,12 @@ describe('lgt scan, worker, status and merge', () => {
     expect(await second.exited, second.out.stderr).toBe(0);
     const events = jsonLines(second);
     expect(events[0]).toMatchObject({ event: 'reaped' });
+    expect(events.find((e) => e.event === 'notice')?.message).toMatch(
+      new RegExp(
+        `^took over the stale lock ${lockFile} of process \\d+ on elsewhere .*on another host`,
+      ),
+    );
+    expect(existsSync(lockFile)).toBe(false);
     const done = events.find((e) => e.event === 'completed') as {
       outcome: { resumedFrom?: number };
     };
@@ -319,7 +334,7 @@ describe('lgt scan, worker, status and merge', () => {
     await expectSameAsGenerate(chains);
   }, 180_000);
 
-  it('SIGTERM stops a worker at a checkpoint and hands the chain back; the next worker finishes it, bit for bit', async () => {
+  it('SIGTERM stops a worker at the end of its current step, also in thermalisation, with a checkpoint of that step, and hands the chain back; the next worker finishes it, bit for bit', async () => {
     const args = [
       '--name',
       'term',
@@ -330,7 +345,7 @@ describe('lgt scan, worker, status and merge', () => {
       '--seed',
       '8',
       '--thermalization',
-      '10',
+      '3000',
       '--separation',
       '3',
       '--configs',
@@ -349,17 +364,28 @@ describe('lgt scan, worker, status and merge', () => {
       '--progress-every',
       '0',
     ]);
-    await waitFor(
-      () => jsonLines(first).some((e) => ((e.progress as { saved?: number }) ?? {}).saved === 2),
-      60_000,
-      'two saved configurations',
-    );
+    const done = (): number[] =>
+      jsonLines(first).flatMap((e) => {
+        const p = e.progress as { done?: number } | undefined;
+        return p?.done !== undefined ? [p.done] : [];
+      });
+    await waitFor(() => done().length >= 5, 60_000, 'five thermalisation steps');
     first.child.kill('SIGTERM');
     expect(await first.exited, first.out.stderr).toBe(143);
     expect(jsonLines(first).at(-1)).toMatchObject({ event: 'released' });
+    // the checkpoint is of the last step done, inside thermalisation (no configuration saved
+    // yet): the stop did not wait for the next saved configuration
+    const last = done().at(-1)!;
+    expect(last).toBeLessThan(3000);
+    const output = join(data, chains[0].output);
+    const checkpoint = await readCheckpoint(`${output}.checkpoint`);
+    expect({ sweep: checkpoint.sweep, configsWritten: checkpoint.configsWritten }).toEqual({
+      sweep: last,
+      configsWritten: 0,
+    });
     const queued = (await status()).find((s) => s.id === scan.id);
     expect(queued).toMatchObject({ queued: 1, active: 0, done: 0, failed: 0 });
-    expect(queued?.stepsDone).toBeGreaterThan(10);
+    expect(queued?.stepsDone).toBe(last);
 
     const second = startLgt([
       'worker',
@@ -371,11 +397,21 @@ describe('lgt scan, worker, status and merge', () => {
       '--exit-when-done',
     ]);
     expect(await second.exited, second.out.stderr).toBe(0);
-    const done = jsonLines(second).find((e) => e.event === 'completed') as {
+    const completed = jsonLines(second).find((e) => e.event === 'completed') as {
       outcome: { resumedFrom?: number };
     };
-    expect(done.outcome.resumedFrom).toBeGreaterThanOrEqual(2);
+    expect(completed.outcome.resumedFrom).toBe(0);
     await expectSameAsGenerate(chains);
+    // what describes the chain is in its provenance: its scan, and the resume by the second
+    // worker beside the first worker's creation record
+    const ensemble = await openEnsemble(output);
+    try {
+      expect(ensemble.provenance?.scan).toEqual({ id: scan.id, name: 'term', point: 0, chain: 0 });
+      expect(ensemble.provenance?.resumed).toHaveLength(1);
+      expect(ensemble.metadata.scan).toBeUndefined();
+    } finally {
+      ensemble.close();
+    }
   }, 180_000);
 
   it('a chain that fails for a real error (bad parameters) ends failed with its message, not retried', async () => {
@@ -519,8 +555,8 @@ describe('lgt scan, worker, status and merge', () => {
     const info = readServerInfo(queueDir);
     expect(info).toBeDefined();
     await hold.client.end();
-    await waitFor(() => !processAlive(info!.keeperPid), 30_000, 'the keeper to exit');
-    expect(processAlive(info!.postmasterPid)).toBe(false);
+    await waitFor(() => !processRunning(info!.keeperPid), 30_000, 'the keeper to exit');
+    expect(processRunning(info!.postmasterPid)).toBe(false);
     expect(existsSync(join(queueDir, 'server.json'))).toBe(false);
     const free = await new Promise<boolean>((done) => {
       const server = createServer();

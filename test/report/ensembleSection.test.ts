@@ -92,6 +92,49 @@ describe('ensembleSection', () => {
     expect(total('β = 4')).toBe(10_000);
   });
 
+  it('warns at the top of a suspect ensemble, with what its run recorded and its saved drift, and lists its provenance', () => {
+    const data = synthetic(200);
+    const healthy = ensembleSection(data).section.blocks;
+    expect(healthy.some((b) => b.kind === 'text' && b.text.startsWith('Warning: suspect'))).toBe(
+      false,
+    );
+    // the first 60 configurations of beta 2 sat at the cold start
+    const plaquette = Float64Array.from(data.observables.plaquette as Float64Array);
+    plaquette.fill(1, 0, 60);
+    const suspect = ensembleSection({
+      ...data,
+      observables: { ...data.observables, plaquette },
+      diagnostics: {
+        chains: [{ findings: [{ message: 'beta 4: HMC accepted none', remedy: 'more steps' }] }],
+      },
+      provenance: {
+        created: '2026-12-02T20:56:05.448Z',
+        software: 'lattice-gauge 0.1.0',
+        host: 'node7',
+        resumed: [
+          { at: '2026-12-02T20:57:00.000Z', software: 'lattice-gauge 0.1.0', host: 'node8' },
+        ],
+      },
+    }).section.blocks;
+    const texts = suspect.flatMap((b) => (b.kind === 'text' ? [b.text] : []));
+    expect(suspect[1]).toEqual({
+      kind: 'text',
+      text: 'Warning: suspect ensemble: beta 4: HMC accepted none. Remedy: more steps.',
+    });
+    expect(texts[2]).toMatch(
+      /^Warning: suspect ensemble: beta 2: saved configurations 1-60 of 200 are all the same field \(plaquette 1\): the chain did not move for 590 steps/,
+    );
+    expect(texts[3]).toMatch(
+      /^Warning: suspect ensemble: beta 2: the plaquette drifts over the 200 saved configurations/,
+    );
+    const table = suspect.flatMap((b) => (b.kind === 'table' ? [b.table] : [])).at(-1)!;
+    expect(table.rows).toContainEqual(['created', '2026-12-02T20:56:05.448Z on node7']);
+    expect(table.rows).toContainEqual([
+      'resumed (1)',
+      '2026-12-02T20:57:00.000Z on node8, lattice-gauge 0.1.0',
+    ]);
+  });
+
   it('says that a file without measurements has nothing to report, naming the file', () => {
     const data = { ...synthetic(10), observables: {} };
     expect(() => ensembleSection(data)).toThrow(FileError);

@@ -32,7 +32,6 @@ import { readNersc, writeNersc, type ExpectedConfiguration } from '../../io/ners
 import { averagePlaquette } from '../../lattice/observables/plaquette.js';
 import { UserError } from '../errors.js';
 import { addOptions, forceOption, jsonOption, option, readOptions, rules } from '../optionTable.js';
-import { packageVersion } from '../../core/version.js';
 
 type OutputFormat = 'nersc' | 'nersc-2row' | 'ildg' | 'hdf5';
 
@@ -194,8 +193,6 @@ export function registerConvert(program: Command): void {
           source: 'lgt convert',
           inputs,
           input_formats: formats,
-          software: `lattice-gauge ${packageVersion()}`,
-          created: new Date().toISOString(),
         },
         { force: o.force },
       );

@@ -1,17 +1,23 @@
 /**
  * `lgt generate`: an ensemble of gauge configurations into an HDF5 file, with a progress bar
- * and ETA on stderr, checkpoints, and `--resume` after an interruption.
+ * and ETA on stderr, checkpoints, `--resume` after an interruption (Ctrl-C or SIGTERM stop
+ * cleanly with a checkpoint, exit 130/143), a lock against a second writer of the same output,
+ * and loud warnings for chains that go nowhere (src/montecarlo/chainHealth.ts).
  *
  * @module
  */
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { Algorithm } from '../../montecarlo/algorithm.js';
+import type { AlgorithmSpec } from '../../montecarlo/algorithm.js';
+import type { ChainFinding } from '../../montecarlo/chainHealth.js';
 import { generateEnsemble, type RunSpec } from '../../montecarlo/generate.js';
 import { createWebGpuSweeper } from '../../montecarlo/gpu/adapter.js';
 import type { WebGpuSweeper } from '../../montecarlo/gpu/webgpuSweeper.js';
+import { existsSync } from 'node:fs';
+import { FileError } from '../../core/fileError.js';
 import { refuseExisting, UserError } from '../errors.js';
+import { InterruptedError, resumeCommand, shellCommand, stopOnSignals } from '../interrupt.js';
 import {
   addOptions,
   forceOption,
@@ -22,8 +28,6 @@ import {
   rules,
   type OptionValues,
 } from '../optionTable.js';
-import { writeReport } from '../../report/writeReport.js';
-import { packageVersion } from '../../core/version.js';
 
 /** The options of `lgt generate` (`lgt scan` takes those that shape a run from here). */
 export const generateOptions = {
@@ -61,13 +65,25 @@ export const generateOptions = {
     { default: '4' },
   ),
   hits: option('--hits <n>', 'metropolis: proposals per link', rules.integer(1), { default: '10' }),
-  step: option('--step <eps>', 'metropolis: proposal step size', rules.positive(), {
-    default: '0.5',
-  }),
+  step: option(
+    '--step <eps|auto>',
+    'metropolis: proposal step size; auto: tuned to 50% acceptance in thermalisation',
+    rules.auto(rules.positive()),
+    { default: 'auto' },
+  ),
   tau: option('--tau <t>', 'hmc: trajectory length', rules.positive(), { default: '1' }),
-  mdSteps: option('--md-steps <n>', 'hmc: integration steps per trajectory', rules.integer(1), {
-    default: '10',
-  }),
+  mdSteps: option(
+    '--md-steps <n|auto>',
+    'hmc: integration steps per trajectory; auto: tuned to 85% acceptance in thermalisation',
+    rules.auto(rules.integer(1)),
+    { default: 'auto' },
+  ),
+  mdWarmup: option(
+    '--md-warmup <n>',
+    'hmc: the first n thermalisation trajectories skip the Metropolis test',
+    rules.integer(0),
+    { default: '10' },
+  ),
   integrator: option(
     '--integrator <name>',
     'hmc: leapfrog | omelyan',
@@ -158,11 +174,19 @@ export const generateOptions = {
 
 /** Builds the run specification from validated options (also of each chain of `lgt scan`). */
 export function specFrom(o: OptionValues<typeof generateOptions>): RunSpec {
-  let algorithm: Algorithm;
+  let algorithm: AlgorithmSpec;
   if (o.algorithm === 'heatbath') algorithm = { kind: 'heatbath', overrelaxation: o.overrelax };
   else if (o.algorithm === 'metropolis')
     algorithm = { kind: 'metropolis', hits: o.hits, step: o.step };
-  else algorithm = { kind: 'hmc', tau: o.tau, steps: o.mdSteps, integrator: o.integrator };
+  else {
+    algorithm = {
+      kind: 'hmc',
+      tau: o.tau,
+      steps: o.mdSteps,
+      integrator: o.integrator,
+      warmup: o.mdWarmup,
+    };
+  }
   return {
     N: o.group,
     dims: o.dims,
@@ -213,11 +237,64 @@ async function gpuSweeper(spec: RunSpec, verbose: boolean): Promise<WebGpuSweepe
   return sweeper;
 }
 
-/** Registers `lgt generate`. */
-export function registerGenerate(program: Command): void {
+/** What `lgt generate --help` says after the options: what the defaults do. */
+const HELP_AFTER = `
+What the defaults do:
+  heatbath      one Cabibbo-Marinari heatbath sweep + 4 overrelaxation sweeps per step;
+                nothing to tune, moves at any beta and N.
+  metropolis    --step auto: the first half of thermalisation tunes the step, in blocks
+                of 10 sweeps, towards 50% acceptance (starting at the L-CNN paper's 0.5),
+                then it stays fixed; 10 hits per link.
+  hmc           --md-warmup 10: the first 10 thermalisation trajectories skip the
+                Metropolis test (as Grid's NoMetropolisUntil), which brings a cold or hot
+                start near equilibrium; --md-steps auto: the first half of the rest tunes
+                the integration steps, in blocks of 10 trajectories, towards 85%
+                acceptance (starting at 10 per unit trajectory on SU(2) 8^4, scaled with
+                the number of link variables to the power 1/4), then they stay fixed.
+                Omelyan's 2MN integrator, trajectory length 1.
+  every chain   starts cold (--start hot for Haar-random links), thermalises 200 steps,
+                then saves a configuration every 10 steps. At the end of thermalisation,
+                before anything of it is saved, each chain is checked: an acceptance of
+                zero or far below the sane range, and a plaquette that still drifts
+                between the last two quarters of thermalisation, are reported as
+                WARNINGs with the numbers and a remedy; the checks are recorded in the
+                file, and lgt measure and lgt report flag the ensemble.
+Interrupting: Ctrl-C (SIGINT) or SIGTERM stops after the current step with a checkpoint
+(exit code 130 or 143); the same command with --resume continues bit for bit. A second
+lgt generate on the same output is refused while the first runs (OUTPUT.lock).
+`;
+
+/**
+ * A write that failed during the run (a full disk, a file-size limit) leaves the run as of
+ * its last checkpoint: say so, and how to go on, beside the error that names the file.
+ */
+function withResumeHint(error: unknown, output: string, argv: readonly string[]): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  const isWrite =
+    error instanceof FileError &&
+    (code === 'ENOSPC' ||
+      code === 'EFBIG' ||
+      code === 'EDQUOT' ||
+      /no room|cannot grow|could not be written|flush failed|failed to write/.test(error.message));
+  if (!isWrite || !existsSync(`${output}.checkpoint`)) return error;
+  return new UserError(
+    `${error.message}\nnothing already written is lost: ${output}.checkpoint and ` +
+      `${output}.partial hold the run up to its last checkpoint. Make room, then resume with:\n` +
+      `  ${resumeCommand(argv)}`,
+  );
+}
+
+/** Prints a chain's problem so that it is not missed. */
+function warn(finding: ChainFinding): void {
+  process.stderr.write(`lgt: WARNING: ${finding.message}\nlgt:   remedy: ${finding.remedy}\n`);
+}
+
+/** Registers `lgt generate`; `argv` is repeated in the command that resumes an interrupted run. */
+export function registerGenerate(program: Command, argv: readonly string[] = []): void {
   const command = program
     .command('generate')
-    .description('generate an ensemble of SU(N) gauge configurations into an HDF5 file');
+    .description('generate an ensemble of SU(N) gauge configurations into an HDF5 file')
+    .addHelpText('after', HELP_AFTER);
   addOptions(command, generateOptions).action(async function (this: Command) {
     const o = readOptions(this, generateOptions);
     const spec = specFrom(o);
@@ -240,37 +317,78 @@ export function registerGenerate(program: Command): void {
     });
     const showProgress = o.progress && !o.json;
     let started = false;
-    const summary = await generateEnsemble(spec, {
-      output: o.output,
-      workers: o.workers,
-      kernels: o.kernels,
-      sweeper: gpu,
-      force: o.force,
-      resume: o.resume,
-      checkpointEvery: o.checkpointEvery,
-      metadata: {
-        software: `lattice-gauge ${packageVersion()}`,
-        created: new Date().toISOString(),
-        ...(gpu !== undefined ? { backend: 'webgpu' } : {}),
-      },
-      onProgress: (p) => {
-        if (!showProgress) return;
-        const payload = { beta: p.beta, saved: p.saved, acc: p.acceptance.toFixed(3) };
-        if (!started) {
-          bar.start(p.total, p.done, payload);
-          started = true;
-        } else bar.update(p.done, payload);
-      },
-    });
-    if (started) bar.stop();
+    const pauseBar = (): void => {
+      if (started) bar.stop();
+      started = false;
+    };
+    const stop = stopOnSignals(
+      () => `stopping after the current step, with a checkpoint (again: stop at once)`,
+    );
+    let summary;
+    try {
+      summary = await generateEnsemble(spec, {
+        output: o.output,
+        workers: o.workers,
+        kernels: o.kernels,
+        sweeper: gpu,
+        force: o.force,
+        resume: o.resume,
+        checkpointEvery: o.checkpointEvery,
+        metadata: gpu !== undefined ? { backend: 'webgpu' } : {},
+        provenance: {
+          command: `lgt ${shellCommand(argv)}`,
+          ...(gpu !== undefined
+            ? { device: `${gpu.context.backend}: ${gpu.context.description}` }
+            : {}),
+        },
+        command: `lgt ${shellCommand(argv)}`,
+        signal: stop.signal,
+        onWarning: (finding) => {
+          pauseBar();
+          warn(finding);
+        },
+        onNotice: (message) => {
+          pauseBar();
+          process.stderr.write(`lgt: ${message}\n`);
+        },
+        onProgress: (p) => {
+          if (!showProgress) return;
+          const payload = { beta: p.beta, saved: p.saved, acc: p.acceptance.toFixed(3) };
+          if (!started) {
+            bar.start(p.total, p.done, payload);
+            started = true;
+          } else bar.update(p.done, payload);
+        },
+      });
+    } catch (error) {
+      throw withResumeHint(error, o.output, argv);
+    } finally {
+      pauseBar();
+      stop.dispose();
+    }
+    if (summary.interrupted) {
+      const signal = stop.received ?? 'SIGINT';
+      const { betaIndex, step } = summary.position;
+      throw new InterruptedError(
+        `stopped by ${signal} at step ${step} of beta ${spec.betas[betaIndex]} ` +
+          `(chain ${betaIndex + 1} of ${spec.betas.length}), ${summary.configurations} ` +
+          `configurations saved; the checkpoint ${o.output}.checkpoint and ${o.output}.partial ` +
+          `hold the run. Resume with:\n  ${resumeCommand(argv)}`,
+        signal,
+      );
+    }
+    const warnings = summary.findings;
     const result = {
       output: summary.output,
       configurations: summary.configurations,
       acceptance: summary.acceptance,
       resumedFrom: summary.resumedFrom ?? null,
+      warnings,
       ...(o.report !== undefined ? { report: o.report } : {}),
     };
     if (o.report !== undefined) {
+      // loaded when asked for: vega takes half a second to import
+      const { writeReport } = await import('../../report/writeReport.js');
       await writeReport({
         ensembles: [summary.output],
         models: [],
@@ -281,11 +399,21 @@ export function registerGenerate(program: Command): void {
       });
     }
     if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-    else
+    else {
       process.stderr.write(
         `wrote ${summary.configurations} configurations to ${summary.output}` +
           (o.report !== undefined ? ` and the report ${o.report}` : '') +
           '\n',
       );
+    }
+    if (warnings.length > 0) {
+      // said again at the end, where it is seen, whatever scrolled by
+      process.stderr.write(
+        `lgt: WARNING: ${warnings.length} problem${warnings.length === 1 ? '' : 's'} with ` +
+          `the Monte Carlo chains of ${summary.output} (above; recorded in the file, and ` +
+          `lgt measure flags it):\n` +
+          warnings.map((w) => `lgt:   ${w.message}\n`).join(''),
+      );
+    }
   });
 }

@@ -1,13 +1,17 @@
 /**
  * `lgt measure FILE`: the observables recorded in an ensemble, per beta, with Gamma-method
  * errors and integrated autocorrelation times; the independent chains of a merged ensemble
- * (`lgt merge`) enter as replica. A table for people, `--json` for scripts.
+ * (`lgt merge`) enter as replica. A table for people, `--json` for scripts. An ensemble whose
+ * chains went nowhere (what its run recorded, or a plaquette that drifts between the halves of
+ * the saved data: src/montecarlo/chainHealth.ts) is flagged with a WARNING on stderr and
+ * `warnings` in the JSON.
  *
  * @module
  */
 import type { Command } from 'commander';
 import { openEnsemble } from '../../io/ensembleReader.js';
 import { ensembleStatistics, type BetaStatistics } from '../../montecarlo/ensembleStatistics.js';
+import { assessEnsemble } from '../../montecarlo/chainHealth.js';
 import { UserError } from '../errors.js';
 import { addOptions, jsonOption, option, readOptions, rules } from '../optionTable.js';
 
@@ -67,11 +71,24 @@ export function registerMeasure(program: Command): void {
           `${file}: fewer than 2 configurations per beta remain after --skip ${skip}`,
         );
       }
+      const warnings = assessEnsemble(
+        ensemble.beta,
+        ensemble.observables.plaquette,
+        ensemble.diagnostics,
+        skip,
+        ensemble.sweep,
+        ensemble.chain,
+      );
       process.stdout.write(
         json
-          ? `${JSON.stringify({ file, ensembles: stats }, null, 2)}\n`
+          ? `${JSON.stringify({ file, ensembles: stats, warnings }, null, 2)}\n`
           : `${formatTable(file, stats)}\n`,
       );
+      for (const w of warnings) {
+        process.stderr.write(
+          `lgt: WARNING: suspect ensemble ${file}: ${w.message}\nlgt:   remedy: ${w.remedy}\n`,
+        );
+      }
     } finally {
       ensemble.close();
     }

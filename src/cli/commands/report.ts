@@ -13,12 +13,7 @@
  */
 import type { Command } from 'commander';
 import { readModelDirectory } from '../../report/modelDirectory.js';
-import {
-  writeReport,
-  type EvaluationSet,
-  type ModelGroup,
-  type ModelRun,
-} from '../../report/writeReport.js';
+import type { EvaluationSet, ModelGroup, ModelRun } from '../../report/writeReport.js';
 import { refuseExisting } from '../errors.js';
 import { addOptions, forceOption, jsonOption, option, readOptions, rules } from '../optionTable.js';
 
@@ -80,6 +75,8 @@ export function registerReport(program: Command): void {
       if (d.baseline) runs.push({ file: d.baseline.model, history: d.baseline.history });
       return { title: `Model ${dir}`, runs, sets };
     });
+    // loaded when run: vega takes half a second to import, which every lgt command would pay
+    const { writeReport } = await import('../../report/writeReport.js');
     const summary = await writeReport({
       ensembles: isScan ? [] : [ensemble],
       scans: isScan ? [ensemble] : [],

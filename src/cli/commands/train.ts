@@ -1,6 +1,8 @@
 /**
  * `lgt train`: train an L-CNN on ensembles (a progress bar on stderr, a JSON-lines metrics
- * log, checkpoints and `--resume`), then save the model and print its test errors.
+ * log, checkpoints and `--resume`), then save the model and print its test errors. Ctrl-C or
+ * SIGTERM stop at the next mini-batch with the last finished epoch's checkpoint (exit
+ * 130/143); a second `lgt train` into the same model file is refused while the first runs.
  *
  * @module
  */
@@ -13,6 +15,7 @@ import { parseArchitecture } from '../../lcnn/architecture.js';
 import { runTrainJob, type TrainJob } from '../../lcnn/training/job.js';
 import { parseTarget } from '../../lcnn/targets.js';
 import { refuseExisting, UserError } from '../errors.js';
+import { InterruptedError, resumeCommand, shellCommand, stopOnSignals } from '../interrupt.js';
 import {
   addOptions,
   forceOption,
@@ -24,7 +27,6 @@ import {
   type OptionValues,
 } from '../optionTable.js';
 import { splitDataset } from '../../lcnn/dataset.js';
-import { writeReport } from '../../report/writeReport.js';
 
 /** The options of `lgt train`. */
 const trainOptions = {
@@ -150,9 +152,12 @@ const trainOptions = {
     'JSON-lines metrics log, one line per epoch',
     rules.optional(rules.text()),
   ),
-  checkpoint: option('--checkpoint', 'write OUTPUT.checkpoint after every epoch', rules.flag(), {
-    default: false,
-  }),
+  checkpoint: option(
+    '--checkpoint',
+    'write OUTPUT.checkpoint after every epoch (Ctrl-C writes it anyway)',
+    rules.flag(),
+    { default: false },
+  ),
   resume: option('--resume', 'continue from OUTPUT.checkpoint', rules.flag(), { default: false }),
   force: forceOption('replace an existing model file'),
   progress: progressOption(),
@@ -207,8 +212,8 @@ function refuseForBaseline(o: OptionValues<typeof trainOptions>): void {
   }
 }
 
-/** Registers `lgt train`. */
-export function registerTrain(program: Command): void {
+/** Registers `lgt train`; `argv` is repeated in the command that resumes an interrupted run. */
+export function registerTrain(program: Command, argv: readonly string[] = []): void {
   const command = program
     .command('train')
     .description('train an L-CNN to predict an observable from gauge configurations');
@@ -233,6 +238,12 @@ export function registerTrain(program: Command): void {
     });
     const showProgress = o.progress && !o.json;
     if (showProgress) bar.start(o.epochs, 0, { train: '-', val: '-' });
+    const stop = stopOnSignals(() =>
+      o.model === 'cnn'
+        ? 'stopping at the next mini-batch (the baseline CNN writes no checkpoint)'
+        : 'stopping at the next mini-batch, with the checkpoint of the last finished epoch',
+    );
+    const checkpointPath = `${o.output}.checkpoint`;
     const common: Omit<TrainJob, 'layers'> = {
       data: o.data,
       target,
@@ -249,13 +260,17 @@ export function registerTrain(program: Command): void {
         seed: o.seed,
         workers: o.workers,
         kernels: o.kernels,
-        checkpoint: o.checkpoint || o.resume ? `${o.output}.checkpoint` : undefined,
+        checkpoint: o.checkpoint || o.resume ? checkpointPath : undefined,
         resume: o.resume,
         augment: o.augment,
+        signal: stop.signal,
+        checkpointOnStop: o.model === 'cnn' ? undefined : checkpointPath,
       },
       output: o.output,
       force: o.force,
       metricsLog: o.metrics,
+      command: `lgt ${shellCommand(argv)}`,
+      onNotice: (message) => process.stderr.write(`lgt: ${message}\n`),
       onEpoch: (m) => {
         if (showProgress) {
           bar.update(m.epoch, {
@@ -265,30 +280,51 @@ export function registerTrain(program: Command): void {
         }
       },
     };
-    const summary =
-      o.model === 'cnn'
-        ? await (
-            await import('../../lcnn/baseline/job.js')
-          ).runBaselineJob({
-            ...common,
-            cnn: { type: 'cnn', layers: o.cnnLayers.split(',').map(Number), kernel: o.cnnKernel },
-          })
-        : await runTrainJob({
-            ...common,
-            layers: layersFrom(o),
-            symmetry: o.symmetry,
-            mixOrientations: o.mixOrientations,
-            input: {
-              polyakov: o.inputPolyakov,
-              loops: o.inputLoops
-                .split(',')
-                .filter((v) => v !== '')
-                .map((v) => v.split('x').map(Number) as [number, number]),
-            },
-          });
-    if (showProgress) bar.stop();
+    let summary;
+    try {
+      summary =
+        o.model === 'cnn'
+          ? await (
+              await import('../../lcnn/baseline/job.js')
+            ).runBaselineJob({
+              ...common,
+              cnn: { type: 'cnn', layers: o.cnnLayers.split(',').map(Number), kernel: o.cnnKernel },
+            })
+          : await runTrainJob({
+              ...common,
+              layers: layersFrom(o),
+              symmetry: o.symmetry,
+              mixOrientations: o.mixOrientations,
+              input: {
+                polyakov: o.inputPolyakov,
+                loops: o.inputLoops
+                  .split(',')
+                  .filter((v) => v !== '')
+                  .map((v) => v.split('x').map(Number) as [number, number]),
+              },
+            });
+    } finally {
+      if (showProgress) bar.stop();
+      stop.dispose();
+    }
+    if (summary.interrupted) {
+      const signal = stop.received ?? 'SIGINT';
+      const epoch = summary.checkpointEpoch ?? 0;
+      const where =
+        o.model === 'cnn'
+          ? 'the baseline CNN writes no checkpoint: run the command again to train it'
+          : epoch === 0
+            ? 'no epoch had finished, so there is nothing to resume: run the command again'
+            : `the checkpoint ${checkpointPath} holds epochs 1-${epoch}. Resume with:\n  ${resumeCommand(argv)}`;
+      throw new InterruptedError(
+        `stopped by ${signal} after ${summary.epochs} finished epoch${summary.epochs === 1 ? '' : 's'}; ${where}`,
+        signal,
+      );
+    }
     if (o.report !== undefined) {
       const data = common.data;
+      // loaded when asked for: vega takes half a second to import
+      const { writeReport } = await import('../../report/writeReport.js');
       await writeReport({
         ensembles: data,
         models: [

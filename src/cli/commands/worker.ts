@@ -4,8 +4,9 @@
  * `--exit-when-done` until no chain is left unfinished. One line per event on stderr
  * (`--json`: one JSON object per line on stdout). `--workers n` runs n worker processes.
  *
- * SIGTERM or SIGINT (Ctrl-C) stops cleanly: the current configuration is finished, its
- * checkpoint written and the job handed back to the queue; the exit code is then 143 or 130.
+ * SIGTERM or SIGINT (Ctrl-C) stops cleanly: the current Monte Carlo step is finished, a
+ * checkpoint of it written and the job handed back to the queue; the exit code is then 143 or
+ * 130.
  * A second signal stops at once (the job is taken up by another worker, from its checkpoint).
  *
  * @module
@@ -86,9 +87,11 @@ function eventLine(event: WorkerEvent): string {
     case 'failed':
       return `failed ${describeJob(event.job)}${event.permanent ? '' : ' (to be retried)'}: ${event.message}`;
     case 'released':
-      return `stopped ${describeJob(event.job)} at its checkpoint; handed back to the queue`;
+      return `stopped ${describeJob(event.job)} with a checkpoint of its last step; handed back to the queue`;
     case 'reaped':
       return `${event.ids.length} chain(s) whose worker vanished sent to a retry`;
+    case 'notice':
+      return `${describeJob(event.job)}: ${event.message}`;
   }
 }
 

@@ -7,15 +7,17 @@
  *
  * @module
  */
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../core/atomicWrite.js';
 import { FileError } from '../../core/fileError.js';
+import { acquireLock } from '../../core/fileLock.js';
 import { loadDataset, splitDataset, type Dataset, type Split } from '../dataset.js';
 import { evaluatePredictor, type Evaluation } from '../evaluation.js';
 import { predict } from '../gradient.js';
 import type { InputSpec } from '../inputFeatures.js';
 import type { LayerSpec } from '../layers/layer.js';
 import { Model, type ModelSpec } from '../model.js';
-import { saveModel, type ModelInfo } from '../modelFile.js';
+import { loadModel, saveModel, type ModelInfo } from '../modelFile.js';
 import { symmetricSpec } from '../architecture.js';
 import type { Symmetry } from '../symmetry.js';
 import { formatTarget, type TargetSpec } from '../targets.js';
@@ -26,6 +28,8 @@ import { trainModel, type TrainOptions } from './lcnn.js';
 export interface TrainableModel {
   /** Number of trainable weights. */
   readonly parameterCount: number;
+  /** What the model is, as its file records it (JSON), when the kind can be restored. */
+  readonly spec?: unknown;
   /** Trains in place (the loop of ./loop.ts), restoring the best epoch's weights. */
   train(dataset: Dataset, split: Split, options: TrainOptions): Promise<TrainResult>;
   /** Predictions for the given configurations, flattened like `Dataset.targetsOf`. */
@@ -56,8 +60,16 @@ export interface TrainingJob {
   output: string;
   /** Replace an existing output file. */
   force?: boolean;
-  /** JSON-lines metrics log (one object per epoch). */
+  /**
+   * JSON-lines metrics log, one object per epoch. A resumed run rewrites it from its
+   * checkpoint's history before going on, so it holds every epoch exactly once, as the log of
+   * an uninterrupted run would (the `seconds` aside).
+   */
   metricsLog?: string;
+  /** What runs, for the lock file's message to a second writer of `output`. */
+  command?: string;
+  /** Called with what the job wants its user to know (a stale lock taken over). */
+  onNotice?: (message: string) => void;
   /** Called after every epoch (after the metrics log line is written). */
   onEpoch?: (metrics: EpochMetrics) => void;
 }
@@ -90,23 +102,136 @@ export interface TrainSummary {
   test: Evaluation;
   /** Metrics of every epoch. */
   history: EpochMetrics[];
+  /**
+   * True when stopped by `train.signal`: nothing was evaluated or saved (`test` has n = 0);
+   * `checkpointEpoch` says which epoch's state the checkpoint file holds (0: none).
+   */
+  interrupted: boolean;
+  /** See `interrupted`. */
+  checkpointEpoch?: number;
 }
 
 /**
- * Runs a training job end to end with the model that `build` makes for the loaded dataset.
+ * Runs a training job end to end with the model that `build` makes for the loaded dataset,
+ * holding the lock file `<output>.lock` meanwhile (src/core/fileLock.ts). A resumed job whose
+ * model file is already there (killed after saving it) is complete: with `restore` to read
+ * that file, it is checked to be this job's (spec, data, target, training options) and
+ * evaluated again, and nothing is trained.
  *
- * @throws FileError when the output exists and `force` is not set (before any work), or for
- *   unreadable data; RangeError/TypeError from the model and the loop for bad options.
+ * @throws FileError when the output exists and `force` is not set (before any work; unless
+ *   resuming a complete job), when another process trains into the same output (naming it),
+ *   or for unreadable data; RangeError/TypeError from the model and the loop for bad options.
  */
 export async function runTrainingJob(
   job: TrainingJob,
   build: (dataset: Dataset) => TrainableModel,
+  restore?: (path: string) => TrainableModel,
 ): Promise<TrainSummary> {
-  if (existsSync(job.output) && !job.force) {
+  const complete = existsSync(job.output) && !job.force;
+  if (complete && !(job.train.resume === true && restore !== undefined)) {
     throw new FileError(
       `${job.output} already exists; pass { force: true } (lgt: --force) to replace it`,
     );
   }
+  const lock = acquireLock(`${job.output}.lock`, job.output, job.command ?? 'runTrainingJob');
+  try {
+    if (lock.staleFrom !== undefined) {
+      const h = lock.staleFrom;
+      job.onNotice?.(
+        `took over the stale lock ${lock.path} of process ${h.pid} on ${h.host} ` +
+          `(since ${h.started}; no longer running)`,
+      );
+    }
+    return complete && restore !== undefined
+      ? await completedJob(job, build, restore)
+      : await runLocked(job, build);
+  } finally {
+    lock.release();
+  }
+}
+
+/** What a model file says of the job that made it, besides its results. */
+function jobRecord(job: TrainingJob, dataset: Dataset): Record<string, unknown> {
+  return {
+    target: job.target,
+    targetName: formatTarget(job.target),
+    trainedOn: [...dataset.lattice.dims],
+    data: job.data,
+    training: {
+      ...trainingRecord(job.train),
+      validation: job.validation,
+      test: job.test,
+      splitSeed: job.splitSeed,
+    },
+  };
+}
+
+/**
+ * A resumed job whose model file exists: checks that the file is this job's, and evaluates it
+ * as the job would have (the same split), with the history of its checkpoint if there is one.
+ */
+async function completedJob(
+  job: TrainingJob,
+  build: (dataset: Dataset) => TrainableModel,
+  restore: (path: string) => TrainableModel,
+): Promise<TrainSummary> {
+  const dataset = await loadDataset(job.data, job.target);
+  const fresh = build(dataset);
+  const saved = restore(job.output);
+  try {
+    const file = JSON.parse(readFileSync(job.output, 'utf8')) as {
+      spec?: unknown;
+      info?: Record<string, unknown>;
+    };
+    const expected: Record<string, unknown> = { spec: fresh.spec, ...jobRecord(job, dataset) };
+    const found: Record<string, unknown> = { spec: file.spec, ...file.info };
+    for (const key of Object.keys(expected)) {
+      const [a, b] = [JSON.stringify(found[key]), JSON.stringify(expected[key])];
+      if (a !== b) {
+        throw new FileError(
+          `cannot resume: ${job.output} exists and was trained otherwise: ${key} is ${a} ` +
+            `there, ${b} here; pass { force: true } (lgt: --force) to train it again`,
+        );
+      }
+    }
+    const split = splitDataset(
+      dataset,
+      { validation: job.validation, test: job.test },
+      job.splitSeed,
+    );
+    const test = evaluatePredictor(
+      (d, i) => saved.predict(d, i),
+      dataset,
+      split.test.length > 0 ? split.test : split.validation,
+    );
+    const checkpoint = job.train.checkpoint;
+    const history =
+      checkpoint !== undefined && existsSync(checkpoint)
+        ? ((JSON.parse(readFileSync(checkpoint, 'utf8')) as { history?: EpochMetrics[] }).history ??
+          [])
+        : [];
+    const info = file.info ?? {};
+    job.onNotice?.(`nothing to resume: ${job.output} is complete`);
+    return {
+      output: job.output,
+      parameters: saved.parameterCount,
+      epochs: history.length,
+      bestEpoch: Number(info.bestEpoch),
+      bestValidationLoss: Number(info.bestValidationLoss),
+      test,
+      history,
+      interrupted: false,
+    };
+  } finally {
+    fresh.dispose();
+    saved.dispose();
+  }
+}
+
+async function runLocked(
+  job: TrainingJob,
+  build: (dataset: Dataset) => TrainableModel,
+): Promise<TrainSummary> {
   const dataset = await loadDataset(job.data, job.target);
   const model = build(dataset);
   try {
@@ -115,14 +240,34 @@ export async function runTrainingJob(
       { validation: job.validation, test: job.test },
       job.splitSeed,
     );
-    if (job.metricsLog !== undefined) writeFileSync(job.metricsLog, '');
+    const log = job.metricsLog;
     const result = await model.train(dataset, split, {
       ...job.train,
+      onStart: async (history) => {
+        // the epochs done so far, once each: a line logged after the last checkpoint goes
+        if (log !== undefined) {
+          const text = history.map((m) => `${JSON.stringify(m)}\n`).join('');
+          await writeFileAtomic(log, [new TextEncoder().encode(text)]);
+        }
+      },
       onEpoch: (m) => {
-        if (job.metricsLog !== undefined) appendFileSync(job.metricsLog, `${JSON.stringify(m)}\n`);
+        if (log !== undefined) appendFileSync(log, `${JSON.stringify(m)}\n`);
         job.onEpoch?.(m);
       },
     });
+    if (result.interrupted === true) {
+      return {
+        output: job.output,
+        parameters: model.parameterCount,
+        epochs: result.history.length,
+        bestEpoch: result.bestEpoch,
+        bestValidationLoss: result.bestValidationLoss,
+        test: { mse: NaN, r2: NaN, n: 0, perBeta: [] },
+        history: result.history,
+        interrupted: true,
+        checkpointEpoch: result.checkpointEpoch,
+      };
+    }
     const test = evaluatePredictor(
       (d, i) => model.predict(d, i),
       dataset,
@@ -131,16 +276,7 @@ export async function runTrainingJob(
     await model.save(
       job.output,
       {
-        target: job.target,
-        targetName: formatTarget(job.target),
-        trainedOn: [...dataset.lattice.dims],
-        data: job.data,
-        training: {
-          ...job.train,
-          validation: job.validation,
-          test: job.test,
-          splitSeed: job.splitSeed,
-        },
+        ...(jobRecord(job, dataset) as Pick<ModelInfo, 'target'>),
         bestEpoch: result.bestEpoch,
         bestValidationLoss: result.bestValidationLoss,
         testMse: test.mse,
@@ -156,16 +292,31 @@ export async function runTrainingJob(
       bestValidationLoss: result.bestValidationLoss,
       test,
       history: result.history,
+      interrupted: false,
     };
   } finally {
     model.dispose();
   }
 }
 
+/**
+ * What the model file records of the training options: what determines the weights, not how
+ * the run went (its checkpoint file, whether it was resumed, its stop signal), so that a
+ * resumed run's file equals an uninterrupted one's.
+ */
+function trainingRecord(train: TrainingJob['train']): Record<string, unknown> {
+  const record: Record<string, unknown> = { ...train };
+  for (const key of ['checkpoint', 'resume', 'signal', 'checkpointOnStop', 'stopAfterEpochs']) {
+    delete record[key];
+  }
+  return record;
+}
+
 /** An L-CNN as a training job sees it. */
 export function trainableLcnn(model: Model): TrainableModel {
   return {
     parameterCount: model.parameterCount,
+    spec: model.spec,
     train: (dataset, split, options) => trainModel(model, dataset, split, options),
     predict: (dataset, indices) => predict(model, dataset, indices),
     save: (path, info, options) => saveModel(path, model, info, options),
@@ -175,15 +326,19 @@ export function trainableLcnn(model: Model): TrainableModel {
 
 /** Trains, evaluates and saves an L-CNN (`lgt train`). */
 export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
-  return runTrainingJob(job, (dataset) => {
-    const spec: ModelSpec = {
-      N: dataset.N,
-      D: dataset.lattice.D,
-      layers: job.layers,
-      seed: job.modelSeed,
-      ...(job.input ? { input: job.input } : {}),
-      ...symmetricSpec(job.symmetry ?? 'none', job.target, job.mixOrientations),
-    };
-    return trainableLcnn(new Model(spec));
-  });
+  return runTrainingJob(
+    job,
+    (dataset) => {
+      const spec: ModelSpec = {
+        N: dataset.N,
+        D: dataset.lattice.D,
+        layers: job.layers,
+        seed: job.modelSeed,
+        ...(job.input ? { input: job.input } : {}),
+        ...symmetricSpec(job.symmetry ?? 'none', job.target, job.mixOrientations),
+      };
+      return trainableLcnn(new Model(spec));
+    },
+    (path) => trainableLcnn(loadModel(path).model),
+  );
 }

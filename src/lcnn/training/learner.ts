@@ -35,8 +35,18 @@ export interface TrainResult {
   bestEpoch: number;
   /** The lowest validation loss (mean squared error) seen. */
   bestValidationLoss: number;
-  /** False when stopped early by `stopAfterEpochs` (weights not restored to the best). */
+  /**
+   * False when stopped early by `stopAfterEpochs` or `signal` (weights not restored to the
+   * best).
+   */
   finished: boolean;
+  /** True when stopped by `signal`. */
+  interrupted?: boolean;
+  /**
+   * When stopped: the epoch whose state a checkpoint file holds for a resume (0: none, no
+   * epoch finished; undefined: no checkpoint file was asked for).
+   */
+  checkpointEpoch?: number;
 }
 
 /** The options of the training loop that every model shares. */
@@ -55,6 +65,22 @@ export interface LoopOptions {
   checkpoint?: string;
   /** Continue from the checkpoint if it exists. */
   resume?: boolean;
+  /**
+   * Stops cleanly at the next mini-batch: the unfinished epoch is dropped, and the state after
+   * the last finished one is in the checkpoint file (`checkpoint`, written after every epoch,
+   * or else `checkpointOnStop`).
+   */
+  signal?: AbortSignal;
+  /**
+   * Where to write the last finished epoch's state when stopped by `signal`, if `checkpoint`
+   * is not set (so that a run without per-epoch checkpoints can still be resumed).
+   */
+  checkpointOnStop?: string;
+  /**
+   * Called once before the first epoch of this call with the metrics of the epochs already
+   * done (a resumed checkpoint's history; empty for a fresh start).
+   */
+  onStart?: (history: EpochMetrics[]) => void | Promise<void>;
   /** Called after every epoch. */
   onEpoch?: (metrics: EpochMetrics) => void;
   /** Called after every mini-batch (for progress bars). */

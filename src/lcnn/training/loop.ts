@@ -9,10 +9,16 @@
  */
 import { existsSync } from 'node:fs';
 import { checkInteger, rangeError } from '../../core/validate.js';
+import { faultPoint } from '../../core/faultPoint.js';
 import type { Augmentation, Dataset, Split } from '../dataset.js';
 import { regressionMetrics } from '../metrics.js';
 import { symmetryGroup } from '../symmetry.js';
-import { readTrainCheckpoint, writeTrainCheckpoint, CHECKPOINT_FORMAT } from './checkpoint.js';
+import {
+  readTrainCheckpoint,
+  writeTrainCheckpoint,
+  CHECKPOINT_FORMAT,
+  type TrainCheckpoint,
+} from './checkpoint.js';
 import type { EpochMetrics, Learner, LoopOptions, TrainResult } from './learner.js';
 import { augmentationStream, batchOrder } from './seeds.js';
 
@@ -60,6 +66,8 @@ async function run<W>(
   const augmentGroup = symmetryGroup(dataset.lattice.D, augmentation);
   augmentGroup.checkLattice(fn, dataset.lattice);
   const { optimizerState, setOptimizerState } = learner;
+  // a stop through the signal writes no checkpoint for a learner that cannot resume
+  const checkpointOnStop = optimizerState === undefined ? undefined : options.checkpointOnStop;
   if ((options.checkpoint !== undefined || options.resume) && optimizerState === undefined) {
     throw rangeError(
       fn,
@@ -87,12 +95,33 @@ async function run<W>(
 
   const perConfig = dataset.targetStride;
   const validationTargets = dataset.targetsOf(split.validation);
+  await options.onStart?.([...history]);
+  const aborted = (): boolean => options.signal?.aborted === true;
+  // The state after the last finished epoch, for a stop through the signal.
+  let last: TrainCheckpoint | undefined;
+  const stopped = async (): Promise<TrainResult> => {
+    let checkpointEpoch: number | undefined;
+    if (options.checkpoint !== undefined) checkpointEpoch = startEpoch - 1 + epochsThisCall;
+    else if (checkpointOnStop !== undefined) {
+      if (last !== undefined) await writeTrainCheckpoint(checkpointOnStop, last);
+      checkpointEpoch = last?.epoch ?? 0;
+    }
+    return {
+      history,
+      bestEpoch,
+      bestValidationLoss,
+      finished: false,
+      interrupted: true,
+      checkpointEpoch,
+    };
+  };
   let epochsThisCall = 0;
   for (let epoch = startEpoch; epoch <= options.epochs; epoch++) {
     if (patience > 0 && epoch - bestEpoch > patience && bestEpoch > 0) break;
     if (options.stopAfterEpochs !== undefined && epochsThisCall >= options.stopAfterEpochs) {
       return { history, bestEpoch, bestValidationLoss, finished: false };
     }
+    if (aborted()) return await stopped();
     const t0 = performance.now();
     // the batch order and the augmentation of an epoch are functions of (seed, epoch): resumable
     const order = batchOrder(split.train, seed, epoch);
@@ -108,6 +137,7 @@ async function run<W>(
               elements: indices.map(() => Math.floor(augmentRng.uniform() * augmentGroup.size)),
             }
           : undefined;
+      if (aborted()) return await stopped();
       lossSum += await learner.step(indices, augment);
       if (!Number.isFinite(lossSum)) {
         throw rangeError(
@@ -135,9 +165,9 @@ async function run<W>(
       bestWeights = learner.getWeights();
     }
     options.onEpoch?.(metrics);
-    epochsThisCall++;
-    if (options.checkpoint !== undefined && optimizerState !== undefined) {
-      await writeTrainCheckpoint(options.checkpoint, {
+    faultPoint('train:epoch-logged');
+    if (optimizerState !== undefined && (options.checkpoint ?? checkpointOnStop) !== undefined) {
+      last = {
         format: CHECKPOINT_FORMAT,
         spec: learner.spec,
         epoch,
@@ -146,9 +176,11 @@ async function run<W>(
         bestEpoch,
         bestValidationLoss,
         optimizer: optimizerState.call(learner),
-        history,
-      });
+        history: [...history],
+      };
+      if (options.checkpoint !== undefined) await writeTrainCheckpoint(options.checkpoint, last);
     }
+    epochsThisCall++;
     // let timers and I/O (signals, progress output) run between epochs
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
