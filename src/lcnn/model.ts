@@ -331,7 +331,11 @@ export class Model {
   /** Backward pass after {@link Model.forward}: accumulates every parameter's gradient. */
   backward(gradOutput: FeatureTensor): void {
     let g: Activation = gradOutput;
-    for (let i = this.layers.length - 1; i >= 0; i--) g = this.layers[i].backward(g, this.ctx!);
+    // the first layer's input is computed from the links, which are data unless an L-Exp
+    // layer made them activations (its gradient then flows through the transport cache)
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      g = this.layers[i].backward(g, this.ctx!, i > 0)!;
+    }
   }
 
   /** Sets every gradient to zero. */

@@ -80,14 +80,20 @@ export class LCB implements Layer {
     return siteView(this.bilinear.forward(this.input, this.convolved, ctx.wasm), this.G);
   }
 
-  backward(gradOutput: Activation, ctx: BatchContext): MatrixTensor {
+  backward(
+    gradOutput: Activation,
+    ctx: BatchContext,
+    inputGradient = true,
+  ): MatrixTensor | undefined {
     const [gIn, gConv] = this.bilinear.backward(
       this.input!,
       this.convolved!,
       orientationView(gradOutput as MatrixTensor, this.G),
+      { a: inputGradient, b: true },
       ctx.wasm,
     );
-    const gFromConv = this.conv.backward(siteView(gConv, this.G), ctx);
+    const gFromConv = this.conv.backward(siteView(gConv!, this.G), ctx, inputGradient);
+    if (gIn === undefined || gFromConv === undefined) return undefined;
     for (let k = 0; k < gIn.data.length; k++) gIn.data[k] += gFromConv.data[k];
     return siteView(gIn, this.G);
   }

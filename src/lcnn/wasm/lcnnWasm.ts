@@ -174,7 +174,8 @@ export class LcnnWasm {
     G: MatrixTensor,
     a: Float64Array,
     ga: Float64Array,
-  ): [MatrixTensor, MatrixTensor] {
+    wanted: { a: boolean; b: boolean } = { a: true, b: true },
+  ): [MatrixTensor | undefined, MatrixTensor | undefined] {
     const { batch, volume, m, group } = A;
     const mb = 8 * m;
     const PA = 2 * A.channels + 1;
@@ -228,7 +229,7 @@ export class LcnnWasm {
     ga.set(this.f64(pga, ga.length));
     gradA.data.set(this.f64(pgA, gradA.data.length));
     gradB.data.set(this.f64(pgB, gradB.data.length));
-    return [gradA, gradB];
+    return [wanted.a ? gradA : undefined, wanted.b ? gradB : undefined];
   }
 
   /**
@@ -319,7 +320,8 @@ export class LcnnWasm {
     transport: TransportCache,
     w: Float64Array,
     gw: Float64Array,
-  ): MatrixTensor {
+    inputGradient = true,
+  ): MatrixTensor | undefined {
     const { batch, volume, m, group } = W;
     const lineOffsets = this.lines(transport, terms);
     const shifts = shiftTable(transport.gauge.lattice, terms);
@@ -363,6 +365,6 @@ export class LcnnWasm {
     );
     gw.set(this.f64(pgw, gw.length));
     gradIn.data.set(this.f64(pIn, gradIn.data.length));
-    return gradIn;
+    return inputGradient ? gradIn : undefined;
   }
 }

@@ -45,7 +45,7 @@ function run(make: () => Layer, W: MatrixTensor, ctx: BatchContext, seed: number
   const gradIn = layer.backward(R, ctx);
   return {
     out: Array.from(out.data),
-    gradIn: Array.from(gradIn.data),
+    gradIn: Array.from(gradIn!.data),
     grads: layer.parameters.map((p) => Array.from(p.grad)),
   };
 }
