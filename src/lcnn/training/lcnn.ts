@@ -10,7 +10,7 @@ import { Piscina } from 'piscina';
 import { checkInteger, rangeError } from '../../core/validate.js';
 import { checkKernelChoice, type KernelChoice } from '../../core/webassembly.js';
 import { workerFile } from '../../core/workerFile.js';
-import type { Augmentation, Dataset, Split } from '../dataset.js';
+import type { Augmentation, Dataset, DatasetDescriptor, Split } from '../dataset.js';
 import { predict, shardGradient } from '../gradient.js';
 import { regressionMetrics } from '../metrics.js';
 import type { Model } from '../model.js';
@@ -40,12 +40,12 @@ export interface TrainOptions extends LoopOptions {
 
 /** Checks that the model's output matches the dataset's targets. */
 export function checkCompatible(fn: string, model: Model, dataset: Dataset): void {
-  if (model.spec.N !== dataset.N || model.spec.D !== dataset.lattice.D) {
+  if (model.spec.N !== dataset.N || model.spec.D !== dataset.D) {
     throw rangeError(
       fn,
       'dataset',
       `SU(${model.spec.N}) configurations in ${model.spec.D} dimensions (the model's)`,
-      `SU(${dataset.N}) in ${dataset.lattice.D} dimensions`,
+      `SU(${dataset.N}) in ${dataset.D} dimensions`,
     );
   }
   if (model.outputFeatures !== 1 || model.perConfiguration === dataset.target.perSite) {
@@ -58,7 +58,7 @@ export function checkCompatible(fn: string, model: Model, dataset: Dataset): voi
   }
   const symmetry = model.spec.symmetry ?? 'none';
   checkTargetSymmetry(fn, dataset.target, symmetry);
-  model.symmetry.checkLattice(fn, dataset.lattice);
+  for (const lattice of dataset.lattices) model.symmetry.checkLattice(fn, lattice);
   const parity = targetParity(dataset.target);
   if (symmetry === 'rotations+reflections' && (model.spec.parity ?? 'scalar') !== parity) {
     throw rangeError(
@@ -95,6 +95,8 @@ class LcnnLearner implements Learner<Float64Array> {
   private readonly datasetKey = `dataset-${++datasetKeys}`;
   /** The kernels the model had before training (restored by close). */
   private readonly callersKernels: LcnnWasm | undefined;
+  /** What the worker threads rebuild the dataset from (shared arrays, file paths). */
+  private readonly descriptor: DatasetDescriptor;
 
   constructor(
     private readonly model: Model,
@@ -107,6 +109,7 @@ class LcnnLearner implements Learner<Float64Array> {
     this.spec = model.spec;
     this.callersKernels = model.kernels;
     model.useKernels(wasm);
+    this.descriptor = dataset.descriptor;
     this.optimizer = new Adam(model.parameters, {
       learningRate: options.learningRate,
       weightDecay: options.weightDecay ?? 0,
@@ -124,7 +127,7 @@ class LcnnLearner implements Learner<Float64Array> {
 
   async step(indices: number[], augment: Augmentation | undefined): Promise<number> {
     const { model, dataset, pool, workers } = this;
-    const total = indices.length * dataset.targetStride;
+    const total = dataset.targetCount(indices);
     const grad = new Float64Array(model.parameterCount);
     let lossSum = 0;
     const augmentOf = (from: number, to: number): Augmentation | undefined =>
@@ -148,12 +151,7 @@ class LcnnLearner implements Learner<Float64Array> {
           spec: model.spec,
           weights,
           datasetKey: this.datasetKey,
-          dims: [...dataset.lattice.dims],
-          N: dataset.N,
-          size: dataset.size,
-          links: dataset.links,
-          targets: dataset.targets,
-          target: dataset.target,
+          dataset: this.descriptor,
           indices: part,
           totalElements: total,
           augment: augmentOf(from, to),

@@ -63,8 +63,8 @@ async function run<W>(
     throw rangeError(fn, 'split.validation', 'at least one configuration', 0);
   }
   const augmentation = options.augment ?? 'none';
-  const augmentGroup = symmetryGroup(dataset.lattice.D, augmentation);
-  augmentGroup.checkLattice(fn, dataset.lattice);
+  const augmentGroup = symmetryGroup(dataset.D, augmentation);
+  for (const lattice of dataset.lattices) augmentGroup.checkLattice(fn, lattice);
   const { optimizerState, setOptimizerState } = learner;
   // a stop through the signal writes no checkpoint for a learner that cannot resume
   const checkpointOnStop = optimizerState === undefined ? undefined : options.checkpointOnStop;
@@ -93,7 +93,7 @@ async function run<W>(
     startEpoch = c.epoch + 1;
   }
 
-  const perConfig = dataset.targetStride;
+  const trainValues = dataset.targetCount(split.train);
   const validationTargets = dataset.targetsOf(split.validation);
   await options.onStart?.([...history]);
   const aborted = (): boolean => options.signal?.aborted === true;
@@ -152,7 +152,7 @@ async function run<W>(
     const validation = regressionMetrics(learner.predict(split.validation), validationTargets);
     const metrics: EpochMetrics = {
       epoch,
-      trainLoss: lossSum / (order.length * perConfig),
+      trainLoss: lossSum / trainValues,
       validationLoss: validation.mse,
       validationR2: validation.r2,
       learningRate: options.learningRate,
