@@ -76,7 +76,7 @@ class RunningMetrics {
 
 /** Options of {@link evaluatePredictor}. */
 export interface EvaluateOptions {
-  /** Links read per prediction pass, at most (bytes; default 64 MiB, at least one configuration). */
+  /** Links read per prediction pass, at most (bytes; default 16 MiB, at least one configuration). */
   batchBytes?: number;
   /** Called with every configuration's predictions and targets (per site or one value). */
   onConfiguration?: (index: number, prediction: Float64Array, target: Float64Array) => void;
@@ -90,7 +90,7 @@ export function evaluatePredictor(
   options: EvaluateOptions = {},
 ): Evaluation {
   const all = indices ?? Array.from({ length: dataset.size }, (_, i) => i);
-  const batchBytes = options.batchBytes ?? 64 * 2 ** 20;
+  const batchBytes = options.batchBytes ?? 16 * 2 ** 20;
   const overall = new RunningMetrics();
   const averaged = new RunningMetrics();
   const perBeta = new Map<number, { values: RunningMetrics; averaged: RunningMetrics }>();

@@ -71,7 +71,7 @@ export {
   type Symmetry,
   type Parity,
 } from './symmetry.js';
-export { Model, meanSquaredError, type ModelSpec } from './model.js';
+export { Model, meanSquaredError, type ModelSpec, type OutputScaling } from './model.js';
 export { Adam, type AdamOptions, type AdamState } from './optimizer.js';
 export { regressionMetrics, type RegressionMetrics } from './metrics.js';
 export {
@@ -102,7 +102,13 @@ export {
   type DataRequirement,
 } from './dataset.js';
 export { shardGradient, predict, type BatchSource } from './gradient.js';
-export { trainModel, evaluate, checkCompatible, type TrainOptions } from './training/lcnn.js';
+export {
+  trainModel,
+  evaluate,
+  checkCompatible,
+  targetScaling,
+  type TrainOptions,
+} from './training/lcnn.js';
 export type { EpochMetrics, TrainResult, Learner, LoopOptions } from './training/learner.js';
 export { trainLoop } from './training/loop.js';
 export {

@@ -78,6 +78,20 @@ export interface ModelSpec {
    * scalar outputs only).
    */
   construction?: 'lifted' | 'tied';
+  /**
+   * A fixed affine map of the output, y = scale * output + shift: training with `standardize`
+   * sets it to the standard deviation and mean of the training targets, so that the network
+   * fits targets of unit scale whatever the observable's (the charge density is O(1e-2)).
+   */
+  output?: OutputScaling;
+}
+
+/** The fixed output map y = scale * output + shift of {@link ModelSpec.output}. */
+export interface OutputScaling {
+  /** Multiplies the network's output (> 0). */
+  scale: number;
+  /** Added after the scaling. */
+  shift: number;
 }
 
 /** A sequential L-CNN. */
@@ -96,6 +110,7 @@ export class Model {
   readonly symmetry: SymmetryGroup;
   private ctx: BatchContext | undefined;
   private wasm: LcnnWasm | undefined;
+  private currentSpec!: ModelSpec;
 
   /**
    * Builds a model from its spec.
@@ -103,9 +118,11 @@ export class Model {
    *   after the trace, a missing trace, bad sizes).
    */
   constructor(
-    /** The JSON description the model was built from. */
-    readonly spec: ModelSpec,
+    /** The JSON description the model was built from (its output map may be set later). */
+    spec: ModelSpec,
   ) {
+    this.spec = { ...spec };
+    if (spec.output !== undefined) this.setOutputScaling(spec.output);
     checkInteger('Model', 'spec.N', spec.N, 2, 16);
     checkInteger('Model', 'spec.D', spec.D, 2, 8);
     if (!Array.isArray(spec.layers) || spec.layers.length === 0) {
@@ -299,6 +316,34 @@ export class Model {
     return this.wasm;
   }
 
+  /** The JSON description of the model (a copy of the spec it was built from, output map set). */
+  get spec(): ModelSpec {
+    return this.currentSpec;
+  }
+  private set spec(spec: ModelSpec) {
+    this.currentSpec = spec;
+  }
+
+  /**
+   * Sets the fixed output map y = scale * output + shift (part of the spec: saved with the
+   * model, sent to worker threads).
+   * @throws RangeError unless scale > 0 and both are finite.
+   */
+  setOutputScaling(output: OutputScaling): void {
+    if (!(output.scale > 0 && Number.isFinite(output.scale) && Number.isFinite(output.shift))) {
+      throw rangeError(
+        'Model',
+        'spec.output',
+        'finite { scale > 0, shift }',
+        JSON.stringify(output),
+      );
+    }
+    this.currentSpec = {
+      ...this.currentSpec,
+      output: { scale: output.scale, shift: output.shift },
+    };
+  }
+
   /** Number of trainable weights. */
   get parameterCount(): number {
     return this.parameters.reduce((n, p) => n + p.value.length, 0);
@@ -325,12 +370,23 @@ export class Model {
           ? invariantInputFeatures(gauge, transport, input, this.symmetry)
           : liftedInputFeatures(gauge, transport, input, this.symmetry);
     for (const layer of this.layers) a = layer.forward(a, this.ctx);
-    return a as FeatureTensor;
+    const out = a as FeatureTensor;
+    const map = this.currentSpec.output;
+    if (map !== undefined) {
+      for (let k = 0; k < out.data.length; k++) out.data[k] = map.scale * out.data[k] + map.shift;
+    }
+    return out;
   }
 
   /** Backward pass after {@link Model.forward}: accumulates every parameter's gradient. */
   backward(gradOutput: FeatureTensor): void {
     let g: Activation = gradOutput;
+    const map = this.currentSpec.output;
+    if (map !== undefined) {
+      const scaled = gradOutput.zerosLike();
+      for (let k = 0; k < g.data.length; k++) scaled.data[k] = map.scale * gradOutput.data[k];
+      g = scaled;
+    }
     // the first layer's input is computed from the links, which are data unless an L-Exp
     // layer made them activations (its gradient then flows through the transport cache)
     for (let i = this.layers.length - 1; i >= 0; i--) {

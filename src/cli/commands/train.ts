@@ -120,6 +120,12 @@ const trainOptions = {
     ),
     { default: 'none' },
   ),
+  standardize: option(
+    '--no-standardize',
+    "fit the raw targets (default: the L-CNN's output is scaled by the training targets' standard deviation and shifted by their mean)",
+    rules.flag(),
+    { default: true },
+  ),
   epochs: option('--epochs <n>', 'epochs', rules.integer(1), { default: '100' }),
   batchSize: option('--batch-size <n>', 'configurations per mini-batch', rules.integer(1), {
     default: '16',
@@ -294,6 +300,7 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
         augment: o.augment,
         signal: stop.signal,
         checkpointOnStop: o.model === 'cnn' ? undefined : checkpointPath,
+        standardize: o.standardize,
       },
       output: o.output,
       force: o.force,

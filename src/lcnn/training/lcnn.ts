@@ -36,6 +36,35 @@ export interface TrainOptions extends LoopOptions {
    * weights come out the same bit for bit.
    */
   kernels?: KernelChoice;
+  /**
+   * Standardise the targets: before the first step, set the model's output map
+   * (`ModelSpec.output`) to the standard deviation and mean of the training targets, so that
+   * the network fits targets of unit scale (default false; `lgt train` turns it on).
+   */
+  standardize?: boolean;
+}
+
+/**
+ * The mean and standard deviation of the target values of the configurations `train` (a
+ * standard deviation of 0 becomes 1): the output map of a standardised model.
+ */
+export function targetScaling(
+  dataset: Dataset,
+  train: readonly number[],
+): { scale: number; shift: number } {
+  let n = 0;
+  let mean = 0;
+  let m2 = 0;
+  for (const i of train) {
+    for (const y of dataset.targetOf(i)) {
+      n++;
+      const d = y - mean;
+      mean += d / n;
+      m2 += d * (y - mean);
+    }
+  }
+  const std = Math.sqrt(m2 / n);
+  return { scale: std > 0 ? std : 1, shift: mean };
 }
 
 /** Checks that the model's output matches the dataset's targets. */
@@ -228,6 +257,9 @@ export async function trainModel(
   checkInteger(fn, 'workers', workers, 1, 256);
   const kernels = checkKernelChoice(fn, 'kernels', options.kernels ?? 'auto');
   const wasm = lcnnKernelsFor(fn, kernels);
+  if (options.standardize && split.train.length > 0) {
+    model.setOutputScaling(targetScaling(dataset, split.train));
+  }
   const learner = new LcnnLearner(model, dataset, options, workers, kernels, wasm);
   return trainLoop(fn, learner, dataset, split, options);
 }
