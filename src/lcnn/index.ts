@@ -44,7 +44,7 @@ export type {
   MatrixActivation,
   FeatureActivation,
 } from './layers/layer.js';
-export { LConv, convolutionTerms, transportInto } from './layers/lconv.js';
+export { LConv, convolutionTerms, transportInto, type ConvInit } from './layers/lconv.js';
 export { LcnnWasm } from './wasm/lcnnWasm.js';
 export { lcnnKernelsFor } from './wasm/lcnnKernels.js';
 export { LBilin, Bilinear } from './layers/lbilin.js';

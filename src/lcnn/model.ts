@@ -35,7 +35,7 @@ import { LAct } from './layers/lact.js';
 import type { BatchContext, Layer, LayerSpec } from './layers/layer.js';
 import { LBilin } from './layers/lbilin.js';
 import { LCB } from './layers/lcb.js';
-import { LConv } from './layers/lconv.js';
+import { LConv, type ConvInit } from './layers/lconv.js';
 import { LExp } from './layers/lexp.js';
 import { OrientationPool } from './layers/orientationPool.js';
 import { OrientationWise } from './layers/orientationWise.js';
@@ -78,6 +78,11 @@ export interface ModelSpec {
    * scalar outputs only).
    */
   construction?: 'lifted' | 'tied';
+  /**
+   * How L-Conv weights start (plain models): "glorot" (default) or "identity", a pass-through of
+   * the input channels plus small noise (./layers/lconv.ts).
+   */
+  convInit?: ConvInit;
   /**
    * A fixed affine map of the output, y = scale * output + shift: training with `standardize`
    * sets it to the standard deviation and mean of the training targets, so that the network
@@ -154,6 +159,10 @@ export class Model {
     if (construction !== 'lifted' && construction !== 'tied') {
       throw rangeError('Model', 'spec.construction', 'lifted or tied', construction);
     }
+    const convInit = spec.convInit ?? 'glorot';
+    if (convInit !== 'glorot' && convInit !== 'identity') {
+      throw rangeError('Model', 'spec.convInit', 'glorot or identity', convInit);
+    }
     const sym = symmetryGroup(spec.D, symmetry);
     this.symmetry = sym;
     const tied = construction === 'tied' && sym.size > 1;
@@ -210,7 +219,7 @@ export class Model {
           this.layers.push(
             lifted
               ? new GroupLConv(channels, out, kernel, sym, mix, rng, name)
-              : new LConv(channels, out, kernel, spec.D, rng, name, tied),
+              : new LConv(channels, out, kernel, spec.D, rng, name, tied, convInit),
           );
           channels = out;
           break;
@@ -226,7 +235,9 @@ export class Model {
           needMatrix();
           const symmetric = lifted ? { group: sym, mix } : undefined;
           const [out, kernel] = [size('out', 1), size('kernel', 0)];
-          this.layers.push(new LCB(channels, out, kernel, spec.D, rng, name, symmetric, tied));
+          this.layers.push(
+            new LCB(channels, out, kernel, spec.D, rng, name, symmetric, tied, convInit),
+          );
           channels = out;
           break;
         }

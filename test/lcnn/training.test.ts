@@ -109,7 +109,7 @@ describe('L-CNN training', () => {
     const mean = computeTarget(f, parseTarget('wilson:1x2:mean'));
     expect(mean.length).toBe(1);
     expect(() => parseTarget('wilson')).toThrow(
-      /invalid target: expected wilson:RxT, polyakov or charge/,
+      /invalid target: expected wilson:RxT .*polyakov, charge \(clover\) or charge:plaquette.*got wilson$/,
     );
   });
 

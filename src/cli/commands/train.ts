@@ -131,6 +131,12 @@ const trainOptions = {
     default: '16',
   }),
   lr: option('--lr <rate>', 'AdamW learning rate', rules.positive(), { default: '0.01' }),
+  lrDecay: option(
+    '--lr-decay <factor>',
+    'multiply the learning rate by this after every epoch (L-CNN; 1: constant)',
+    { schema: rules.number(0, 1).schema.refine((x) => x > 0), expected: 'a factor in (0, 1]' },
+    { default: '1' },
+  ),
   weightDecay: option('--weight-decay <lambda>', 'AdamW decoupled weight decay', rules.number(0), {
     default: '0',
   }),
@@ -290,6 +296,7 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
         epochs: o.epochs,
         batchSize: o.batchSize,
         learningRate: o.lr,
+        learningRateDecay: o.lrDecay,
         weightDecay: o.weightDecay,
         patience: o.patience,
         seed: o.seed,

@@ -17,7 +17,7 @@ import { MatrixTensor, type Activation } from '../tensors.js';
 import { GroupLConv } from './groupLConv.js';
 import type { BatchContext, Layer, LayerSpec } from './layer.js';
 import { Bilinear } from './lbilin.js';
-import { LConv } from './lconv.js';
+import { LConv, type ConvInit } from './lconv.js';
 
 /** How a symmetric model builds the block: lifted convolution, bilinear per orientation. */
 export interface LCBSymmetry {
@@ -53,12 +53,14 @@ export class LCB implements Layer {
     readonly symmetry?: LCBSymmetry,
     /** A tied ("mu-independent") convolution kernel, for invariant features (./lconv.ts). */
     tied = false,
+    /** How the convolution's weights start (./lconv.ts). */
+    init: ConvInit = 'glorot',
   ) {
     this.spec = { type: 'lcb', out: outChannels, kernel };
     this.G = symmetry?.group.size ?? 1;
     this.conv =
       symmetry === undefined
-        ? new LConv(inChannels, outChannels, kernel, D, rng, `${name}.conv`, tied)
+        ? new LConv(inChannels, outChannels, kernel, D, rng, `${name}.conv`, tied, init)
         : new GroupLConv(
             inChannels,
             outChannels,

@@ -32,6 +32,9 @@ import { LcnnWasm } from '../wasm/lcnnWasm.js';
 import type { UniformRandom } from '../../sun/types.js';
 import type { BatchContext, Layer, LayerSpec } from './layer.js';
 
+/** How L-Conv weights start: Glorot noise, or a pass-through of the input plus small noise. */
+export type ConvInit = 'glorot' | 'identity';
+
 /** The transport terms of a kernel: (mu, k), the first being the identity (k = 0). */
 export function convolutionTerms(D: number, K: number): Array<[number, number]> {
   const terms: Array<[number, number]> = [[0, 0]];
@@ -87,6 +90,12 @@ export class LConv implements Layer {
     name = 'lconv',
     /** One weight per orbit of offsets (|k|) instead of one per (mu, k). */
     readonly tied = false,
+    /**
+     * "glorot" (default): Glorot-uniform weights; "identity": the k = 0 weights of output i
+     * start at 1 on input i (i < min(Cin, Cout)) over Glorot noise of gain 0.1, so that the
+     * layer starts as a pass-through of its input (the start of the bilinear layers, ./lbilin.ts).
+     */
+    init: ConvInit = 'glorot',
   ) {
     this.spec = { type: 'lconv', out: outChannels, kernel };
     this.terms = convolutionTerms(D, kernel);
@@ -96,7 +105,19 @@ export class LConv implements Layer {
       `${name}.weight`,
       new Float64Array(outChannels * inChannels * perPair),
     );
-    xavierUniform(this.weight.value, inChannels * T, outChannels, rng);
+    xavierUniform(
+      this.weight.value,
+      inChannels * T,
+      outChannels,
+      rng,
+      init === 'identity' ? 0.1 : 1,
+    );
+    if (init === 'identity') {
+      // the k = 0 term is term 0, and orbit 0 of a tied kernel
+      for (let i = 0; i < Math.min(inChannels, outChannels); i++) {
+        this.weight.value[(i * inChannels + i) * perPair] += 1;
+      }
+    }
     this.parameters = [this.weight];
     this.w = tied ? new Float64Array(outChannels * inChannels * T) : this.weight.value;
     this.gw = tied ? new Float64Array(this.w.length) : this.weight.grad;

@@ -224,6 +224,10 @@ class LcnnLearner implements Learner<Float64Array> {
     return Float64Array.from(json as number[]);
   }
 
+  setLearningRate(learningRate: number): void {
+    this.optimizer.setLearningRate(learningRate);
+  }
+
   optimizerState(): AdamState {
     return this.optimizer.getState();
   }
