@@ -288,7 +288,7 @@ describe('BaselineCnn', () => {
     expect(body.format).toBe(BASELINE_FORMAT);
     const { model: loaded, info } = BaselineCnn.load(path);
     expect(info.target).toEqual(plaquette);
-    expect(loaded.spec).toEqual(spec);
+    expect(loaded.spec).toEqual({ ...spec, input: 'links+plaquettes' }); // the default input, written out
     expect(loaded.targetScaling).toEqual(model.targetScaling);
     expect(loaded.predict(data, split.test)).toEqual(model.predict(data, split.test));
     await expect(model.save(path, { target: plaquette })).rejects.toThrow(/already exists/);
