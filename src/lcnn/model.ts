@@ -331,6 +331,7 @@ export class Model {
   get spec(): ModelSpec {
     return this.currentSpec;
   }
+  /** Replaces the spec (the constructor's; the output map through setOutputScaling). */
   private set spec(spec: ModelSpec) {
     this.currentSpec = spec;
   }

@@ -13,7 +13,7 @@ import { workerFile } from '../../core/workerFile.js';
 import type { Augmentation, Dataset, DatasetDescriptor, Split } from '../dataset.js';
 import { predict, shardGradient } from '../gradient.js';
 import { regressionMetrics } from '../metrics.js';
-import type { Model } from '../model.js';
+import type { Model, OutputScaling } from '../model.js';
 import { Adam, type AdamState } from '../optimizer.js';
 import { checkTargetSymmetry, formatTarget, targetParity } from '../targets.js';
 import type { Learner, LoopOptions, TrainResult } from './learner.js';
@@ -48,10 +48,7 @@ export interface TrainOptions extends LoopOptions {
  * The mean and standard deviation of the target values of the configurations `train` (a
  * standard deviation of 0 becomes 1): the output map of a standardised model.
  */
-export function targetScaling(
-  dataset: Dataset,
-  train: readonly number[],
-): { scale: number; shift: number } {
+export function targetScaling(dataset: Dataset, train: readonly number[]): OutputScaling {
   let n = 0;
   let mean = 0;
   let m2 = 0;
