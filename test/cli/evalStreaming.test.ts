@@ -70,8 +70,9 @@ beforeAll(async () => {
     RSS_PROBE,
     "process.on('exit', () => process.stderr.write(`maxRSS ${process.resourceUsage().maxRSS}\\n`));\n",
   );
-  // 16^4 SU(2): 16.8 MB of links per configuration; 24 of them, 403 MB
-  big = await writeCopies('big.h5', 2, [16, 16, 16, 16], 24);
+  // 16^4 SU(2): 16.8 MB (16 MiB) of links per configuration; 26 of them, 436 MB (416 MiB):
+  // more than twice the cap (24 copies, 384 MiB, were not)
+  big = await writeCopies('big.h5', 2, [16, 16, 16, 16], 26);
   one = await writeCopies('one.h5', 2, [16, 16, 16, 16], 1);
   small = await writeCopies('small.h5', 2, [4, 4, 4, 2], 4);
   su3 = await writeCopies('su3.h5', 3, [4, 4, 4, 2], 1);
@@ -82,14 +83,14 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('lgt eval on a file larger than memory', () => {
-  it(`scores a 403 MB file within ${CAP_MB} MB more than a one-configuration file`, () => {
+  it(`scores a 436 MB file within ${CAP_MB} MiB more than a one-configuration file`, () => {
     expect(statSync(big).size).toBeGreaterThan(2 * CAP_MB * 2 ** 20);
     const base = lgt(['eval', model, one, '--json']);
     expect(base.status).toBe(0);
     const run = lgt(['eval', model, big, '--json']);
     expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ configurations: 24, n: 24 * 65536 });
-    // loading the file would add at least its 403 MB
+    expect(JSON.parse(run.stdout)).toMatchObject({ configurations: 26, n: 26 * 65536 });
+    // loading the file would add at least its 416 MiB
     expect(run.rssMB - base.rssMB).toBeLessThan(CAP_MB);
   }, 300_000);
 });
