@@ -205,7 +205,8 @@ async function completedJob(
     // the output map (`standardize`) is set by training from the data: not part of the identity
     const identity = (spec: unknown): unknown => {
       if (spec === null || typeof spec !== 'object') return spec;
-      const { output: _output, ...rest } = spec as Record<string, unknown>;
+      const rest: Record<string, unknown> = { ...(spec as Record<string, unknown>) };
+      delete rest.output;
       return rest;
     };
     const expected: Record<string, unknown> = {
