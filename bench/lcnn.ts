@@ -13,20 +13,23 @@
  * 2. training throughput (configurations per second: forward, backward and the AMSGrad Adam
  *    step of every mini-batch of 16) through `trainModel`, on this thread (`workers: 1`) and
  *    on 2 piscina worker threads (`workers: 2`), for the paper's W(2x2) model
- *    `lcb:4:1,lcb:4:2,trace,dense:1` on 8x8 SU(2) and a 4-layer model
- *    `lcb:4:1,lcb:4:1,lcb:4:2,lcb:4:2,trace,dense:1` on 4x8x8x8 SU(2);
+ *    `lcb:4:1,lcb:4:2,trace,dense:1` on 8x8 SU(2), the paper's 4D QP model `lcb:4:1,trace,dense:1`
+ *    on 4x8^3 SU(2) (dims 8,8,8,4) and a 4-layer model
+ *    `lcb:4:1,lcb:4:1,lcb:4:2,lcb:4:2,trace,dense:1` on 4x8^3;
  *    each with the TypeScript kernels and with the WebAssembly SIMD kernels (`kernels: 'ts'` and
  *    `'wasm'`; they train to the same weights bit for bit, which the run checks);
- * 3. the achieved GFLOP/s of training: the flops of the layers counted analytically on the
- *    code of src/lcnn/layers (see {@link trainingCost}; the product count is checked against an
- *    instrumented run at the end) divided by the measured time, as a fraction of the plain
- *    product rate.
+ * 3. the achieved GFLOP/s of training as a fraction of the plain product rate, counted two ways
+ *    (see {@link trainingCost}): the products the code executes (checked against an
+ *    instrumented run at the end), and the products of the layers' definitions ("model
+ *    products": every transport L W L^+ and every product A_p B_q of the extended sets, forward
+ *    once and backward twice, the usual 3x convention of reverse mode), the same for the same
+ *    model whatever the kernels do.
  *
- * Targets (the L-CNN issue): training at least 30% of the plain product rate; one epoch over
- * 10,000 8x8 configurations of the W(2x2) model in under 60 s on 2 cores. The epoch is not
- * run: its time is extrapolated from the measured rate on a few hundred configurations. The
- * issue "WebAssembly SIMD kernels": on one thread, the WebAssembly kernels train at least 2x as
- * many configurations per second as the TypeScript ones, for both models.
+ * Targets (the L-CNN issues): training at least 45% of the plain product rate (issue 18; 30%
+ * before); one epoch over 10,000 8x8 configurations of the W(2x2) model in under 60 s on 2
+ * cores. The epoch is not run: its time is extrapolated from the measured rate on a few hundred
+ * configurations. The issue "WebAssembly SIMD kernels": on one thread, the WebAssembly kernels
+ * train at least 2x as many configurations per second as the TypeScript ones, for every model.
  *
  * @module
  */
@@ -66,8 +69,8 @@ import {
  */
 export const FLOPS_PER_PRODUCT = (N: number): number => 8 * N * N * N;
 
-/** Target: training GFLOP/s over the plain product rate, at least. */
-const MIN_FRACTION_OF_PRODUCT_RATE = 0.3;
+/** Target: training GFLOP/s (model products) over the plain product rate, at least. */
+const MIN_FRACTION_OF_PRODUCT_RATE = 0.45;
 /** Target: configurations per second per thread, WebAssembly over TypeScript kernels, at least. */
 const MIN_WASM_SPEEDUP = 2;
 /** Target: seconds for one epoch over EPOCH_CONFIGURATIONS W(2x2) configurations on 2 cores. */
@@ -112,9 +115,16 @@ const CASES: Case[] = [
     timedBatches: quick ? 10 : 20,
   },
   {
-    name: '4-layer model, 4x8x8x8 SU(2)',
+    name: 'QP model, 4x8^3 SU(2)',
+    architecture: 'lcb:4:1,trace,dense:1',
+    dims: [8, 8, 8, 4],
+    warmupBatches: 1,
+    timedBatches: quick ? 2 : 4,
+  },
+  {
+    name: '4-layer model, 4x8^3 SU(2)',
     architecture: 'lcb:4:1,lcb:4:1,lcb:4:2,lcb:4:2,trace,dense:1',
-    dims: [4, 8, 8, 8],
+    dims: [8, 8, 8, 4],
     warmupBatches: 1,
     timedBatches: quick ? 1 : 2,
   },
@@ -136,15 +146,15 @@ export interface SiteCost {
   /** Matrix products in the backward pass. */
   backwardProducts: number;
   /**
-   * Of these, products that repeat one done before in the same step: the transports that
-   * L-Conv's backward recomputes, and the A_p B_q that the bilinear backward recomputes.
+   * The products of the layers' definitions: every transport L W L^+ (2 products) of L-Conv and
+   * every product A_p B_q of the extended sets of the bilinear map, forward once and backward
+   * twice (3x the forward, the usual convention of reverse mode), and the input plaquettes and
+   * lines once. The same for the same model whatever the kernels do.
    */
-  recomputedProducts: number;
-  /** Of these, products with the unit matrix of the extended sets {A, A^+, 1} (trivial). */
-  unitProducts: number;
+  modelProducts: number;
   /**
-   * Other real flops: the axpys (addScaled, 2 per double), inner products (realInner, 2 per
-   * double) and sums of matrix layers, and the dense head. Traces, copies, adjoints and the
+   * Other real flops: the sums (combine, scatterScaled, addScaled: 2 per double), the inner
+   * products (innerProducts: 2 per double) and the dense head. Traces, copies, adjoints and the
    * optimizer (about 12 flops per weight per mini-batch) are not counted.
    */
   otherFlops: number;
@@ -158,16 +168,16 @@ export interface SiteCost {
  * - straight Wilson lines (transportCache.ts), built once per batch for the largest reach
  *   Kmax and shared by all layers and the backward pass: L_{mu,+-1} are copies/adjoints,
  *   every further |k| costs one product: 2 D (Kmax - 1);
- * - L-Conv (lconv.ts), Cin -> Cout, reach K, T = 1 + 2 D K terms: forward, per k != 0 term and
- *   input channel, one transport L W L^+ (2 products) and Cout axpys (T Cin Cout of them);
- *   backward, per term and channel, the transport again (2 products, recomputed), Cout inner
- *   products and Cout axpys into h, then L^+ h L (2 products) and one axpy into the input
- *   gradient: 4 (T - 1) Cin products;
+ * - L-Conv (lconv.ts), Cin -> Cout, reach K, T = 1 + 2 D K terms: forward, per k != 0 term,
+ *   2 min(Cin, Cout) products (the inputs transported, or each output's weighted sum of them)
+ *   and T Cin Cout multiply-adds of matrices; backward, per k != 0 term, the output gradients
+ *   carried back, L^+ G_o L: 2 Cout products, Cin Cout inner products and (unless the layer is
+ *   first: its input is data) Cin Cout multiply-adds into the input gradient;
  * - bilinear map (lbilin.ts `Bilinear`), nA x nB -> Cout, PA = 2 nA + 1, PB = 2 nB + 1:
- *   forward PA PB products A_p B_q and Cout axpys each; backward, per (p, q), the product again
- *   (recomputed), Cout inner products and axpys, G_P B_q^+ and A_p^+ G_P (2 products) and
- *   2 axpys: 3 PA PB products; then the fold of the daggered channels, 2 (nA + nB) axpys.
- *   PA + PB - 1 of the PA PB products have the unit matrix as a factor;
+ *   Z_ip = sum_q a_ipq Bext_q (Cout PA PB multiply-adds, forward and again backward), forward
+ *   2 nA Cout products A_p Z_ip (none with the unit); backward Y_ip = Aext_p^+ G_i (2 nA Cout
+ *   products), Cout PA PB inner products, Cout PA 2nB multiply-adds into G_B, and, unless
+ *   first, G_i Z_ip^+ (2 nA Cout products) into G_A;
  * - L-CB (lcb.ts): L-Conv (Cin -> Cout) and the bilinear map of input x convolution
  *   (Cin x Cout -> Cout), plus the sum of the two input gradients; L-Bilin: the bilinear map
  *   of the input with itself, plus the sum of its two gradients;
@@ -176,52 +186,56 @@ export interface SiteCost {
  */
 export function trainingCost(N: number, D: number, layers: readonly LayerSpec[]): SiteCost {
   const m = 2 * N * N;
-  const axpy = 2 * m; // out += s a over m doubles; realInner the same
+  const axpy = 2 * m; // out += s a over m doubles; an inner product the same
   let channels = inputChannels(D);
   let features = -1;
   let maxReach = 0;
+  let first = true;
+  let forwardModel = 3 * ((D * (D - 1)) / 2);
   const c: SiteCost = {
     forwardProducts: 3 * ((D * (D - 1)) / 2),
     backwardProducts: 0,
-    recomputedProducts: 0,
-    unitProducts: 0,
+    modelProducts: 0,
     otherFlops: 0,
   };
   const conv = (cin: number, cout: number, K: number): void => {
     const T = 1 + 2 * D * K;
     maxReach = Math.max(maxReach, K);
-    c.forwardProducts += 2 * (T - 1) * cin;
-    c.backwardProducts += 4 * (T - 1) * cin;
-    c.recomputedProducts += 2 * (T - 1) * cin;
+    c.forwardProducts += 2 * (T - 1) * Math.min(cin, cout);
+    c.backwardProducts += 2 * (T - 1) * cout;
+    forwardModel += 2 * (T - 1) * cin;
     c.otherFlops += T * cin * cout * axpy; // forward
-    c.otherFlops += T * cin * (2 * cout + 1) * axpy; // backward
+    c.otherFlops += T * cin * cout * (first ? 1 : 2) * axpy; // backward
   };
-  const bilinear = (nA: number, nB: number, cout: number): void => {
+  const bilinear = (nA: number, nB: number, cout: number, wantB: boolean): void => {
     const PA = 2 * nA + 1;
     const PB = 2 * nB + 1;
-    c.forwardProducts += PA * PB;
-    c.backwardProducts += 3 * PA * PB;
-    c.recomputedProducts += PA * PB;
-    c.unitProducts += 4 * (PA + PB - 1); // forward 1x, backward 3x
-    c.otherFlops += PA * PB * cout * axpy; // forward
-    c.otherFlops += PA * PB * (2 * cout + 2) * axpy + 2 * (nA + nB) * axpy; // backward
+    c.forwardProducts += 2 * nA * cout;
+    c.backwardProducts += (first ? 1 : 2) * 2 * nA * cout;
+    forwardModel += PA * PB;
+    c.otherFlops += cout * PA * PB * axpy; // forward: Z
+    c.otherFlops += (first ? 0 : cout * PA * PB * axpy) + cout * PA * PB * axpy; // Z again, <Y, B>
+    c.otherFlops += wantB ? cout * PA * 2 * nB * axpy : 0; // G_B
   };
   for (const layer of layers) {
     switch (layer.type) {
       case 'lconv':
         conv(channels, layer.out, layer.kernel);
         channels = layer.out;
+        first = false;
         break;
       case 'lbilin':
-        bilinear(channels, channels, layer.out);
-        c.otherFlops += channels * m;
+        bilinear(channels, channels, layer.out, !first);
+        c.otherFlops += first ? 0 : channels * m;
         channels = layer.out;
+        first = false;
         break;
       case 'lcb':
         conv(channels, layer.out, layer.kernel);
-        bilinear(channels, layer.out, layer.out);
-        c.otherFlops += channels * m;
+        bilinear(channels, layer.out, layer.out, true);
+        c.otherFlops += first ? 0 : channels * m;
         channels = layer.out;
+        first = false;
         break;
       case 'trace':
         features = 2 * channels;
@@ -234,7 +248,9 @@ export function trainingCost(N: number, D: number, layers: readonly LayerSpec[])
         throw new Error(`trainingCost: layer type ${layer.type} not counted`);
     }
   }
-  c.forwardProducts += 2 * D * Math.max(0, maxReach - 1);
+  const lines = 2 * D * Math.max(0, maxReach - 1);
+  c.forwardProducts += lines;
+  c.modelProducts = 3 * (forwardModel - 3 * ((D * (D - 1)) / 2)) + 3 * ((D * (D - 1)) / 2) + lines;
   return c;
 }
 
@@ -247,6 +263,7 @@ function perConfiguration(N: number, dims: readonly number[], layers: readonly L
     site: s,
     products,
     productFlops: products * FLOPS_PER_PRODUCT(N),
+    modelFlops: s.modelProducts * volume * FLOPS_PER_PRODUCT(N),
     allFlops: products * FLOPS_PER_PRODUCT(N) + s.otherFlops * volume,
   };
 }
@@ -485,9 +502,12 @@ interface Row {
   msPerConfiguration: number;
   configurationsPerSecond: number;
   productGflops: number;
+  modelGflops: number;
   allGflops: number;
-  /** Product GFLOP/s over the plain rate times the threads used. */
+  /** Executed-product GFLOP/s over the plain rate times the threads used. */
   fraction: number;
+  /** Model-product GFLOP/s over the plain rate times the threads used (the target's measure). */
+  modelFraction: number;
   allFraction: number;
   epochSeconds: number;
 }
@@ -544,8 +564,10 @@ for (const [index, c] of CASES.entries()) {
       msPerConfiguration: v.nsPerOp / 1e6,
       configurationsPerSecond: 1 / s,
       productGflops: cost.productFlops / s / 1e9,
+      modelGflops: cost.modelFlops / s / 1e9,
       allGflops: cost.allFlops / s / 1e9,
       fraction: cost.productFlops / s / 1e9 / (plainGflops * workers),
+      modelFraction: cost.modelFlops / s / 1e9 / (plainGflops * workers),
       allFraction: cost.allFlops / s / 1e9 / (plainGflops * workers),
       epochSeconds: s * EPOCH_CONFIGURATIONS,
     });
@@ -562,9 +584,11 @@ const header = [
   'ms/config',
   'configs/s',
   'epoch of 10,000 (s)',
-  'product GFLOP/s',
+  'model GFLOP/s',
   'of plain x threads',
-  'all counted GFLOP/s',
+  'executed product GFLOP/s',
+  'of plain x threads',
+  'all executed GFLOP/s',
   'of plain x threads',
 ];
 const table = rows.map((r) => [
@@ -574,12 +598,14 @@ const table = rows.map((r) => [
   fmt(r.msPerConfiguration, r.msPerConfiguration < 10 ? 2 : 1),
   fmt(r.configurationsPerSecond, r.configurationsPerSecond < 10 ? 2 : 0),
   fmt(r.epochSeconds, 0),
+  fmt(r.modelGflops),
+  `${fmt(100 * r.modelFraction, 0)}%`,
   fmt(r.productGflops),
   `${fmt(100 * r.fraction, 0)}%`,
   fmt(r.allGflops),
   `${fmt(100 * r.allFraction, 0)}%`,
 ]);
-for (const l of markdownTable(header, table, [1, 3, 4, 5, 6, 7, 8, 9])) console.log(l);
+for (const l of markdownTable(header, table, [1, 3, 4, 5, 6, 7, 8, 9, 10, 11])) console.log(l);
 console.log();
 console.log(
   `plain product rate ${fmt(plainGflops)} GFLOP/s per thread (batch of ${PRODUCT_BATCH}); ` +
@@ -590,9 +616,9 @@ for (const [index, c] of CASES.entries()) {
   const total = site.forwardProducts + site.backwardProducts;
   console.log(
     `${c.name}: per site ${site.forwardProducts} + ${site.backwardProducts} = ${total} products ` +
-      `(${site.recomputedProducts} recomputed, ${site.unitProducts} by the unit matrix) and ` +
-      `${site.otherFlops} other flops; per configuration ${(p / 1e3).toFixed(1)}k products, ` +
-      `${fmt(productFlops / 1e6)} MFLOP in products, ${fmt(allFlops / 1e6)} MFLOP in all`,
+      `executed (model products ${site.modelProducts}) and ${site.otherFlops} other flops; per ` +
+      `configuration ${(p / 1e3).toFixed(1)}k products, ${fmt(productFlops / 1e6)} MFLOP in ` +
+      `products, ${fmt(allFlops / 1e6)} MFLOP in all`,
   );
 }
 console.log();
@@ -601,12 +627,12 @@ console.log();
 console.log('Targets');
 let pass = true;
 for (const r of rows.filter((x) => x.workers === 1)) {
-  const ok = r.fraction >= MIN_FRACTION_OF_PRODUCT_RATE;
+  const ok = r.modelFraction >= MIN_FRACTION_OF_PRODUCT_RATE;
   pass &&= ok;
   console.log(
-    `  ${r.c.name}, 1 thread, ${r.kernels === 'ts' ? 'TypeScript' : 'WebAssembly'}: training at ${fmt(100 * r.fraction, 1)}% of the plain product rate ` +
-      `(${fmt(r.productGflops)} of ${fmt(plainGflops)} GFLOP/s; target >= ${100 * MIN_FRACTION_OF_PRODUCT_RATE}%): ` +
-      `${ok ? 'PASS' : 'FAIL'}`,
+    `  ${r.c.name}, 1 thread, ${r.kernels === 'ts' ? 'TypeScript' : 'WebAssembly'}: training at ${fmt(100 * r.modelFraction, 1)}% of the plain product rate ` +
+      `in model products (${fmt(r.modelGflops)} of ${fmt(plainGflops)} GFLOP/s; target >= ${100 * MIN_FRACTION_OF_PRODUCT_RATE}%): ` +
+      `${ok ? 'PASS' : 'FAIL'}; in executed products ${fmt(100 * r.fraction, 1)}%`,
   );
 }
 for (const [index, c] of CASES.entries()) {

@@ -55,7 +55,11 @@ export {
   type Complex,
 } from './observables/polyakov.js';
 export { cloverLeaves, cloverField } from './observables/clover.js';
-export { topologicalChargeDensity, topologicalCharge } from './observables/topologicalCharge.js';
+export {
+  topologicalChargeDensity,
+  plaquetteChargeDensity,
+  topologicalCharge,
+} from './observables/topologicalCharge.js';
 export {
   wilsonActionDensity,
   wilsonAction,

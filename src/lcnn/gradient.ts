@@ -2,12 +2,26 @@
  * The loss and gradient of one shard of a mini-batch, shared by the serial trainer and the
  * worker threads: with the MSE normalised by the whole batch's element count, the shards'
  * gradients add up to the batch gradient, so the result does not depend on how a batch is
- * split (up to the order of floating-point additions).
+ * split (up to the order of floating-point additions). Configurations on different lattices
+ * go through the model in separate passes whose gradients add up.
  *
  * @module
  */
 import type { Augmentation, Dataset } from './dataset.js';
 import type { Model } from './model.js';
+
+/** What {@link shardGradient} and {@link predict} read of a dataset. */
+export type BatchSource = Pick<Dataset, 'batch' | 'gaugeBatch' | 'groups' | 'targetLength'>;
+
+/** The point elements of the configurations at `positions` of a batch. */
+function augmentAt(
+  augment: Augmentation | undefined,
+  positions: number[],
+): Augmentation | undefined {
+  return (
+    augment && { symmetry: augment.symmetry, elements: positions.map((k) => augment.elements[k]) }
+  );
+}
 
 /**
  * Sum of squared errors of the shard and the gradient of loss = SSE_batch / total, on
@@ -15,8 +29,8 @@ import type { Model } from './model.js';
  */
 export function shardGradient(
   model: Model,
-  dataset: Pick<Dataset, 'batch'>,
-  indices: ArrayLike<number>,
+  dataset: BatchSource,
+  indices: readonly number[],
   totalElements: number,
   augment?: Augmentation,
 ): {
@@ -26,16 +40,18 @@ export function shardGradient(
   grad: Float64Array;
 } {
   model.zeroGrad();
-  const { gauge, target } = dataset.batch(indices, augment);
-  const prediction = model.forward(gauge);
-  const g = prediction.zerosLike();
   let lossSum = 0;
-  for (let k = 0; k < target.length; k++) {
-    const d = prediction.data[k] - target[k];
-    lossSum += d * d;
-    g.data[k] = (2 * d) / totalElements;
+  for (const group of dataset.groups(indices)) {
+    const { gauge, target } = dataset.batch(group.indices, augmentAt(augment, group.positions));
+    const prediction = model.forward(gauge);
+    const g = prediction.zerosLike();
+    for (let k = 0; k < target.length; k++) {
+      const d = prediction.data[k] - target[k];
+      lossSum += d * d;
+      g.data[k] = (2 * d) / totalElements;
+    }
+    model.backward(g);
   }
-  model.backward(g);
   const grad = new Float64Array(model.parameterCount);
   let o = 0;
   for (const p of model.parameters) {
@@ -45,23 +61,30 @@ export function shardGradient(
   return { lossSum, grad };
 }
 
-/** Predictions for the given configurations, flattened like the targets. */
+/**
+ * Predictions for the given configurations, flattened like the targets (in the order of
+ * `indices`), in passes of at most `batchSize` configurations of one lattice.
+ */
 export function predict(
   model: Model,
-  dataset: Pick<Dataset, 'batch'>,
-  indices: number[],
+  dataset: BatchSource,
+  indices: readonly number[],
   batchSize = 64,
 ): Float64Array {
-  const parts: Float64Array[] = [];
-  for (let s = 0; s < indices.length; s += batchSize) {
-    const { gauge } = dataset.batch(indices.slice(s, s + batchSize));
-    parts.push(model.forward(gauge).data);
-  }
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
+  const offsets = new Float64Array(indices.length + 1);
+  indices.forEach((i, k) => (offsets[k + 1] = offsets[k] + dataset.targetLength(i)));
+  const out = new Float64Array(offsets[indices.length]);
+  for (const group of dataset.groups(indices)) {
+    for (let s = 0; s < group.indices.length; s += batchSize) {
+      const gauge = dataset.gaugeBatch(group.indices.slice(s, s + batchSize));
+      const values = model.forward(gauge).data;
+      let o = 0;
+      for (const k of group.positions.slice(s, s + batchSize)) {
+        const n = offsets[k + 1] - offsets[k];
+        out.set(values.subarray(o, o + n), offsets[k]);
+        o += n;
+      }
+    }
   }
   return out;
 }

@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * import { Dataset, Model, parseArchitecture, parseTarget, splitDataset, trainModel } from 'lattice-gauge/lcnn';
- * const data = await Dataset.fromEnsemble('su2-8x8.h5', parseTarget('wilson:2x2'));
+ * const data = await Dataset.open(['su2-8x8.h5'], parseTarget('wilson:2x2')); // { inMemory: false } streams
  * const model = new Model({ N: 2, D: 2, layers: parseArchitecture('lcb:4:1,lcb:4:2,trace,dense:1'), seed: 1 });
  * await trainModel(model, data, splitDataset(data, { validation: 0.1, test: 0.1 }, 1), {
  *   epochs: 50, batchSize: 16, learningRate: 0.01,
@@ -44,7 +44,7 @@ export type {
   MatrixActivation,
   FeatureActivation,
 } from './layers/layer.js';
-export { LConv, convolutionTerms, transportInto } from './layers/lconv.js';
+export { LConv, convolutionTerms, transportInto, type ConvInit } from './layers/lconv.js';
 export { LcnnWasm } from './wasm/lcnnWasm.js';
 export { lcnnKernelsFor } from './wasm/lcnnKernels.js';
 export { LBilin, Bilinear } from './layers/lbilin.js';
@@ -71,7 +71,7 @@ export {
   type Symmetry,
   type Parity,
 } from './symmetry.js';
-export { Model, meanSquaredError, type ModelSpec } from './model.js';
+export { Model, meanSquaredError, type ModelSpec, type OutputScaling } from './model.js';
 export { Adam, type AdamOptions, type AdamState } from './optimizer.js';
 export { regressionMetrics, type RegressionMetrics } from './metrics.js';
 export {
@@ -80,14 +80,35 @@ export {
   computeTarget,
   targetParity,
   checkTargetSymmetry,
+  targetMismatch,
   type TargetSpec,
   type WilsonTargetSpec,
   type PolyakovTargetSpec,
   type ChargeTargetSpec,
 } from './targets.js';
-export { Dataset, splitDataset, loadDataset, type Split, type Augmentation } from './dataset.js';
-export { shardGradient, predict } from './gradient.js';
-export { trainModel, evaluate, checkCompatible, type TrainOptions } from './training/lcnn.js';
+export {
+  Dataset,
+  splitDataset,
+  loadDataset,
+  AUTO_STREAM_BYTES,
+  type Split,
+  type Augmentation,
+  type ConfigurationSource,
+  type SourceDescriptor,
+  type DatasetDescriptor,
+  type OpenOptions,
+  type LatticeGroup,
+  type TargetCache,
+  type DataRequirement,
+} from './dataset.js';
+export { shardGradient, predict, type BatchSource } from './gradient.js';
+export {
+  trainModel,
+  evaluate,
+  checkCompatible,
+  targetScaling,
+  type TrainOptions,
+} from './training/lcnn.js';
 export type { EpochMetrics, TrainResult, Learner, LoopOptions } from './training/learner.js';
 export { trainLoop } from './training/loop.js';
 export {
@@ -105,8 +126,15 @@ export {
 } from './training/checkpoint.js';
 export { saveModel, loadModel } from './modelFile.js';
 export { modelFromJson, modelToJson, MODEL_FORMAT, type ModelInfo } from './modelJson.js';
-export { loadPredictor, type LoadedPredictor } from './modelLoader.js';
-export { evaluateModel, evaluatePredictor, type Predictor, type Evaluation } from './evaluation.js';
+export { loadPredictor, checkModelTarget, type LoadedPredictor } from './modelLoader.js';
+export {
+  evaluateModel,
+  evaluatePredictor,
+  type Predictor,
+  type Evaluation,
+  type Metrics,
+  type EvaluateOptions,
+} from './evaluation.js';
 export { parseArchitecture, symmetricSpec } from './architecture.js';
 export {
   runTrainJob,

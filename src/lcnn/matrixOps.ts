@@ -55,7 +55,156 @@ export function addScaled(
   for (let k = 0; k < m; k++) out[oOff + k] += s * a[aOff + k];
 }
 
-/** out[0..m) = 0 (a plain loop: cheaper than TypedArray.fill for a few elements). */
-export function zeroMatrix(out: Float64Array, m: number): void {
-  for (let k = 0; k < m; k++) out[k] = 0;
+/** out[off..off+m) = 0 (a plain loop: cheaper than TypedArray.fill for a few elements). */
+export function zeroMatrix(out: Float64Array, m: number, off = 0): void {
+  for (let k = off; k < off + m; k++) out[k] = 0;
+}
+
+/**
+ * out = sum_{q<n} c[cOff + q cStride] X_q (or out += that when `accumulate`), with
+ * X_q = x[xOff + q m ..]: a linear combination of n consecutive matrices, the sums of the
+ * L-Conv and bilinear layers. The SU(2) case keeps the result in registers.
+ */
+export function combine(
+  out: Float64Array,
+  oOff: number,
+  c: Float64Array,
+  cOff: number,
+  cStride: number,
+  x: Float64Array,
+  xOff: number,
+  n: number,
+  m: number,
+  accumulate = false,
+): void {
+  if (m === 8) {
+    let r0 = 0;
+    let r1 = 0;
+    let r2 = 0;
+    let r3 = 0;
+    let r4 = 0;
+    let r5 = 0;
+    let r6 = 0;
+    let r7 = 0;
+    for (let q = 0; q < n; q++) {
+      const s = c[cOff + q * cStride];
+      const o = xOff + q * 8;
+      r0 += s * x[o];
+      r1 += s * x[o + 1];
+      r2 += s * x[o + 2];
+      r3 += s * x[o + 3];
+      r4 += s * x[o + 4];
+      r5 += s * x[o + 5];
+      r6 += s * x[o + 6];
+      r7 += s * x[o + 7];
+    }
+    if (accumulate) {
+      out[oOff] += r0;
+      out[oOff + 1] += r1;
+      out[oOff + 2] += r2;
+      out[oOff + 3] += r3;
+      out[oOff + 4] += r4;
+      out[oOff + 5] += r5;
+      out[oOff + 6] += r6;
+      out[oOff + 7] += r7;
+    } else {
+      out[oOff] = r0;
+      out[oOff + 1] = r1;
+      out[oOff + 2] = r2;
+      out[oOff + 3] = r3;
+      out[oOff + 4] = r4;
+      out[oOff + 5] = r5;
+      out[oOff + 6] = r6;
+      out[oOff + 7] = r7;
+    }
+    return;
+  }
+  if (!accumulate) for (let k = 0; k < m; k++) out[oOff + k] = 0;
+  for (let q = 0; q < n; q++) {
+    const s = c[cOff + q * cStride];
+    const o = xOff + q * m;
+    for (let k = 0; k < m; k++) out[oOff + k] += s * x[o + k];
+  }
+}
+
+/**
+ * g[gOff + q gStride] += <y, X_q> for q < n, X_q = x[xOff + q m ..]: the weight gradients of
+ * {@link combine} (y the gradient of its result), y held in registers for SU(2).
+ */
+export function innerProducts(
+  g: Float64Array,
+  gOff: number,
+  gStride: number,
+  y: Float64Array,
+  yOff: number,
+  x: Float64Array,
+  xOff: number,
+  n: number,
+  m: number,
+): void {
+  if (m === 8) {
+    const y0 = y[yOff];
+    const y1 = y[yOff + 1];
+    const y2 = y[yOff + 2];
+    const y3 = y[yOff + 3];
+    const y4 = y[yOff + 4];
+    const y5 = y[yOff + 5];
+    const y6 = y[yOff + 6];
+    const y7 = y[yOff + 7];
+    for (let q = 0; q < n; q++) {
+      const o = xOff + q * 8;
+      g[gOff + q * gStride] +=
+        y0 * x[o] +
+        y1 * x[o + 1] +
+        y2 * x[o + 2] +
+        y3 * x[o + 3] +
+        y4 * x[o + 4] +
+        y5 * x[o + 5] +
+        y6 * x[o + 6] +
+        y7 * x[o + 7];
+    }
+    return;
+  }
+  for (let q = 0; q < n; q++) g[gOff + q * gStride] += realInner(y, yOff, x, xOff + q * m, m);
+}
+
+/**
+ * X_q += c[cOff + q cStride] y for q < n, X_q = x[xOff + q m ..]: the input gradients of
+ * {@link combine}, y held in registers for SU(2).
+ */
+export function scatterScaled(
+  x: Float64Array,
+  xOff: number,
+  c: Float64Array,
+  cOff: number,
+  cStride: number,
+  y: Float64Array,
+  yOff: number,
+  n: number,
+  m: number,
+): void {
+  if (m === 8) {
+    const y0 = y[yOff];
+    const y1 = y[yOff + 1];
+    const y2 = y[yOff + 2];
+    const y3 = y[yOff + 3];
+    const y4 = y[yOff + 4];
+    const y5 = y[yOff + 5];
+    const y6 = y[yOff + 6];
+    const y7 = y[yOff + 7];
+    for (let q = 0; q < n; q++) {
+      const s = c[cOff + q * cStride];
+      const o = xOff + q * 8;
+      x[o] += s * y0;
+      x[o + 1] += s * y1;
+      x[o + 2] += s * y2;
+      x[o + 3] += s * y3;
+      x[o + 4] += s * y4;
+      x[o + 5] += s * y5;
+      x[o + 6] += s * y6;
+      x[o + 7] += s * y7;
+    }
+    return;
+  }
+  for (let q = 0; q < n; q++) addScaled(x, xOff + q * m, c[cOff + q * cStride], y, yOff, m);
 }

@@ -35,7 +35,7 @@ import { LAct } from './layers/lact.js';
 import type { BatchContext, Layer, LayerSpec } from './layers/layer.js';
 import { LBilin } from './layers/lbilin.js';
 import { LCB } from './layers/lcb.js';
-import { LConv } from './layers/lconv.js';
+import { LConv, type ConvInit } from './layers/lconv.js';
 import { LExp } from './layers/lexp.js';
 import { OrientationPool } from './layers/orientationPool.js';
 import { OrientationWise } from './layers/orientationWise.js';
@@ -78,6 +78,25 @@ export interface ModelSpec {
    * scalar outputs only).
    */
   construction?: 'lifted' | 'tied';
+  /**
+   * How L-Conv weights start (plain models): "glorot" (default) or "identity", a pass-through of
+   * the input channels plus small noise (./layers/lconv.ts).
+   */
+  convInit?: ConvInit;
+  /**
+   * A fixed affine map of the output, y = scale * output + shift: training with `standardize`
+   * sets it to the standard deviation and mean of the training targets, so that the network
+   * fits targets of unit scale whatever the observable's (the charge density is O(1e-2)).
+   */
+  output?: OutputScaling;
+}
+
+/** The fixed output map y = scale * output + shift of {@link ModelSpec.output}. */
+export interface OutputScaling {
+  /** Multiplies the network's output (> 0). */
+  scale: number;
+  /** Added after the scaling. */
+  shift: number;
 }
 
 /** A sequential L-CNN. */
@@ -96,6 +115,7 @@ export class Model {
   readonly symmetry: SymmetryGroup;
   private ctx: BatchContext | undefined;
   private wasm: LcnnWasm | undefined;
+  private currentSpec!: ModelSpec;
 
   /**
    * Builds a model from its spec.
@@ -103,9 +123,11 @@ export class Model {
    *   after the trace, a missing trace, bad sizes).
    */
   constructor(
-    /** The JSON description the model was built from. */
-    readonly spec: ModelSpec,
+    /** The JSON description the model was built from (its output map may be set later). */
+    spec: ModelSpec,
   ) {
+    this.spec = { ...spec };
+    if (spec.output !== undefined) this.setOutputScaling(spec.output);
     checkInteger('Model', 'spec.N', spec.N, 2, 16);
     checkInteger('Model', 'spec.D', spec.D, 2, 8);
     if (!Array.isArray(spec.layers) || spec.layers.length === 0) {
@@ -136,6 +158,10 @@ export class Model {
     const construction = spec.construction ?? 'lifted';
     if (construction !== 'lifted' && construction !== 'tied') {
       throw rangeError('Model', 'spec.construction', 'lifted or tied', construction);
+    }
+    const convInit = spec.convInit ?? 'glorot';
+    if (convInit !== 'glorot' && convInit !== 'identity') {
+      throw rangeError('Model', 'spec.convInit', 'glorot or identity', convInit);
     }
     const sym = symmetryGroup(spec.D, symmetry);
     this.symmetry = sym;
@@ -193,7 +219,7 @@ export class Model {
           this.layers.push(
             lifted
               ? new GroupLConv(channels, out, kernel, sym, mix, rng, name)
-              : new LConv(channels, out, kernel, spec.D, rng, name, tied),
+              : new LConv(channels, out, kernel, spec.D, rng, name, tied, convInit),
           );
           channels = out;
           break;
@@ -209,7 +235,9 @@ export class Model {
           needMatrix();
           const symmetric = lifted ? { group: sym, mix } : undefined;
           const [out, kernel] = [size('out', 1), size('kernel', 0)];
-          this.layers.push(new LCB(channels, out, kernel, spec.D, rng, name, symmetric, tied));
+          this.layers.push(
+            new LCB(channels, out, kernel, spec.D, rng, name, symmetric, tied, convInit),
+          );
           channels = out;
           break;
         }
@@ -299,6 +327,35 @@ export class Model {
     return this.wasm;
   }
 
+  /** The JSON description of the model (a copy of the spec it was built from, output map set). */
+  get spec(): ModelSpec {
+    return this.currentSpec;
+  }
+  /** Replaces the spec (the constructor's; the output map through setOutputScaling). */
+  private set spec(spec: ModelSpec) {
+    this.currentSpec = spec;
+  }
+
+  /**
+   * Sets the fixed output map y = scale * output + shift (part of the spec: saved with the
+   * model, sent to worker threads).
+   * @throws RangeError unless scale > 0 and both are finite.
+   */
+  setOutputScaling(output: OutputScaling): void {
+    if (!(output.scale > 0 && Number.isFinite(output.scale) && Number.isFinite(output.shift))) {
+      throw rangeError(
+        'Model',
+        'spec.output',
+        'finite { scale > 0, shift }',
+        JSON.stringify(output),
+      );
+    }
+    this.currentSpec = {
+      ...this.currentSpec,
+      output: { scale: output.scale, shift: output.shift },
+    };
+  }
+
   /** Number of trainable weights. */
   get parameterCount(): number {
     return this.parameters.reduce((n, p) => n + p.value.length, 0);
@@ -325,13 +382,28 @@ export class Model {
           ? invariantInputFeatures(gauge, transport, input, this.symmetry)
           : liftedInputFeatures(gauge, transport, input, this.symmetry);
     for (const layer of this.layers) a = layer.forward(a, this.ctx);
-    return a as FeatureTensor;
+    const out = a as FeatureTensor;
+    const map = this.currentSpec.output;
+    if (map !== undefined) {
+      for (let k = 0; k < out.data.length; k++) out.data[k] = map.scale * out.data[k] + map.shift;
+    }
+    return out;
   }
 
   /** Backward pass after {@link Model.forward}: accumulates every parameter's gradient. */
   backward(gradOutput: FeatureTensor): void {
     let g: Activation = gradOutput;
-    for (let i = this.layers.length - 1; i >= 0; i--) g = this.layers[i].backward(g, this.ctx!);
+    const map = this.currentSpec.output;
+    if (map !== undefined) {
+      const scaled = gradOutput.zerosLike();
+      for (let k = 0; k < g.data.length; k++) scaled.data[k] = map.scale * gradOutput.data[k];
+      g = scaled;
+    }
+    // the first layer's input is computed from the links, which are data unless an L-Exp
+    // layer made them activations (its gradient then flows through the transport cache)
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      g = this.layers[i].backward(g, this.ctx!, i > 0)!;
+    }
   }
 
   /** Sets every gradient to zero. */

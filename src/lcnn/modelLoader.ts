@@ -11,7 +11,7 @@ import type { Predictor } from './evaluation.js';
 import { predict } from './gradient.js';
 import { loadModel, type ModelInfo } from './modelFile.js';
 import { checkCompatible } from './training/lcnn.js';
-import { parseTarget } from './targets.js';
+import { formatTarget, parseTarget, type TargetSpec } from './targets.js';
 
 /** A loaded model of either kind, as a predictor. */
 export interface LoadedPredictor {
@@ -21,6 +21,36 @@ export interface LoadedPredictor {
   info: ModelInfo;
   /** The model's predictions (checked against the dataset's group and dimensions). */
   predictor: Predictor;
+  /** The group SU(N) of the configurations the model takes. */
+  N: number;
+  /** Their number of dimensions. */
+  D: number;
+  /** True when the model predicts per site, false when per configuration. */
+  perSite: boolean;
+}
+
+/**
+ * Checks that a model can be scored on a target (by default the one it was trained for): a
+ * per-site model on per-site targets (its site-averaged errors are reported with them), a
+ * per-configuration model on `:mean` targets.
+ *
+ * @throws FileError naming the model file, the field and what was expected.
+ */
+export function checkModelTarget(
+  fn: string,
+  path: string,
+  loaded: LoadedPredictor,
+  target: TargetSpec,
+): void {
+  if (target.perSite !== loaded.perSite) {
+    const kind = loaded.perSite ? 'per site' : 'per configuration';
+    const want = loaded.perSite
+      ? 'a per-site target (the site-averaged errors are reported with the per-site ones)'
+      : 'a :mean target';
+    throw new FileError(
+      `${fn}: ${path}: invalid target: expected ${want}, since the model predicts ${kind}; got ${formatTarget(target)}`,
+    );
+  }
 }
 
 /** Loads an L-CNN or baseline CNN model file, by its format tag. */
@@ -36,7 +66,14 @@ export async function loadPredictor(path: string): Promise<LoadedPredictor> {
     const { BaselineCnn } = await import('./baseline/cnn.js');
     const { model, info } = BaselineCnn.load(path);
     const target = typeof info.target === 'string' ? parseTarget(info.target) : info.target;
-    return { kind: 'cnn', info: { ...info, target }, predictor: (d, i) => model.predict(d, i) };
+    return {
+      kind: 'cnn',
+      info: { ...info, target },
+      predictor: (d, i) => model.predict(d, i),
+      N: model.N,
+      D: model.D,
+      perSite: model.perSite,
+    };
   }
   const { model, info } = loadModel(path);
   return {
@@ -46,5 +83,8 @@ export async function loadPredictor(path: string): Promise<LoadedPredictor> {
       checkCompatible(`model ${path}`, model, d);
       return predict(model, d, i);
     },
+    N: model.spec.N,
+    D: model.spec.D,
+    perSite: !model.perConfiguration,
   };
 }

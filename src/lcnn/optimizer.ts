@@ -39,6 +39,7 @@ export interface AdamState {
 /** Adam/AdamW over a fixed list of parameters. */
 export class Adam {
   private step = 0;
+  private learningRate: number;
   private readonly m: Float64Array;
   private readonly v: Float64Array;
   private readonly vMax: Float64Array;
@@ -53,21 +54,25 @@ export class Adam {
     if (!(options.learningRate > 0)) {
       throw rangeError('Adam', 'learningRate', 'a positive number', options.learningRate);
     }
+    this.learningRate = options.learningRate;
     this.size = parameters.reduce((n, p) => n + p.value.length, 0);
     this.m = new Float64Array(this.size);
     this.v = new Float64Array(this.size);
     this.vMax = new Float64Array(this.size);
   }
 
+  /** Changes the step size alpha for the following updates (a schedule). */
+  setLearningRate(learningRate: number): void {
+    if (!(learningRate > 0)) {
+      throw rangeError('Adam.setLearningRate', 'learningRate', 'a positive number', learningRate);
+    }
+    this.learningRate = learningRate;
+  }
+
   /** One update from the parameters' current gradients. */
   update(): void {
-    const {
-      learningRate: lr,
-      weightDecay = 0,
-      beta1 = 0.9,
-      beta2 = 0.999,
-      epsilon = 1e-8,
-    } = this.options;
+    const lr = this.learningRate;
+    const { weightDecay = 0, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = this.options;
     const amsgrad = this.options.amsgrad ?? false;
     this.step++;
     const c1 = 1 - beta1 ** this.step;

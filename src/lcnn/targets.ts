@@ -2,10 +2,14 @@
  * Regression targets computed from configurations (the observables of the L-CNN paper,
  * Favoni, Ipp, Mueller, Schuh, PRL 128 (2022) 032003):
  *
- * - `wilson R T`: per site, (1/N) Re tr W(R x T)(x) averaged over the planes mu < nu and
+ * - `wilson:RxT`: per site, (1/N) Re tr W(R x T)(x) averaged over the planes mu < nu and
  *   both orientations (src/lattice/observables/wilsonLoops.ts `siteWilsonLoop`);
+ *   `wilson:RxT@MN`: the loop of the one oriented plane (M, N) (R along axis M, T along N), as
+ *   the reference code's 4D W(4x4) (lge-cnn `trW_4`, the plane of its axes 1, 2: ours 0, 1);
  * - `polyakov`: per site, (1/N) Re tr of the Polyakov loop along the last axis;
- * - `charge`: per site, the clover topological charge density q(x) (4D).
+ * - `charge` (= `charge:clover`): per site, the clover topological charge density q(x) (4D);
+ *   `charge:plaquette`: the plaquette discretisation q_P(x) (the paper's "QP"; both in
+ *   src/lattice/observables/topologicalCharge.ts).
  *
  * `perSite: false` averages over sites: one value per configuration.
  *
@@ -13,8 +17,11 @@
  */
 import type { GaugeField } from '../lattice/gaugeField.js';
 import { sitePolyakovLoop } from '../lattice/observables/polyakov.js';
-import { topologicalChargeDensity } from '../lattice/observables/topologicalCharge.js';
-import { siteWilsonLoop } from '../lattice/observables/wilsonLoops.js';
+import {
+  plaquetteChargeDensity,
+  topologicalChargeDensity,
+} from '../lattice/observables/topologicalCharge.js';
+import { siteWilsonLoop, wilsonLoopField } from '../lattice/observables/wilsonLoops.js';
 import { rangeError } from '../core/validate.js';
 import type { Parity, Symmetry } from './symmetry.js';
 
@@ -26,6 +33,11 @@ export interface WilsonTargetSpec {
   R: number;
   /** Extent of the loop along the second direction of each plane, in lattice units. */
   T: number;
+  /**
+   * One oriented plane [mu, nu] (R along mu, T along nu) instead of the average over planes
+   * and orientations.
+   */
+  plane?: [number, number];
   /** True: one value per site; false: the average over sites, one per configuration. */
   perSite: boolean;
 }
@@ -38,10 +50,12 @@ export interface PolyakovTargetSpec {
   perSite: boolean;
 }
 
-/** The topological charge density target q(x) (clover definition, 4D). */
+/** The topological charge density target q(x) (4D). */
 export interface ChargeTargetSpec {
   /** Target kind tag. */
   kind: 'charge';
+  /** The field strength of the density: the clover average (default) or the plaquette at x. */
+  discretisation?: 'clover' | 'plaquette';
   /** True: one value per site; false: the average over sites, one per configuration. */
   perSite: boolean;
 }
@@ -49,29 +63,72 @@ export interface ChargeTargetSpec {
 /** Which observable to learn. */
 export type TargetSpec = WilsonTargetSpec | PolyakovTargetSpec | ChargeTargetSpec;
 
-/** Parses "wilson:1x2", "wilson:2x2:mean", "polyakov", "charge:mean". */
+/** Parses "wilson:1x2", "wilson:4x4@01", "wilson:2x2:mean", "polyakov", "charge:plaquette:mean". */
 export function parseTarget(text: string): TargetSpec {
   const parts = text.split(':');
   const perSite = parts.at(-1) !== 'mean';
-  const m = /^wilson$/.exec(parts[0]);
-  if (m && parts[1] !== undefined) {
-    const rt = /^(\d+)x(\d+)$/.exec(parts[1]);
-    if (rt) return { kind: 'wilson', R: Number(rt[1]), T: Number(rt[2]), perSite };
+  const rest = perSite ? parts.slice(1) : parts.slice(1, -1);
+  if (parts[0] === 'wilson' && rest.length === 1) {
+    const rt = /^(\d+)x(\d+)(?:@(\d)(\d))?$/.exec(rest[0]);
+    if (rt) {
+      const spec: WilsonTargetSpec = {
+        kind: 'wilson',
+        R: Number(rt[1]),
+        T: Number(rt[2]),
+        perSite,
+      };
+      if (rt[3] !== undefined) spec.plane = [Number(rt[3]), Number(rt[4])];
+      return spec;
+    }
   }
-  if (parts[0] === 'polyakov') return { kind: 'polyakov', perSite };
-  if (parts[0] === 'charge') return { kind: 'charge', perSite };
+  if (parts[0] === 'polyakov' && rest.length === 0) return { kind: 'polyakov', perSite };
+  if (parts[0] === 'charge' && rest.length <= 1) {
+    if (rest.length === 0 || rest[0] === 'clover') return { kind: 'charge', perSite };
+    if (rest[0] === 'plaquette') return { kind: 'charge', discretisation: 'plaquette', perSite };
+  }
   throw rangeError(
     'parseTarget',
     'target',
-    'wilson:RxT, polyakov or charge, optionally followed by :mean (e.g. wilson:1x2, charge:mean)',
+    'wilson:RxT (wilson:RxT@MN for the plane of axes M, N), polyakov, charge (clover) or ' +
+      'charge:plaquette, optionally followed by :mean (e.g. wilson:1x2, charge:plaquette:mean)',
     text,
   );
 }
 
 /** The text form of a target, inverse of {@link parseTarget}. */
 export function formatTarget(t: TargetSpec): string {
-  const base = t.kind === 'wilson' ? `wilson:${t.R}x${t.T}` : t.kind;
+  let base: string;
+  if (t.kind === 'wilson') {
+    base = `wilson:${t.R}x${t.T}${t.plane ? `@${t.plane[0]}${t.plane[1]}` : ''}`;
+  } else if (t.kind === 'charge') {
+    base = t.discretisation === 'plaquette' ? 'charge:plaquette' : 'charge';
+  } else base = t.kind;
   return t.perSite ? base : `${base}:mean`;
+}
+
+/**
+ * The problem, in words, when `target` cannot be computed on configurations of SU(N) on a
+ * lattice of extents `dims` (the charge needs 4 dimensions, a loop must fit, a plane's axes
+ * must exist); undefined when it can.
+ */
+export function targetMismatch(target: TargetSpec, dims: readonly number[]): string | undefined {
+  const D = dims.length;
+  const name = formatTarget(target);
+  if (target.kind === 'charge' && D !== 4) {
+    return `4 dimensions for the target ${name}, got ${D} (dims [${dims.join(', ')}])`;
+  }
+  if (target.kind === 'wilson') {
+    const [mu, nu] = target.plane ?? [0, 1];
+    if (target.plane && (mu === nu || mu >= D || nu >= D)) {
+      return `two different axes below D = ${D} for the plane of ${name}, got ${mu} and ${nu}`;
+    }
+    const axes = target.plane ? [mu, nu] : dims.map((_, k) => k);
+    const shortest = Math.min(...axes.map((k) => dims[k]));
+    if (Math.max(target.R, target.T) > shortest) {
+      return `extents of at least ${Math.max(target.R, target.T)} for the loops of ${name}, got dims [${dims.join(', ')}]`;
+    }
+  }
+  return undefined;
 }
 
 /** The target values of one configuration: V values per site, or 1. */
@@ -79,7 +136,9 @@ export function computeTarget(field: GaugeField, target: TargetSpec): Float64Arr
   let perSite: Float64Array;
   switch (target.kind) {
     case 'wilson':
-      perSite = siteWilsonLoop(field, target.R, target.T);
+      perSite = target.plane
+        ? planeLoop(field, target.R, target.T, target.plane)
+        : siteWilsonLoop(field, target.R, target.T);
       break;
     case 'polyakov': {
       const p = sitePolyakovLoop(field);
@@ -88,13 +147,30 @@ export function computeTarget(field: GaugeField, target: TargetSpec): Float64Arr
       break;
     }
     case 'charge':
-      perSite = topologicalChargeDensity(field);
+      perSite =
+        target.discretisation === 'plaquette'
+          ? plaquetteChargeDensity(field)
+          : topologicalChargeDensity(field);
       break;
   }
   if (target.perSite) return perSite;
   let sum = 0;
   for (let x = 0; x < perSite.length; x++) sum += perSite[x];
   return Float64Array.of(sum / perSite.length);
+}
+
+/** (1/N) Re tr W_mu,nu(R, T; x) of one oriented plane at every site. */
+function planeLoop(
+  field: GaugeField,
+  R: number,
+  T: number,
+  [mu, nu]: [number, number],
+): Float64Array {
+  const W = wilsonLoopField(field, mu, nu, R, T);
+  const g = field.group;
+  const out = new Float64Array(field.lattice.volume);
+  for (let x = 0; x < out.length; x++) out[x] = g.reTrace(W.data, x * g.matrixSize) / g.N;
+  return out;
 }
 
 /**
@@ -119,6 +195,25 @@ export function checkTargetSymmetry(fn: string, target: TargetSpec, symmetry: Sy
       'target',
       `a target invariant under ${symmetry} (the Polyakov loop runs along the last axis, ` +
         'which rotations move; use symmetry "none")',
+      formatTarget(target),
+    );
+  }
+  if (target.kind === 'charge' && target.discretisation === 'plaquette') {
+    throw rangeError(
+      fn,
+      'target',
+      `a target covariant under ${symmetry} (the plaquette density uses the one plaquette of ` +
+        'each plane in the quadrant x + mu + nu, which a rotation or reflection moves: use ' +
+        'the clover density "charge")',
+      formatTarget(target),
+    );
+  }
+  if (target.kind === 'wilson' && target.plane) {
+    throw rangeError(
+      fn,
+      'target',
+      `a target invariant under ${symmetry} (the loops of one plane are not: use ` +
+        `wilson:${target.R}x${target.T}:mean, the average over planes and orientations)`,
       formatTarget(target),
     );
   }

@@ -94,6 +94,69 @@ export function predictionSamples(
   return rows;
 }
 
+/**
+ * The sample of {@link predictionSamples}, collected while the configurations stream past
+ * (src/lcnn/evaluation.ts `onConfiguration`), so that a large lattice never has all its
+ * predictions in memory: the positions are chosen up front from the configurations' betas and
+ * value counts, and the same as predictionSamples' for the same data.
+ */
+export class PredictionSampler {
+  private readonly wanted = new Map<number, number[]>();
+  private readonly rowsByBeta = new Map<number, PredictionRow[]>();
+  private readonly betaOf = new Map<number, number>();
+
+  /**
+   * @param indices - the configurations, in the order they will be added.
+   * @param beta - the coupling of configuration i.
+   * @param length - the number of values of configuration i (its sites, or 1).
+   * @param maxPoints - the most pairs kept in all, an integer >= 1.
+   */
+  constructor(
+    indices: readonly number[],
+    beta: (i: number) => number,
+    length: (i: number) => number,
+    maxPoints = MAX_SCATTER_POINTS,
+  ) {
+    checkInteger('PredictionSampler', 'maxPoints', maxPoints, 1);
+    const byBeta = new Map<number, number[]>();
+    for (const i of indices) {
+      const b = beta(i);
+      this.betaOf.set(i, b);
+      let list = byBeta.get(b);
+      if (list === undefined) byBeta.set(b, (list = []));
+      list.push(i);
+    }
+    const maxPerBeta = Math.max(1, Math.floor(maxPoints / byBeta.size));
+    for (const [b, configs] of byBeta) {
+      this.rowsByBeta.set(b, []);
+      const starts = [0];
+      for (const i of configs) starts.push(starts.at(-1)! + length(i));
+      let c = 0;
+      for (const k of strideSample(starts.at(-1)!, maxPerBeta)) {
+        while (starts[c + 1] <= k) c++;
+        const sites = this.wanted.get(configs[c]) ?? [];
+        sites.push(k - starts[c]);
+        this.wanted.set(configs[c], sites);
+      }
+    }
+  }
+
+  /** Keeps the sampled values of configuration i. */
+  add(i: number, prediction: ArrayLike<number>, target: ArrayLike<number>): void {
+    const b = this.betaOf.get(i)!;
+    for (const s of this.wanted.get(i) ?? []) {
+      this.rowsByBeta.get(b)!.push({ truth: target[s], predicted: prediction[s], beta: b });
+    }
+  }
+
+  /** The sample, in increasing beta. */
+  rows(): PredictionRow[] {
+    return [...this.rowsByBeta.keys()]
+      .sort((x, y) => x - y)
+      .flatMap((b) => this.rowsByBeta.get(b)!);
+  }
+}
+
 /** "wilson:2x2" -> "W(2×2)", with "(site mean)" for the :mean targets. */
 export function targetSymbol(target: string): string {
   const [kind, size, mean] = target.split(':');

@@ -15,7 +15,7 @@ import { writeFileAtomic } from '../core/atomicWrite.js';
 import { FileError } from '../core/fileError.js';
 import { packageVersion } from '../core/version.js';
 import { openEnsemble } from '../io/ensembleReader.js';
-import { loadDataset, type Dataset } from '../lcnn/dataset.js';
+import { Dataset } from '../lcnn/dataset.js';
 import { evaluatePredictor, type Evaluation } from '../lcnn/evaluation.js';
 import { loadPredictor } from '../lcnn/modelLoader.js';
 import { formatTarget } from '../lcnn/targets.js';
@@ -26,7 +26,7 @@ import { scanSection, type ScanSummaryData } from './scanSection.js';
 import { renderReport, type Section } from './htmlPage.js';
 import {
   modelSection,
-  predictionSamples,
+  PredictionSampler,
   type ModelEvaluationData,
   type TrainedModelData,
 } from './modelSection.js';
@@ -167,7 +167,8 @@ async function modelData(
   sets: EvaluationSet[],
   datasets: Map<string, Dataset>,
 ): Promise<TrainedModelData> {
-  const { kind, info, predictor } = await loadPredictor(run.file);
+  const loaded = await loadPredictor(run.file);
+  const { kind, info, predictor } = loaded;
   const target = formatTarget(info.target);
   const trainedOn = new Set(
     (Array.isArray(info.data) ? (info.data as unknown[]) : []).map((p) => resolve(String(p))),
@@ -177,23 +178,27 @@ async function modelData(
     const key = `${set.paths.join('\n')}|${target}`;
     let dataset = datasets.get(key);
     if (dataset === undefined) {
-      dataset = await loadDataset(set.paths, info.target);
+      // streamed: a test lattice of 12x32^3 (100 MB per configuration) fits in memory too
+      dataset = await Dataset.open(set.paths, info.target, {
+        fn: 'writeReport',
+        inMemory: false,
+        cacheTargets: false,
+        require: { N: loaded.N, D: loaded.D, by: `the model ${run.file}` },
+      });
       datasets.set(key, dataset);
     }
-    const indices = set.indices?.(dataset) ?? Array.from({ length: dataset.size }, (_, i) => i);
-    // evaluatePredictor (what lgt eval runs) predicts once; keep that output for the plot.
-    let prediction: Float64Array = new Float64Array(0);
-    const evaluation = evaluatePredictor(
-      (d, i) => (prediction = predictor(d, i)),
-      dataset,
+    const d = dataset;
+    const indices = set.indices?.(d) ?? Array.from({ length: d.size }, (_, i) => i);
+    // evaluatePredictor (what lgt eval runs) predicts once; the sampler keeps the plot's points
+    const sampler = new PredictionSampler(
       indices,
+      (i) => d.beta[i],
+      (i) => d.targetLength(i),
     );
-    const samples = predictionSamples(
-      prediction,
-      dataset.targetsOf(indices),
-      indices.map((i) => dataset.beta[i]),
-      dataset.targetStride,
-    );
+    const evaluation = evaluatePredictor(predictor, d, indices, {
+      onConfiguration: (i, p, t) => sampler.add(i, p, t),
+    });
+    const samples = sampler.rows();
     const note =
       set.note ??
       (set.paths.some((p) => trainedOn.has(resolve(p)))
@@ -201,7 +206,7 @@ async function modelData(
         : undefined);
     evaluations.push({
       label: set.label,
-      lattice: [...dataset.lattice.dims],
+      lattice: [...d.lattices[0].dims],
       ...(note !== undefined ? { note } : {}),
       evaluation,
       samples,
@@ -253,7 +258,12 @@ export async function writeReport(job: ReportJob): Promise<ReportSummary> {
   const datasets = new Map<string, Dataset>();
   for (const [k, group] of job.models.entries()) {
     const models: TrainedModelData[] = [];
-    for (const run of group.runs) models.push(await modelData(run, group.sets, datasets));
+    try {
+      for (const run of group.runs) models.push(await modelData(run, group.sets, datasets));
+    } finally {
+      for (const d of datasets.values()) d.close();
+      datasets.clear();
+    }
     sections.push(modelSection(group.title, models, `model${k + 1}`));
     for (const m of models) {
       summary.models.push({

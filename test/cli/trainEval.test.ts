@@ -193,7 +193,7 @@ describe('lgt train, eval and predict', () => {
       await main(['train', '--data', train, '-o', join(dir, 'x.json'), '--target', 'wilson']),
     ).toBe(2);
     expect(cli.stderr).toMatch(
-      /invalid --target "wilson": expected wilson:RxT, polyakov or charge/,
+      /invalid --target "wilson": expected wilson:RxT, wilson:RxT@MN, polyakov, charge or charge:plaquette/,
     );
     cli.stderr = '';
     expect(

@@ -26,6 +26,7 @@ import {
   sitePolyakovLoop,
 } from '../../src/lattice/observables/polyakov.js';
 import {
+  plaquetteChargeDensity,
   topologicalCharge,
   topologicalChargeDensity,
 } from '../../src/lattice/observables/topologicalCharge.js';
@@ -53,7 +54,10 @@ function scalarObservables(field: GaugeField): number[] {
     values.push(p.re, p.im, ...sitePolyakovLoop(field, axis));
   }
   values.push(...wilsonActionDensity(field), ...cloverEnergyDensity(field));
-  if (D === 4) values.push(...topologicalChargeDensity(field), topologicalCharge(field));
+  if (D === 4) {
+    values.push(...topologicalChargeDensity(field), topologicalCharge(field));
+    values.push(...plaquetteChargeDensity(field));
+  }
   return values;
 }
 
@@ -330,6 +334,86 @@ describe('topological charge', () => {
     expect(() => topologicalCharge(field)).toThrow(
       /topologicalChargeDensity: invalid field: expected a 4-dimensional field, got D = 3/,
     );
+    expect(() => plaquetteChargeDensity(field)).toThrow(
+      /plaquetteChargeDensity: invalid field: expected a 4-dimensional field, got D = 3/,
+    );
+  });
+});
+
+describe('plaquette topological charge density (QP)', () => {
+  /**
+   * The formula evaluated directly: q_P = -(1/32 pi^2) sum over all 24 eps_abcd of
+   * Re tr(A_ab A_cd), each A_ab the traceless anti-hermitian part of the plaquette of the
+   * ordered pair (a, b) at x, built from its path (a first, then b) for a > b as well.
+   */
+  function direct(field: GaugeField): Float64Array {
+    const g = field.group;
+    const m = g.matrixSize;
+    const A = new Map<string, Float64Array>();
+    for (let a = 0; a < 4; a++) {
+      for (let b = 0; b < 4; b++) {
+        if (a === b) continue;
+        const per = new Float64Array(field.lattice.volume * m);
+        for (let x = 0; x < field.lattice.volume; x++) {
+          wilsonLine(per, x * m, field, x, [
+            [a, 1],
+            [b, 1],
+            [a, -1],
+            [b, -1],
+          ]);
+          g.projectAlgebra(per, x * m, per, x * m);
+        }
+        A.set(`${a}${b}`, per);
+      }
+    }
+    const eps = (p: number[]): number => {
+      let sign = 1;
+      for (let i = 0; i < 4; i++) for (let j = i + 1; j < 4; j++) if (p[i] > p[j]) sign = -sign;
+      return sign;
+    };
+    const out = new Float64Array(field.lattice.volume);
+    for (const p of [0, 1, 2, 3].flatMap((a) =>
+      [0, 1, 2, 3].flatMap((b) =>
+        [0, 1, 2, 3].flatMap((c) => [0, 1, 2, 3].map((d) => [a, b, c, d])),
+      ),
+    )) {
+      if (new Set(p).size < 4) continue;
+      const ab = A.get(`${p[0]}${p[1]}`)!;
+      const cd = A.get(`${p[2]}${p[3]}`)!;
+      for (let x = 0; x < out.length; x++) {
+        out[x] -= (eps(p) * g.reTraceMultiply(ab, x * m, cd, x * m)) / (32 * Math.PI * Math.PI);
+      }
+    }
+    return out;
+  }
+
+  for (const N of [2, 3]) {
+    it(`SU(${N}): equals the direct sum over all 24 terms of eps_abcd tr(A_ab A_cd) to 1e-12`, () => {
+      const field = roughField([3, 4, 3, 4], N, 7, 1.2);
+      const q = plaquetteChargeDensity(field);
+      const expected = direct(field);
+      // a rough field: the densities are O(1e-2), not zero
+      expect(Math.max(...expected.map(Math.abs))).toBeGreaterThan(1e-3);
+      expect(maxAbsDifference(q, expected)).toBeLessThan(1e-12);
+    });
+  }
+
+  it('is gauge invariant per site to 1e-12, and differs from the clover density on rough fields', () => {
+    const field = roughField([4, 3, 4, 3], 2, 3, 1);
+    const omega = randomGaugeTransformation(field.lattice, 2, new Xoshiro128(5));
+    const q = plaquetteChargeDensity(field);
+    expect(maxAbsDifference(plaquetteChargeDensity(gaugeTransform(field, omega)), q)).toBeLessThan(
+      1e-12,
+    );
+    expect(maxAbsDifference(topologicalChargeDensity(field), q)).toBeGreaterThan(1e-3);
+  });
+
+  it('equals the clover density for uniform abelian flux, whose four leaves are all alike', () => {
+    const field = abelianFluxField([6, 6, 4, 8], { '0,1': 2, '2,3': -1 });
+    expect(
+      maxAbsDifference(plaquetteChargeDensity(field), topologicalChargeDensity(field)),
+    ).toBeLessThan(1e-15);
+    expect(Math.abs(plaquetteChargeDensity(field)[0])).toBeGreaterThan(1e-4);
   });
 });
 

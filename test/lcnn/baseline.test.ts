@@ -26,6 +26,7 @@ import {
   initTensorflow,
 } from '../../src/lcnn/baseline/index.js';
 import { Dataset, splitDataset, type Split } from '../../src/lcnn/dataset.js';
+import { plaquetteField } from '../../src/lattice/observables/plaquette.js';
 import { parseTarget } from '../../src/lcnn/targets.js';
 import { Xoshiro128 } from '../../src/core/rng.js';
 import { maxAbsDifference, roughField } from '../helpers.js';
@@ -153,23 +154,44 @@ describe('circularConv2d', () => {
 describe('encodeConfigurations', () => {
   it('lays out each site as its D link matrices (re, im) in an image [B, L0, L1, D*2N^2]', () => {
     const data = plaquetteData(2, [3, 5], 30);
-    const image = encodeConfigurations(data, [1, 0]);
+    const image = encodeConfigurations(data, [1, 0], 'links');
     expect(image.shape).toEqual([2, 3, 5, 16]);
     const v = values(image);
     const { lattice } = data;
+    const links = data.field(1).links;
     for (let x = 0; x < lattice.volume; x++) {
       const [x0, x1] = lattice.coordinates(x);
       for (let c = 0; c < 16; c++) {
-        const link = data.links[data.linkStride + x * 16 + c];
-        expect(v[(x0 * 5 + x1) * 16 + c]).toBe(Math.fround(link));
+        expect(v[(x0 * 5 + x1) * 16 + c]).toBe(Math.fround(links[x * 16 + c]));
       }
     }
+  });
+
+  it("appends the plaquette U_01(x) (re, im) to the links by default, as the paper's baseline", () => {
+    const data = plaquetteData(2, [3, 5], 31);
+    const image = encodeConfigurations(data, [1, 0], 'links+plaquettes');
+    expect(image.shape).toEqual([2, 3, 5, 24]);
+    const v = values(image);
+    const field = data.field(1);
+    const P = plaquetteField(field);
+    for (let x = 0; x < field.lattice.volume; x++) {
+      const [x0, x1] = field.lattice.coordinates(x);
+      for (let c = 0; c < 16; c++) {
+        expect(v[(x0 * 5 + x1) * 24 + c]).toBe(Math.fround(field.links[x * 16 + c]));
+      }
+      for (let c = 0; c < 8; c++) {
+        expect(v[(x0 * 5 + x1) * 24 + 16 + c]).toBe(Math.fround(P.data[x * 8 + c]));
+      }
+    }
+    expect(new BaselineCnn({ type: 'cnn', layers: [4], kernel: 3 }, 2, 2, true).inputChannels).toBe(
+      24,
+    );
   });
 
   it('refuses D != 2 with a clear error', () => {
     const fields = [roughField([2, 2, 2], 2, 1)];
     const data = Dataset.fromFields(fields, plaquette);
-    expect(() => encodeConfigurations(data, [0])).toThrow(
+    expect(() => encodeConfigurations(data, [0], 'links')).toThrow(
       /encodeConfigurations: invalid D: expected 2 .*got D = 3/,
     );
     expect(() => new BaselineCnn({ type: 'cnn', layers: [4], kernel: 3 }, 2, 3, true)).toThrow(
@@ -251,7 +273,7 @@ describe('BaselineCnn', () => {
     const original = Dataset.fromFields(fields, plaquette);
     const gauged = Dataset.fromFields(transformed, plaquette);
     const all = [0, 1, 2, 3, 4];
-    expect(maxAbsDifference(original.targets, gauged.targets)).toBeLessThan(1e-12);
+    expect(maxAbsDifference(original.targetsOf(all), gauged.targetsOf(all))).toBeLessThan(1e-12);
     const change = maxAbsDifference(model.predict(original, all), model.predict(gauged, all));
     expect(change).toBeGreaterThan(0.1);
     // on gauge-transformed links the learned map is far off
@@ -266,7 +288,7 @@ describe('BaselineCnn', () => {
     expect(body.format).toBe(BASELINE_FORMAT);
     const { model: loaded, info } = BaselineCnn.load(path);
     expect(info.target).toEqual(plaquette);
-    expect(loaded.spec).toEqual(spec);
+    expect(loaded.spec).toEqual({ ...spec, input: 'links+plaquettes' }); // the default input, written out
     expect(loaded.targetScaling).toEqual(model.targetScaling);
     expect(loaded.predict(data, split.test)).toEqual(model.predict(data, split.test));
     await expect(model.save(path, { target: plaquette })).rejects.toThrow(/already exists/);

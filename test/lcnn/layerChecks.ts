@@ -31,7 +31,7 @@ export function gradientCheck(
   const loss = () => dot(R, layer.forward(input, ctx));
   for (const p of layer.parameters) p.zeroGrad();
   layer.forward(input, ctx);
-  const gradIn = layer.backward(R, ctx);
+  const gradIn = layer.backward(R, ctx)!;
   const h = 1e-6;
   let worst = 0;
   const compare = (analytic: number, values: Float64Array, k: number) => {

@@ -42,7 +42,7 @@ function chain(N: number, gauge: GaugeBatch): Layer {
       c.transport = new TransportCache(gauge);
       return conv.forward(lexp.forward(a, c), c);
     },
-    backward: (g: Activation, c: BatchContext) => lexp.backward(conv.backward(g, c), c),
+    backward: (g: Activation, c: BatchContext) => lexp.backward(conv.backward(g, c)!, c),
   };
 }
 

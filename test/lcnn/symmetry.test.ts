@@ -340,7 +340,7 @@ describe('symmetric layers', () => {
       forward: (a: MatrixTensor | FeatureTensor, c: BatchContext) =>
         model.layers.reduce((x, l) => l.forward(x, c), a),
       backward: (g: MatrixTensor | FeatureTensor, c: BatchContext) =>
-        model.layers.reduceRight((x, l) => l.backward(x, c), g),
+        model.layers.reduceRight((x, l) => l.backward(x, c)!, g),
     };
     expect(gradientCheck(chain, W, ctx, 12)).toBeLessThan(1e-7);
   });

@@ -1,22 +1,33 @@
 /**
- * `lgt eval MODEL DATA...`: a saved model's MSE and R^2 on any ensemble and lattice size,
- * overall and per beta. `lgt predict MODEL DATA -o FILE`: its per-configuration predictions.
+ * `lgt eval MODEL DATA...`: a saved model's errors on any ensembles and lattice sizes, overall
+ * and per beta, per value (MSE, R^2) and site-averaged (the L-CNN paper's metric).
+ * `lgt predict MODEL DATA -o FILE`: its per-configuration predictions. Both read the data
+ * configuration by configuration (src/lcnn/evaluation.ts): memory stays bounded by a few
+ * configurations whatever the files' sizes.
  *
  * @module
  */
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
+import { Dataset } from '../../lcnn/dataset.js';
 import { evaluatePredictor } from '../../lcnn/evaluation.js';
-import { loadDataset } from '../../lcnn/dataset.js';
-import { loadPredictor } from '../../lcnn/modelLoader.js';
-import { formatTarget } from '../../lcnn/targets.js';
-import { UserError } from '../errors.js';
+import { checkModelTarget, loadPredictor, type LoadedPredictor } from '../../lcnn/modelLoader.js';
+import { formatTarget, parseTarget, type TargetSpec } from '../../lcnn/targets.js';
+import { refuseExisting, UserError } from '../errors.js';
 import { addOptions, forceOption, jsonOption, option, readOptions, rules } from '../optionTable.js';
-import { existsSync } from 'node:fs';
+
+const targetOption = option(
+  '-t, --target <name>',
+  "the target to score against (default: the model's); a per-site model also gets its site-averaged errors",
+  rules.optional(rules.anyText('wilson:RxT[@MN], polyakov, charge or charge:plaquette')),
+);
 
 /** The options of `lgt eval`. */
 const evalOptions = {
-  json: jsonOption('print JSON: {"target", "lattice", "mse", "r2", "n", "perBeta": [...]}'),
+  target: targetOption,
+  json: jsonOption(
+    'print JSON: {"target", "lattices", "mse", "r2", "n", "siteAveraged", "perBeta": [...]}',
+  ),
 };
 
 /** The options of `lgt predict`. */
@@ -30,49 +41,93 @@ const predictOptions = {
   perSite: option('--per-site', 'write per-site values instead of site averages', rules.flag(), {
     default: false,
   }),
+  target: targetOption,
   force: forceOption(),
   json: jsonOption(),
 };
+
+/**
+ * The model and its data, checked before any configuration is read: the target fits the
+ * model, every file holds the model's group and dimension and can compute the target.
+ */
+async function openModelData(
+  fn: string,
+  modelPath: string,
+  data: string[],
+  targetText: string | undefined,
+): Promise<{ loaded: LoadedPredictor; target: TargetSpec; dataset: Dataset }> {
+  const loaded = await loadPredictor(modelPath);
+  let target = loaded.info.target;
+  if (targetText !== undefined) {
+    try {
+      target = parseTarget(targetText);
+    } catch {
+      throw new UserError(
+        `invalid --target ${JSON.stringify(targetText)}: expected ${targetOption.expected}`,
+      );
+    }
+  }
+  checkModelTarget(fn, modelPath, loaded, target);
+  const dataset = await Dataset.open(data, target, {
+    fn,
+    inMemory: false,
+    cacheTargets: false,
+    require: { N: loaded.N, D: loaded.D, by: `the model ${modelPath}` },
+  });
+  return { loaded, target, dataset };
+}
+
+const fmt = (x: number, digits = 3): string => (Number.isNaN(x) ? 'NaN' : x.toExponential(digits));
 
 /** Registers `lgt eval` and `lgt predict`. */
 export function registerEvaluate(program: Command): void {
   const evaluation = program
     .command('eval')
-    .description("a trained model's errors on ensembles of any lattice size, per beta")
+    .description(
+      "a trained model's errors on ensembles of any lattice size, per beta: per value and site-averaged",
+    )
     .argument('<model>', 'model file from lgt train')
-    .argument('<data...>', 'ensemble HDF5 file(s) on one lattice');
+    .argument('<data...>', 'ensemble HDF5 file(s), one group and dimension (sizes may differ)');
   addOptions(evaluation, evalOptions).action(async function (
     this: Command,
     modelPath: string,
     data: string[],
   ) {
     const options = readOptions(this, evalOptions);
-    const { info, predictor } = await loadPredictor(modelPath);
-    const dataset = await loadDataset(data, info.target);
-    const e = evaluatePredictor(predictor, dataset);
-    const result = {
-      model: modelPath,
-      target: formatTarget(info.target),
-      lattice: [...dataset.lattice.dims],
-      ...e,
-    };
-    if (options.json) {
-      process.stdout.write(`${JSON.stringify(result)}\n`);
-      return;
-    }
-    const lines = [
-      `model ${modelPath} (${result.target}) on ${dataset.lattice}, ${dataset.size} configurations`,
-      `${'beta'.padEnd(10)}${'MSE'.padStart(14)}${'R^2'.padStart(12)}${'values'.padStart(10)}`,
-    ];
-    for (const b of e.perBeta) {
-      lines.push(
-        `${String(b.beta).padEnd(10)}${b.mse.toExponential(3).padStart(14)}${b.r2.toFixed(6).padStart(12)}${String(b.n).padStart(10)}`,
-      );
-    }
-    lines.push(
-      `${'all'.padEnd(10)}${e.mse.toExponential(3).padStart(14)}${e.r2.toFixed(6).padStart(12)}${String(e.n).padStart(10)}`,
+    const { loaded, target, dataset } = await openModelData(
+      'lgt eval',
+      modelPath,
+      data,
+      options.target,
     );
-    process.stdout.write(`${lines.join('\n')}\n`);
+    try {
+      const e = evaluatePredictor(loaded.predictor, dataset);
+      const lattices = dataset.lattices.map((l) => [...l.dims]);
+      const result = {
+        model: modelPath,
+        target: formatTarget(target),
+        ...(lattices.length === 1 ? { lattice: lattices[0] } : {}),
+        lattices,
+        configurations: dataset.size,
+        ...e,
+      };
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+        return;
+      }
+      const lines = [
+        `model ${modelPath} (${result.target}) on ${dataset.lattices.join(', ')}, ${dataset.size} configurations`,
+        `${'beta'.padEnd(10)}${'MSE'.padStart(12)}${'R^2'.padStart(12)}${'values'.padStart(10)}${'site-avg MSE'.padStart(14)}${'R^2'.padStart(12)}`,
+      ];
+      const row = (beta: string, m: (typeof e.perBeta)[number] | typeof e): string =>
+        `${beta.padEnd(10)}${fmt(m.mse).padStart(12)}${m.r2.toFixed(6).padStart(12)}${String(m.n).padStart(10)}` +
+        `${fmt(m.siteAveraged.mse).padStart(14)}${m.siteAveraged.r2.toFixed(6).padStart(12)}`;
+      for (const b of e.perBeta) lines.push(row(String(b.beta), b));
+      lines.push(row('all', e));
+      process.stdout.write(`${lines.join('\n')}\n`);
+    } finally {
+      dataset.close();
+    }
   });
 
   const prediction = program
@@ -86,31 +141,43 @@ export function registerEvaluate(program: Command): void {
     data: string,
   ) {
     const options = readOptions(this, predictOptions);
-    if (existsSync(options.output) && !options.force) {
-      throw new UserError(`${options.output} already exists; use --force to replace it`);
-    }
-    const { info, predictor } = await loadPredictor(modelPath);
-    const dataset = await loadDataset([data], info.target);
-    const indices = Array.from({ length: dataset.size }, (_, i) => i);
-    const prediction = predictor(dataset, indices);
-    const s = dataset.targetStride;
-    const rows = indices.map((i) => {
-      const p = prediction.subarray(i * s, (i + 1) * s);
-      const t = dataset.targets.subarray(i * s, (i + 1) * s);
-      const mean = (a: Float64Array) => a.reduce((x, y) => x + y, 0) / a.length;
-      return options.perSite
-        ? { index: i, beta: dataset.beta[i], prediction: Array.from(p), target: Array.from(t) }
-        : { index: i, beta: dataset.beta[i], prediction: mean(p), target: mean(t) };
-    });
-    writeFileSync(
-      options.output,
-      `${JSON.stringify({ model: modelPath, target: formatTarget(info.target), configurations: rows })}\n`,
+    refuseExisting(options.output, options.force, '--output');
+    const { loaded, target, dataset } = await openModelData(
+      'lgt predict',
+      modelPath,
+      [data],
+      options.target,
     );
-    const summary = { output: options.output, configurations: rows.length };
+    // rows are written as they are predicted, into OUTPUT.partial, renamed at the end
+    const partial = `${options.output}.partial`;
+    const fd = openSync(partial, 'w');
+    let rows = 0;
+    try {
+      writeSync(
+        fd,
+        `{"model":${JSON.stringify(modelPath)},"target":${JSON.stringify(formatTarget(target))},"configurations":[`,
+      );
+      const mean = (a: Float64Array): number => a.reduce((x, y) => x + y, 0) / a.length;
+      evaluatePredictor(loaded.predictor, dataset, undefined, {
+        onConfiguration: (i, p, t) => {
+          const row = options.perSite
+            ? { index: i, beta: dataset.beta[i], prediction: Array.from(p), target: Array.from(t) }
+            : { index: i, beta: dataset.beta[i], prediction: mean(p), target: mean(t) };
+          writeSync(fd, `${rows > 0 ? ',' : ''}${JSON.stringify(row)}`);
+          rows++;
+        },
+      });
+      writeSync(fd, ']}\n');
+    } finally {
+      closeSync(fd);
+      dataset.close();
+    }
+    renameSync(partial, options.output);
+    const summary = { output: options.output, configurations: rows };
     process.stdout.write(
       options.json
         ? `${JSON.stringify(summary)}\n`
-        : `wrote ${rows.length} predictions to ${options.output}\n`,
+        : `wrote ${rows} predictions to ${options.output}\n`,
     );
   });
 }

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { LayerSpec } from '../../lcnn/layers/layer.js';
 import { parseArchitecture } from '../../lcnn/architecture.js';
 import { runTrainJob, type TrainJob } from '../../lcnn/training/job.js';
-import { parseTarget } from '../../lcnn/targets.js';
+import { formatTarget, parseTarget, type TargetSpec } from '../../lcnn/targets.js';
 import { refuseExisting, UserError } from '../errors.js';
 import { InterruptedError, resumeCommand, shellCommand, stopOnSignals } from '../interrupt.js';
 import {
@@ -41,9 +41,17 @@ const trainOptions = {
   }),
   target: option(
     '-t, --target <name>',
-    'wilson:RxT | polyakov | charge, optionally :mean',
-    rules.anyText('wilson:RxT, polyakov or charge, optionally with :mean'),
+    'wilson:RxT (wilson:RxT@MN: the plane of axes M, N) | polyakov | charge | charge:plaquette, optionally :mean',
+    rules.anyText(
+      'wilson:RxT, wilson:RxT@MN, polyakov, charge or charge:plaquette, optionally with :mean',
+    ),
     { default: 'wilson:1x2' },
+  ),
+  stream: option(
+    '--stream <when>',
+    'read the configurations from the files as needed (on), hold them in memory (off), or on above 4 GiB of links (auto)',
+    rules.choice(['auto', 'on', 'off'], 'auto, on or off'),
+    { default: 'auto' },
   ),
   architecture: option(
     '--architecture <layers>',
@@ -82,6 +90,12 @@ const trainOptions = {
   cnnKernel: option('--cnn-kernel <k>', 'baseline CNN: kernel size', rules.integer(1, 63), {
     default: '3',
   }),
+  cnnInput: option(
+    '--cnn-input <what>',
+    "baseline CNN: what it sees per site, links+plaquettes (the paper's) or links",
+    rules.choice(['links+plaquettes', 'links'], 'links+plaquettes or links'),
+    { default: 'links+plaquettes' },
+  ),
   symmetry: option(
     '--symmetry <group>',
     'L-CNN equivariant under the point group too: none | rotations | rotations+reflections',
@@ -106,11 +120,23 @@ const trainOptions = {
     ),
     { default: 'none' },
   ),
+  standardize: option(
+    '--no-standardize',
+    "fit the raw targets (default: the L-CNN's output is scaled by the training targets' standard deviation and shifted by their mean)",
+    rules.flag(),
+    { default: true },
+  ),
   epochs: option('--epochs <n>', 'epochs', rules.integer(1), { default: '100' }),
   batchSize: option('--batch-size <n>', 'configurations per mini-batch', rules.integer(1), {
     default: '16',
   }),
   lr: option('--lr <rate>', 'AdamW learning rate', rules.positive(), { default: '0.01' }),
+  lrDecay: option(
+    '--lr-decay <factor>',
+    'multiply the learning rate by this after every epoch (L-CNN; 1: constant)',
+    { schema: rules.number(0, 1).schema.refine((x) => x > 0), expected: 'a factor in (0, 1]' },
+    { default: '1' },
+  ),
   weightDecay: option('--weight-decay <lambda>', 'AdamW decoupled weight decay', rules.number(0), {
     default: '0',
   }),
@@ -169,19 +195,32 @@ const trainOptions = {
   ),
 };
 
-function layersFrom(o: OptionValues<typeof trainOptions>): LayerSpec[] {
+function layersFrom(o: OptionValues<typeof trainOptions>, target: TargetSpec): LayerSpec[] {
+  let layers: LayerSpec[];
+  const where = o.model !== undefined ? `--model ${o.model}` : '--architecture';
   if (o.model !== undefined) {
     try {
       const spec = JSON.parse(readFileSync(o.model, 'utf8')) as { layers?: LayerSpec[] };
       if (!Array.isArray(spec.layers)) throw new Error('no "layers" list');
-      return spec.layers;
+      layers = spec.layers;
     } catch (error) {
       throw new UserError(
         `invalid --model ${o.model}: expected a JSON file with a "layers" list (${(error as Error).message})`,
       );
     }
+  } else layers = parseArchitecture(o.architecture ?? 'lcb:4:1,trace,dense:1');
+  // a per-site model cannot learn a :mean target, nor a per-configuration one per-site targets
+  const mean = layers.some((l) => (l as { type?: unknown }).type === 'mean');
+  if (mean === target.perSite) {
+    throw new UserError(
+      `invalid ${where}: layers: expected ${
+        target.perSite
+          ? 'no "mean" layer for the per-site target'
+          : 'a final "mean" layer for the per-configuration target'
+      } ${formatTarget(target)}, got ${mean ? 'one' : 'none'}`,
+    );
   }
-  return parseArchitecture(o.architecture ?? 'lcb:4:1,trace,dense:1');
+  return layers;
 }
 
 /**
@@ -221,7 +260,7 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
     const o = readOptions(this, trainOptions);
     // Refuse before training, not after it.
     if (o.report !== undefined) refuseExisting(o.report, o.force, '--report');
-    let target;
+    let target: TargetSpec;
     try {
       target = parseTarget(o.target);
     } catch {
@@ -230,6 +269,7 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
       );
     }
     if (o.model === 'cnn') refuseForBaseline(o);
+    const layers = o.model === 'cnn' ? [] : layersFrom(o, target);
     const bar = new SingleBar({
       format:
         'train |{bar}| epoch {value}/{total} | train {train} | val {val} | ETA {eta_formatted}',
@@ -246,6 +286,7 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
     const checkpointPath = `${o.output}.checkpoint`;
     const common: Omit<TrainJob, 'layers'> = {
       data: o.data,
+      stream: o.stream,
       target,
       modelSeed: o.seed,
       validation: o.validation,
@@ -255,6 +296,7 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
         epochs: o.epochs,
         batchSize: o.batchSize,
         learningRate: o.lr,
+        learningRateDecay: o.lrDecay,
         weightDecay: o.weightDecay,
         patience: o.patience,
         seed: o.seed,
@@ -265,6 +307,7 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
         augment: o.augment,
         signal: stop.signal,
         checkpointOnStop: o.model === 'cnn' ? undefined : checkpointPath,
+        standardize: o.standardize,
       },
       output: o.output,
       force: o.force,
@@ -288,11 +331,16 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
               await import('../../lcnn/baseline/job.js')
             ).runBaselineJob({
               ...common,
-              cnn: { type: 'cnn', layers: o.cnnLayers.split(',').map(Number), kernel: o.cnnKernel },
+              cnn: {
+                type: 'cnn',
+                layers: o.cnnLayers.split(',').map(Number),
+                kernel: o.cnnKernel,
+                input: o.cnnInput,
+              },
             })
           : await runTrainJob({
               ...common,
-              layers: layersFrom(o),
+              layers,
               symmetry: o.symmetry,
               mixOrientations: o.mixOrientations,
               input: {

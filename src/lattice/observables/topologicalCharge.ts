@@ -1,32 +1,38 @@
 /**
- * Topological charge of a 4D gauge field, clover discretisation.
+ * Topological charge density of a 4D gauge field, in two discretisations.
  *
  * Continuum: q(x) = (g^2 / 32 pi^2) eps_{mu nu rho sigma} tr(F_mu,nu F_rho,sigma) with hermitian
  * F = F^a T^a, tr(T^a T^b) = delta_ab / 2, and Q = integral of q is an integer (the instanton
- * number). With the anti-hermitian lattice clover F of ./clover.ts (F = i a^2 g F_cont), the sum
- * over eps gives 8 terms per pairing, and
+ * number). With an anti-hermitian lattice F (F = i a^2 g F_cont), the sum over eps gives 8
+ * terms per pairing, and
  *
  *     q(x) = -(1 / 4 pi^2) Re[ tr(F_01 F_23) - tr(F_02 F_13) + tr(F_03 F_12) ],
  *
- * with eps_0123 = +1 in the axis order x, y, z, t of the lattice (DESIGN.md 2). Q = sum_x q(x)
- * approaches an integer for smooth fields (the tests check the exact lattice value for an
- * abelian field of quantised flux, whose continuum charge is 2 n_01 n_23 in SU(2)) and flips
- * sign under a reflection of one axis.
+ * with eps_0123 = +1 in the axis order x, y, z, t of the lattice (DESIGN.md 2).
+ *
+ * - Clover (`topologicalChargeDensity`): F the clover field of ./clover.ts, the average of the
+ *   four leaves around x. Q = sum_x q(x) approaches an integer for smooth fields (the tests
+ *   check the exact lattice value for an abelian field of quantised flux, whose continuum
+ *   charge is 2 n_01 n_23 in SU(2)) and flips sign under a reflection of one axis.
+ * - Plaquette (`plaquetteChargeDensity`, "QP" of the L-CNN paper, Favoni, Ipp, Mueller, Schuh,
+ *   PRL 128 (2022) 032003): F_mu,nu(x) = [U_mu,nu(x)]_ah, the traceless anti-hermitian part
+ *   (U - U^+)/2 - tr(U - U^+)/(2N) of the single plaquette at x (the "imaginary part" of the
+ *   reference code lge-cnn, `ym/core.py` mode 0; for SU(2) (U - U^+)/2). The reference sums the
+ *   same three pairings and divides by 4 pi^2 with the opposite sign, on lattices stored
+ *   (t, x, y, z); the cyclic relabelling (t, x, y, z) -> (x, y, z, t) is an odd permutation,
+ *   so on the same configurations both give the same numbers.
  *
  * @module
  */
 import { rangeError } from '../../core/validate.js';
 import type { GaugeField } from '../gaugeField.js';
+import { MatrixField } from '../matrixField.js';
 import { cloverField } from './clover.js';
 import { planeIndex } from './planes.js';
+import { plaquetteField } from './plaquette.js';
 
-/** The density q(x) at every site. @throws RangeError unless D = 4. */
-export function topologicalChargeDensity(field: GaugeField): Float64Array {
-  const D = field.lattice.D;
-  if (D !== 4) {
-    throw rangeError('topologicalChargeDensity', 'field', 'a 4-dimensional field', `D = ${D}`);
-  }
-  const F = cloverField(field);
+/** q(x) from anti-hermitian F_mu,nu(x) (one component per plane), the formula above. */
+function chargeDensity(field: GaugeField, F: MatrixField): Float64Array {
   const g = field.group;
   const p01 = planeIndex(4, 0, 1);
   const p23 = planeIndex(4, 2, 3);
@@ -44,6 +50,29 @@ export function topologicalChargeDensity(field: GaugeField): Float64Array {
     out[x] = norm * t;
   }
   return out;
+}
+
+function check4D(fn: string, field: GaugeField): void {
+  const D = field.lattice.D;
+  if (D !== 4) throw rangeError(fn, 'field', 'a 4-dimensional field', `D = ${D}`);
+}
+
+/** The clover density q(x) at every site. @throws RangeError unless D = 4. */
+export function topologicalChargeDensity(field: GaugeField): Float64Array {
+  check4D('topologicalChargeDensity', field);
+  return chargeDensity(field, cloverField(field));
+}
+
+/**
+ * The plaquette density q_P(x) at every site (F the traceless anti-hermitian part of the
+ * plaquette at x). @throws RangeError unless D = 4.
+ */
+export function plaquetteChargeDensity(field: GaugeField): Float64Array {
+  check4D('plaquetteChargeDensity', field);
+  const F = plaquetteField(field);
+  const g = field.group;
+  for (let c = 0; c < F.data.length; c += g.matrixSize) g.projectAlgebra(F.data, c, F.data, c);
+  return chargeDensity(field, F);
 }
 
 /** Q = sum_x q(x). @throws RangeError unless D = 4. */

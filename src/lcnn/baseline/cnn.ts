@@ -1,14 +1,15 @@
 /**
  * The non-equivariant baseline of the L-CNN paper (Favoni, Ipp, Mueller, Schuh, PRL 128
- * (2022) 032003, doi:10.1103/PhysRevLett.128.032003): a plain CNN on the raw links
- * (src/lcnn/baseline/encoding.ts), with circular padding so that it is translation
- * equivariant and runs on any lattice size, but NOT gauge invariant. Described by JSON:
+ * (2022) 032003, doi:10.1103/PhysRevLett.128.032003): a plain CNN on the raw links and
+ * plaquettes, as the paper's (src/lcnn/baseline/encoding.ts; `"input": "links"` for the links
+ * alone), with circular padding so that it is translation equivariant and runs on any lattice
+ * size, but NOT gauge invariant. Described by JSON:
  *
  * ```json
- * { "type": "cnn", "layers": [16, 16, 16], "kernel": 3 }
+ * { "type": "cnn", "layers": [16, 16, 16], "kernel": 3, "input": "links+plaquettes" }
  * ```
  *
- *     h_0 = image of the links, shape [B, L0, L1, D*2N^2]
+ *     h_0 = image of the links (and plaquettes), shape [B, L0, L1, C]
  *     h_l = ReLU(circularConv_k(h_(l-1)) + b_l),          l = 1..layers.length
  *     per site:          y(x) = s (w . h_n(x) + b) + m       (a final 1x1 conv)
  *     per configuration: y    = s (w . mean_x h_n(x) + b) + m  (global average pool, dense)
@@ -43,11 +44,13 @@ import { initTensorflow } from './backend.js';
 import { BaselineLearner } from './learner.js';
 import { circularConv2d } from './circularConv2d.js';
 import {
+  BASELINE_INPUTS,
   baselineChannels,
   checkIndices,
   checkTwoDimensional,
   encodeConfigurations,
   imageToSites,
+  type BaselineInput,
 } from './encoding.js';
 
 /** The format tag of baseline CNN files. */
@@ -61,6 +64,11 @@ export interface BaselineSpec {
   layers: number[];
   /** Side of the square convolution kernels, e.g. 3. */
   kernel: number;
+  /**
+   * What the network sees per site: the links and the plaquettes (default, the paper's
+   * baseline) or the links alone. Files written without this key are "links".
+   */
+  input?: BaselineInput;
 }
 
 /**
@@ -117,6 +125,9 @@ function checkSpec(fn: string, spec: BaselineSpec): void {
   }
   spec.layers.forEach((c, l) => checkInteger(fn, `spec.layers[${l}]`, c, 1, 4096));
   checkInteger(fn, 'spec.kernel', spec.kernel, 1, 63);
+  if (spec.input !== undefined && !BASELINE_INPUTS.includes(spec.input)) {
+    throw rangeError(fn, 'spec.input', BASELINE_INPUTS.join(' or '), spec.input);
+  }
 }
 
 /**
@@ -124,16 +135,15 @@ function checkSpec(fn: string, spec: BaselineSpec): void {
  * deviation of 0 becomes 1).
  */
 function standardScaling(dataset: Dataset, train: readonly number[]): TargetScaling {
-  const stride = dataset.targetStride;
   let sum = 0;
   let sum2 = 0;
   for (const i of train) {
-    for (let k = i * stride; k < (i + 1) * stride; k++) {
-      sum += dataset.targets[k];
-      sum2 += dataset.targets[k] ** 2;
+    for (const y of dataset.targetOf(i)) {
+      sum += y;
+      sum2 += y * y;
     }
   }
-  const n = train.length * stride;
+  const n = dataset.targetCount(train);
   const mean = sum / n;
   const std = Math.sqrt(Math.max(0, sum2 / n - mean * mean));
   return { mean, std: std > 0 ? std : 1 };
@@ -141,8 +151,10 @@ function standardScaling(dataset: Dataset, train: readonly number[]): TargetScal
 
 /** A circular-padded Conv2D network on the links of 2D SU(N) configurations. */
 export class BaselineCnn {
-  /** Input channels per site, D * 2 N^2. */
+  /** Input channels per site: M * 2 N^2 for M matrices (src/lcnn/baseline/encoding.ts). */
   readonly inputChannels: number;
+  /** What the network sees per site. */
+  readonly input: BaselineInput;
   /** The trainable tensors, in the order of {@link BaselineCnn.weightNames}. */
   private readonly variables: tf.Variable[];
   /**
@@ -183,10 +195,11 @@ export class BaselineCnn {
     checkTwoDimensional(fn, D);
     if (typeof perSite !== 'boolean') throw typeError(fn, 'perSite', 'a boolean', perSite);
     checkInteger(fn, 'seed', seed, 0);
-    this.spec = { type: 'cnn', layers: [...spec.layers], kernel: spec.kernel };
+    this.input = spec.input ?? 'links+plaquettes';
+    this.spec = { type: 'cnn', layers: [...spec.layers], kernel: spec.kernel, input: this.input };
     initTensorflow();
     const k = spec.kernel;
-    this.inputChannels = baselineChannels(N, D);
+    this.inputChannels = baselineChannels(N, D, this.input);
     const rng = new Xoshiro128(seed);
     const normal = (shape: number[], std: number): tf.Variable => {
       const size = shape.reduce((a, b) => a * b, 1);
@@ -252,10 +265,10 @@ export class BaselineCnn {
   }
 
   /**
-   * The network on an image batch [B, L0, L1, D*2N^2] (any L0, L1): per site [B, L0, L1, 1],
-   * per configuration [B, 1]. Differentiable; the caller owns the result.
+   * The network on an image batch [B, L0, L1, C] (any L0, L1; C = {@link inputChannels}): per
+   * site [B, L0, L1, 1], per configuration [B, 1]. Differentiable; the caller owns the result.
    *
-   * @throws RangeError when the channel count is not D*2N^2.
+   * @throws RangeError when the channel count is not C.
    */
   apply(x: tf.Tensor4D): tf.Tensor {
     if (x.rank !== 4 || x.shape[3] !== this.inputChannels) {
@@ -282,12 +295,12 @@ export class BaselineCnn {
   }
 
   private checkDataset(fn: string, dataset: Dataset, indices: ArrayLike<number>): void {
-    if (dataset.N !== this.N || dataset.lattice.D !== this.D) {
+    if (dataset.N !== this.N || dataset.D !== this.D) {
       throw rangeError(
         fn,
         'dataset',
         `SU(${this.N}) configurations in ${this.D} dimensions (the model's)`,
-        `SU(${dataset.N}) in ${dataset.lattice.D} dimensions`,
+        `SU(${dataset.N}) in ${dataset.D} dimensions`,
       );
     }
     if (dataset.target.perSite !== this.perSite) {
@@ -314,21 +327,24 @@ export class BaselineCnn {
   }
 
   private predictUnchecked(dataset: Dataset, indices: ArrayLike<number>): Float64Array {
-    const { lattice } = dataset;
-    const [L0, L1] = lattice.dims;
-    const perConfig = this.perSite ? lattice.volume : 1;
-    const out = new Float64Array(indices.length * perConfig);
-    const chunk = chunkSize(lattice.volume);
-    for (let s = 0; s < indices.length; s += chunk) {
-      const part = Array.from({ length: Math.min(chunk, indices.length - s) }, (_, k) =>
-        Number(indices[s + k]),
-      );
-      const y = tf.tidy(() => this.apply(encodeConfigurations(dataset, part)));
-      const values = y.dataSync();
-      y.dispose();
-      const target = out.subarray(s * perConfig, (s + part.length) * perConfig);
-      if (this.perSite) imageToSites(values, part.length, L0, L1, target);
-      else target.set(values);
+    const all = Array.from(indices, Number);
+    const offsets = new Float64Array(all.length + 1);
+    all.forEach((i, k) => (offsets[k + 1] = offsets[k] + dataset.targetLength(i)));
+    const out = new Float64Array(offsets[all.length]);
+    for (const group of dataset.groups(all)) {
+      const [L0, L1] = group.lattice.dims;
+      const chunk = chunkSize(group.lattice.volume);
+      for (let s = 0; s < group.indices.length; s += chunk) {
+        const part = group.indices.slice(s, s + chunk);
+        const y = tf.tidy(() => this.apply(encodeConfigurations(dataset, part, this.input)));
+        const values = y.dataSync();
+        y.dispose();
+        const flat = this.perSite ? imageToSites(values, part.length, L0, L1) : values;
+        const perConfig = flat.length / part.length;
+        group.positions.slice(s, s + chunk).forEach((k, j) => {
+          out.set(flat.subarray(j * perConfig, (j + 1) * perConfig), offsets[k]);
+        });
+      }
     }
     return out;
   }
@@ -443,8 +459,10 @@ export class BaselineCnn {
     }
     let model: BaselineCnn;
     try {
+      // files written before the plaquette input saw the links alone
+      const spec = { input: 'links' as const, ...(body.spec as BaselineSpec) };
       model = new BaselineCnn(
-        body.spec as BaselineSpec,
+        spec,
         body.N as number,
         body.D as number,
         body.perSite as boolean,

@@ -14,6 +14,8 @@ export {
   encodeConfigurations,
   encodeTargets,
   imageToSites,
+  BASELINE_INPUTS,
+  type BaselineInput,
 } from './encoding.js';
 export {
   BASELINE_FORMAT,

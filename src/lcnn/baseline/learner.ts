@@ -41,11 +41,21 @@ export class BaselineLearner implements Learner<Float32Array[]> {
     if (augment !== undefined) {
       throw rangeError('BaselineLearner.step', 'augment', 'none', augment.symmetry);
     }
+    const total = this.dataset.targetCount(indices);
     const cost = tf.tidy((): tf.Scalar => {
-      const x = encodeConfigurations(this.dataset, indices);
-      const y = encodeTargets(this.dataset, indices);
+      // one loss over the batch's lattices: the squared errors of each, summed, over all values
+      const parts = this.dataset.groups(indices).map((g) => ({
+        x: encodeConfigurations(this.dataset, g.indices, this.cnn.input),
+        y: encodeTargets(this.dataset, g.indices),
+      }));
       const mse = this.optimizer.minimize(
-        () => tf.losses.meanSquaredError(y, this.cnn.apply(x)) as tf.Scalar,
+        () =>
+          tf.div(
+            parts
+              .map(({ x, y }) => tf.sum(tf.squaredDifference(y, this.cnn.apply(x))) as tf.Scalar)
+              .reduce((a, b) => tf.add(a, b)),
+            total,
+          ) as tf.Scalar,
         true,
         this.variables,
       );
@@ -53,7 +63,7 @@ export class BaselineLearner implements Learner<Float32Array[]> {
     });
     const loss = cost.dataSync()[0];
     cost.dispose();
-    return loss * indices.length * this.dataset.targetStride;
+    return loss * total;
   }
 
   /** Predictions for configurations of the training dataset. */

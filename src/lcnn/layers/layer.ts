@@ -30,8 +30,16 @@ export interface Layer {
   readonly parameters: Parameter[];
   /** Computes the output; keeps what backward needs. */
   forward(input: Activation, ctx: BatchContext): Activation;
-  /** Given dLoss/dOutput, accumulates parameter gradients and returns dLoss/dInput. */
-  backward(gradOutput: Activation, ctx: BatchContext): Activation;
+  /**
+   * Given dLoss/dOutput, accumulates parameter gradients and returns dLoss/dInput. With
+   * `inputGradient` false (the model's first layer, whose input is data) a layer may skip that
+   * work and return undefined.
+   */
+  backward(
+    gradOutput: Activation,
+    ctx: BatchContext,
+    inputGradient?: boolean,
+  ): Activation | undefined;
 }
 
 /** JSON form of an {@link LConv} layer. */

@@ -10,15 +10,21 @@
  * matrices that transform as Omega . Omega^+ at the same site transform alike: the layer is
  * gauge equivariant.
  *
- * Backward: for P_pq = A_p B_q, G_{A_p} += G_P B_q^+ and G_{B_q} += A_p^+ G_P with
- * G_{P_pq} = sum_i a_ipq G_i; a dagger channel passes its gradient back daggered;
- * dL/da_ipq = sum_{b,x} <G_i, P_pq>.
+ * Evaluation: W''_i = sum_p A_p Z_ip with Z_ip = sum_q a_ipq B_q (sums, no products), so that a
+ * site costs 2 n_A products per output channel rather than (2 n_A + 1)(2 n_B + 1), and none
+ * with the unit matrix.
+ *
+ * Backward, with <X, Y> = Re tr(X^+ Y) and Y_ip = A_p^+ G_i (= dL/dZ_ip; G_i itself for the
+ * unit): dL/da_ipq = sum_{b,x} <G_i, A_p B_q> = sum_{b,x} <Y_ip, B_q>,
+ * G_{B_q} = sum_{i,p} a_ipq Y_ip and G_{A_p} = sum_i G_i Z_ip^+; a dagger channel passes its
+ * gradient back daggered. No product of the forward pass is formed again (the products
+ * A_p B_q are never formed at all).
  *
  * @module
  */
 import { rangeError } from '../../core/validate.js';
 import type { UniformRandom } from '../../sun/types.js';
-import { addScaled, realInner, zeroMatrix } from '../matrixOps.js';
+import { addScaled, combine, innerProducts, scatterScaled, zeroMatrix } from '../matrixOps.js';
 import { Parameter, xavierUniform } from '../parameter.js';
 import { MatrixTensor, type Activation } from '../tensors.js';
 import { LcnnWasm } from '../wasm/lcnnWasm.js';
@@ -72,29 +78,50 @@ export class Bilinear {
     }
   }
 
-  /** out_i = sum_pq a_ipq Aext_p Bext_q (on the WebAssembly kernels `wasm` if given). */
+  /**
+   * Z_ip = sum_q a_ipq Bext_q of one site into z[(i PA + p) m], for every output channel i and
+   * first operand p: the right factors of out_i = sum_p Aext_p Z_ip.
+   */
+  private rightFactors(z: Float64Array, bExt: Float64Array, m: number): void {
+    const { PA, PB } = this;
+    const a = this.weight.value;
+    for (let ip = 0; ip < this.outChannels * PA; ip++)
+      combine(z, ip * m, a, ip * PB, 1, bExt, 0, PB, m);
+  }
+
+  /**
+   * out_i = sum_pq a_ipq Aext_p Bext_q, evaluated as sum_p Aext_p Z_ip with
+   * Z_ip = sum_q a_ipq Bext_q: (PA - 1) products per output channel instead of PA PB, none
+   * with the unit matrix (1 Z = Z). On the WebAssembly kernels `wasm` if given (the same
+   * result bit for bit).
+   */
   forward(A: MatrixTensor, Bt: MatrixTensor, wasm?: LcnnWasm): MatrixTensor {
     if (wasm !== undefined && LcnnWasm.supports(A.group.N)) {
       return wasm.bilinearForward(A, Bt, this.weight.value, this.outChannels);
     }
     const g = A.group;
     const { batch, volume, m } = A;
-    const { PA, PB } = this;
-    const a = this.weight.value;
-    const out = new MatrixTensor(batch, volume, this.outChannels, g);
-    const aExt = new Float64Array(PA * m);
+    const { PA, PB, nA } = this;
+    const Cout = this.outChannels;
+    const out = new MatrixTensor(batch, volume, Cout, g);
     const bExt = new Float64Array(PB * m);
-    const P = new Float64Array(m);
+    const z = new Float64Array(Cout * PA * m);
+    const tmp = new Float64Array(m);
     for (let b = 0; b < batch; b++) {
       for (let x = 0; x < volume; x++) {
-        extend(aExt, A, b, x);
         extend(bExt, Bt, b, x);
-        for (let p = 0; p < PA; p++) {
-          for (let q = 0; q < PB; q++) {
-            g.multiply(P, 0, aExt, p * m, bExt, q * m);
-            for (let i = 0; i < this.outChannels; i++) {
-              addScaled(out.data, out.offset(b, x, i), a[(i * PA + p) * PB + q], P, 0, m);
-            }
+        this.rightFactors(z, bExt, m);
+        for (let i = 0; i < Cout; i++) {
+          const o = out.offset(b, x, i);
+          const zi = i * PA * m;
+          // the unit's term first: out_i = Z_{i,1}
+          addScaled(out.data, o, 1, z, zi + 2 * nA * m, m);
+          for (let j = 0; j < nA; j++) {
+            const aOff = A.offset(b, x, j);
+            g.multiply(tmp, 0, A.data, aOff, z, zi + j * m);
+            addScaled(out.data, o, 1, tmp, 0, m);
+            g.adjointMultiply(tmp, 0, A.data, aOff, z, zi + (nA + j) * m);
+            addScaled(out.data, o, 1, tmp, 0, m);
           }
         }
       }
@@ -102,64 +129,76 @@ export class Bilinear {
     return out;
   }
 
-  /** Accumulates dL/da; returns [G_A, G_B] (on the WebAssembly kernels `wasm` if given). */
+  /**
+   * Accumulates dL/da; returns [G_A, G_B], each undefined when not `wanted` (the first layer's
+   * input is data, not an activation). With Y_ip = dL/dZ_ip = Aext_p^+ G_i:
+   * dL/da_ipq = <Y_ip, Bext_q>, G_{Bext_q} = sum_ip a_ipq Y_ip, and
+   * G_{A_j} = sum_i (G_i Z_ij^+ + Z_i,nA+j G_i^+) (the second from the daggered copy A_j^+).
+   * No product of the forward pass is formed again; Z (sums, no products) is. On the
+   * WebAssembly kernels `wasm` if given (the same result bit for bit).
+   */
   backward(
     A: MatrixTensor,
     Bt: MatrixTensor,
     G: MatrixTensor,
+    wanted: { a: boolean; b: boolean } = { a: true, b: true },
     wasm?: LcnnWasm,
-  ): [MatrixTensor, MatrixTensor] {
+  ): [MatrixTensor | undefined, MatrixTensor | undefined] {
     if (wasm !== undefined && LcnnWasm.supports(A.group.N)) {
-      return wasm.bilinearBackward(A, Bt, G, this.weight.value, this.weight.grad);
+      return wasm.bilinearBackward(A, Bt, G, this.weight.value, this.weight.grad, wanted);
     }
     const g = A.group;
     const { batch, volume, m } = A;
     const { PA, PB, nA, nB } = this;
-    const a = this.weight.value;
+    const Cout = this.outChannels;
     const ga = this.weight.grad;
-    const gradA = A.zerosLike();
-    const gradB = Bt.zerosLike();
-    const aExt = new Float64Array(PA * m);
+    const gradA = wanted.a ? A.zerosLike() : undefined;
+    const gradB = wanted.b ? Bt.zerosLike() : undefined;
     const bExt = new Float64Array(PB * m);
-    const gaExt = new Float64Array(PA * m);
     const gbExt = new Float64Array(PB * m);
-    const P = new Float64Array(m);
-    const GP = new Float64Array(m);
+    const z = new Float64Array(Cout * PA * m);
+    const y = new Float64Array(m);
     const tmp = new Float64Array(m);
+    const a = this.weight.value;
     for (let b = 0; b < batch; b++) {
       for (let x = 0; x < volume; x++) {
-        extend(aExt, A, b, x);
         extend(bExt, Bt, b, x);
-        gaExt.fill(0);
-        gbExt.fill(0);
-        for (let p = 0; p < PA; p++) {
-          for (let q = 0; q < PB; q++) {
-            g.multiply(P, 0, aExt, p * m, bExt, q * m);
-            zeroMatrix(GP, m);
-            for (let i = 0; i < this.outChannels; i++) {
-              const gOff = G.offset(b, x, i);
-              const idx = (i * PA + p) * PB + q;
-              ga[idx] += realInner(G.data, gOff, P, 0, m);
-              addScaled(GP, 0, a[idx], G.data, gOff, m);
+        if (gradA !== undefined) this.rightFactors(z, bExt, m);
+        zeroMatrix(gbExt, 2 * nB * m);
+        for (let i = 0; i < Cout; i++) {
+          const gOff = G.offset(b, x, i);
+          for (let p = 0; p < PA; p++) {
+            // Y_ip = Aext_p^+ G_i: A_j^+ G_i, (A_j^+)^+ G_i = A_j G_i, or G_i for the unit
+            let ySrc: Float64Array = y;
+            let yOff = 0;
+            if (p < nA) g.adjointMultiply(y, 0, A.data, A.offset(b, x, p), G.data, gOff);
+            else if (p < 2 * nA) g.multiply(y, 0, A.data, A.offset(b, x, p - nA), G.data, gOff);
+            else {
+              ySrc = G.data;
+              yOff = gOff;
             }
-            g.multiplyAdjoint(tmp, 0, GP, 0, bExt, q * m);
-            addScaled(gaExt, p * m, 1, tmp, 0, m);
-            g.adjointMultiply(tmp, 0, aExt, p * m, GP, 0);
-            addScaled(gbExt, q * m, 1, tmp, 0, m);
+            const row = (i * PA + p) * PB;
+            innerProducts(ga, row, 1, ySrc, yOff, bExt, 0, PB, m);
+            // the unit Bext_{2 nB} needs no gradient, only its weight's
+            if (gradB !== undefined) scatterScaled(gbExt, 0, a, row, 1, ySrc, yOff, 2 * nB, m);
+          }
+          if (gradA !== undefined) {
+            const zi = i * PA * m;
+            for (let j = 0; j < nA; j++) {
+              const o = gradA.offset(b, x, j);
+              g.multiplyAdjoint(tmp, 0, G.data, gOff, z, zi + j * m);
+              addScaled(gradA.data, o, 1, tmp, 0, m);
+              g.multiplyAdjoint(tmp, 0, z, zi + (nA + j) * m, G.data, gOff);
+              addScaled(gradA.data, o, 1, tmp, 0, m);
+            }
           }
         }
-        // fold the extended gradients back: X_j gets G_j + (G_{n+j})^+; the unit gets none
-        for (let j = 0; j < nA; j++) {
-          const o = gradA.offset(b, x, j);
-          addScaled(gradA.data, o, 1, gaExt, j * m, m);
-          g.adjoint(tmp, 0, gaExt, (nA + j) * m);
-          addScaled(gradA.data, o, 1, tmp, 0, m);
-        }
-        for (let j = 0; j < nB; j++) {
-          const o = gradB.offset(b, x, j);
-          addScaled(gradB.data, o, 1, gbExt, j * m, m);
+        // fold the extended gradients back: B_j gets G_j + (G_{nB+j})^+
+        for (let j = 0; j < (gradB === undefined ? 0 : nB); j++) {
+          const o = gradB!.offset(b, x, j);
+          addScaled(gradB!.data, o, 1, gbExt, j * m, m);
           g.adjoint(tmp, 0, gbExt, (nB + j) * m);
-          addScaled(gradB.data, o, 1, tmp, 0, m);
+          addScaled(gradB!.data, o, 1, tmp, 0, m);
         }
       }
     }
@@ -201,9 +240,15 @@ export class LBilin implements Layer {
     return this.bilinear.forward(input, input, ctx?.wasm);
   }
 
-  backward(gradOutput: Activation, ctx?: BatchContext): MatrixTensor {
+  backward(
+    gradOutput: Activation,
+    ctx?: BatchContext,
+    inputGradient = true,
+  ): MatrixTensor | undefined {
     const W = this.input!;
-    const [gA, gB] = this.bilinear.backward(W, W, gradOutput as MatrixTensor, ctx?.wasm);
+    const wanted = { a: inputGradient, b: inputGradient };
+    const [gA, gB] = this.bilinear.backward(W, W, gradOutput as MatrixTensor, wanted, ctx?.wasm);
+    if (gA === undefined || gB === undefined) return undefined;
     for (let k = 0; k < gA.data.length; k++) gA.data[k] += gB.data[k];
     return gA;
   }

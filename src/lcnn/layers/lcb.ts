@@ -17,7 +17,7 @@ import { MatrixTensor, type Activation } from '../tensors.js';
 import { GroupLConv } from './groupLConv.js';
 import type { BatchContext, Layer, LayerSpec } from './layer.js';
 import { Bilinear } from './lbilin.js';
-import { LConv } from './lconv.js';
+import { LConv, type ConvInit } from './lconv.js';
 
 /** How a symmetric model builds the block: lifted convolution, bilinear per orientation. */
 export interface LCBSymmetry {
@@ -53,12 +53,14 @@ export class LCB implements Layer {
     readonly symmetry?: LCBSymmetry,
     /** A tied ("mu-independent") convolution kernel, for invariant features (./lconv.ts). */
     tied = false,
+    /** How the convolution's weights start (./lconv.ts). */
+    init: ConvInit = 'glorot',
   ) {
     this.spec = { type: 'lcb', out: outChannels, kernel };
     this.G = symmetry?.group.size ?? 1;
     this.conv =
       symmetry === undefined
-        ? new LConv(inChannels, outChannels, kernel, D, rng, `${name}.conv`, tied)
+        ? new LConv(inChannels, outChannels, kernel, D, rng, `${name}.conv`, tied, init)
         : new GroupLConv(
             inChannels,
             outChannels,
@@ -80,14 +82,20 @@ export class LCB implements Layer {
     return siteView(this.bilinear.forward(this.input, this.convolved, ctx.wasm), this.G);
   }
 
-  backward(gradOutput: Activation, ctx: BatchContext): MatrixTensor {
+  backward(
+    gradOutput: Activation,
+    ctx: BatchContext,
+    inputGradient = true,
+  ): MatrixTensor | undefined {
     const [gIn, gConv] = this.bilinear.backward(
       this.input!,
       this.convolved!,
       orientationView(gradOutput as MatrixTensor, this.G),
+      { a: inputGradient, b: true },
       ctx.wasm,
     );
-    const gFromConv = this.conv.backward(siteView(gConv, this.G), ctx);
+    const gFromConv = this.conv.backward(siteView(gConv!, this.G), ctx, inputGradient);
+    if (gIn === undefined || gFromConv === undefined) return undefined;
     for (let k = 0; k < gIn.data.length; k++) gIn.data[k] += gFromConv.data[k];
     return siteView(gIn, this.G);
   }

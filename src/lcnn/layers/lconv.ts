@@ -9,9 +9,10 @@
  * transforms as Omega(x) . Omega(x)^+, so W' does: the layer is gauge equivariant, and
  * translation equivariant because the weights do not depend on x.
  *
- * Backward: the transport T W = L W L^+ is linear with adjoint G -> L^+ G L, so
- * G_{W_j}(x + k mu) += L^+ (sum_i w_{ij mu k} G_{W'_i}(x)) L, and
- * dL/dw_{ij mu k} = sum_{b,x} <G_{W'_i}(x), T W_j(x)> with <A, B> = Re tr(A^+ B).
+ * Backward: the transport T W = L W L^+ is linear with adjoint G -> L^+ G L, so with
+ * G~_i = L^+ G_{W'_i}(x) L: G_{W_j}(x + k mu) += sum_i w_{ij mu k} G~_i, and
+ * dL/dw_{ij mu k} = sum_{b,x} <G_{W'_i}(x), T W_j(x)> = sum_{b,x} <G~_i, W_j(x + k mu)> with
+ * <A, B> = Re tr(A^+ B): the backward pass transports the gradients, not the inputs again.
  * When the links are activations (after an L-Exp), the lines get G_L += h L W^+ + h^+ L W
  * with h = sum_i w_{ij mu k} G_{W'_i}(x) (from d(L W L^+) = dL W L^+ + L W dL^+).
  *
@@ -23,13 +24,16 @@
  * @module
  */
 import { rangeError } from '../../core/validate.js';
-import { addScaled, realInner, zeroMatrix } from '../matrixOps.js';
+import { addScaled, combine, innerProducts, scatterScaled, zeroMatrix } from '../matrixOps.js';
 import { Parameter, xavierUniform } from '../parameter.js';
 import { MatrixTensor, type Activation } from '../tensors.js';
 import type { TransportCache } from '../transportCache.js';
 import { LcnnWasm } from '../wasm/lcnnWasm.js';
 import type { UniformRandom } from '../../sun/types.js';
 import type { BatchContext, Layer, LayerSpec } from './layer.js';
+
+/** How L-Conv weights start: Glorot noise, or a pass-through of the input plus small noise. */
+export type ConvInit = 'glorot' | 'identity';
 
 /** The transport terms of a kernel: (mu, k), the first being the identity (k = 0). */
 export function convolutionTerms(D: number, K: number): Array<[number, number]> {
@@ -86,6 +90,12 @@ export class LConv implements Layer {
     name = 'lconv',
     /** One weight per orbit of offsets (|k|) instead of one per (mu, k). */
     readonly tied = false,
+    /**
+     * "glorot" (default): Glorot-uniform weights; "identity": the k = 0 weights of output i
+     * start at 1 on input i (i < min(Cin, Cout)) over Glorot noise of gain 0.1, so that the
+     * layer starts as a pass-through of its input (the start of the bilinear layers, ./lbilin.ts).
+     */
+    init: ConvInit = 'glorot',
   ) {
     this.spec = { type: 'lconv', out: outChannels, kernel };
     this.terms = convolutionTerms(D, kernel);
@@ -95,7 +105,19 @@ export class LConv implements Layer {
       `${name}.weight`,
       new Float64Array(outChannels * inChannels * perPair),
     );
-    xavierUniform(this.weight.value, inChannels * T, outChannels, rng);
+    xavierUniform(
+      this.weight.value,
+      inChannels * T,
+      outChannels,
+      rng,
+      init === 'identity' ? 0.1 : 1,
+    );
+    if (init === 'identity') {
+      // the k = 0 term is term 0, and orbit 0 of a tied kernel
+      for (let i = 0; i < Math.min(inChannels, outChannels); i++) {
+        this.weight.value[(i * inChannels + i) * perPair] += 1;
+      }
+    }
     this.parameters = [this.weight];
     this.w = tied ? new Float64Array(outChannels * inChannels * T) : this.weight.value;
     this.gw = tied ? new Float64Array(this.w.length) : this.weight.grad;
@@ -149,23 +171,52 @@ export class LConv implements Layer {
     if (ctx.wasm !== undefined && LcnnWasm.supports(W.group.N)) {
       return ctx.wasm.lconvForward(W, this.terms, ctx.transport, w, Cout);
     }
-    const out = new MatrixTensor(B, V, Cout, W.group);
+    const g = W.group;
+    const lattice = ctx.transport.gauge.lattice;
+    const out = new MatrixTensor(B, V, Cout, g);
     const s = new Float64Array(m);
+    const v = new Float64Array(m);
     const tmp = new Float64Array(m);
+    // transport each input (2 Cin products per term) or each output's weighted sum of the
+    // inputs (2 Cout products): L (sum_i w_i W_i) L^+ = sum_i w_i L W_i L^+
+    const transportInputs = Cin <= Cout;
     for (let b = 0; b < B; b++) {
       for (let x = 0; x < V; x++) {
         for (let t = 0; t < T; t++) {
           const [mu, k] = this.terms[t];
-          for (let i = 0; i < Cin; i++) {
-            let src = W.data;
-            let sOff = W.offset(b, x, i);
-            if (k !== 0) {
-              transportInto(s, tmp, W, ctx.transport, b, x, i, mu, k);
-              src = s;
-              sOff = 0;
-            }
+          if (k === 0) {
             for (let o = 0; o < Cout; o++) {
-              addScaled(out.data, out.offset(b, x, o), w[(o * Cin + i) * T + t], src, sOff, m);
+              const wo = o * Cin * T + t;
+              combine(
+                out.data,
+                out.offset(b, x, o),
+                w,
+                wo,
+                T,
+                W.data,
+                W.offset(b, x, 0),
+                Cin,
+                m,
+                true,
+              );
+            }
+            continue;
+          }
+          const L = ctx.transport.get(mu, k);
+          const lOff = (b * V + x) * m;
+          const y = lattice.shift(x, mu, k);
+          if (transportInputs) {
+            for (let i = 0; i < Cin; i++) {
+              g.multiply(tmp, 0, L, lOff, W.data, W.offset(b, y, i));
+              g.multiplyAdjoint(s, 0, tmp, 0, L, lOff);
+              scatterScaled(out.data, out.offset(b, x, 0), w, i * T + t, Cin * T, s, 0, Cout, m);
+            }
+          } else {
+            for (let o = 0; o < Cout; o++) {
+              combine(v, 0, w, o * Cin * T + t, T, W.data, W.offset(b, y, 0), Cin, m);
+              g.multiply(tmp, 0, L, lOff, v, 0);
+              g.multiplyAdjoint(s, 0, tmp, 0, L, lOff);
+              addScaled(out.data, out.offset(b, x, o), 1, s, 0, m);
             }
           }
         }
@@ -174,7 +225,17 @@ export class LConv implements Layer {
     return out;
   }
 
-  backward(gradOutput: Activation, ctx: BatchContext): MatrixTensor {
+  /**
+   * The adjoint of the transport carries the output gradients back instead of transporting
+   * the inputs again: with G~_o = L^+ G_o(x) L, <G_o(x), L W_i(y) L^+> = <G~_o, W_i(y)>, so
+   * dL/dw_{o i t} += <G~_o, W_i(y)> and G_{W_i}(y) += sum_o w_{o i t} G~_o: 2 Cout products per
+   * term, none of the forward pass repeated.
+   */
+  backward(
+    gradOutput: Activation,
+    ctx: BatchContext,
+    inputGradient = true,
+  ): MatrixTensor | undefined {
     const W = this.input!;
     const G = gradOutput as MatrixTensor;
     const g = W.group;
@@ -188,15 +249,16 @@ export class LConv implements Layer {
     if (this.tied) gw.fill(0);
     if (ctx.wasm !== undefined && LcnnWasm.supports(W.group.N) && !ctx.transport.differentiable) {
       // the lines are data here (no L-Exp before): the WebAssembly kernels have this case
-      const gradIn = ctx.wasm.lconvBackward(W, G, this.terms, ctx.transport, w, gw);
+      const gradIn = ctx.wasm.lconvBackward(W, G, this.terms, ctx.transport, w, gw, inputGradient);
       this.fold();
       return gradIn;
     }
-    const gradIn = W.zerosLike();
+    const gradIn = inputGradient ? W.zerosLike() : undefined;
     const lattice = ctx.transport.gauge.lattice;
     const s = new Float64Array(m);
     const h = new Float64Array(m);
     const tmp = new Float64Array(m);
+    const back = new Float64Array(Cout * m);
     const lineGrads = this.terms.map(([mu, k]) =>
       k !== 0 ? ctx.transport.gradient(mu, k) : undefined,
     );
@@ -204,42 +266,47 @@ export class LConv implements Layer {
       for (let x = 0; x < V; x++) {
         for (let t = 0; t < T; t++) {
           const [mu, k] = this.terms[t];
-          const L = k !== 0 ? ctx.transport.get(mu, k) : undefined;
+          if (k === 0) {
+            const g0 = G.offset(b, x, 0);
+            for (let i = 0; i < Cin; i++) {
+              const wOff = W.offset(b, x, i);
+              innerProducts(gw, i * T + t, Cin * T, W.data, wOff, G.data, g0, Cout, m);
+              if (gradIn !== undefined) {
+                const inOff = gradIn.offset(b, x, i);
+                combine(gradIn.data, inOff, w, i * T + t, Cin * T, G.data, g0, Cout, m, true);
+              }
+            }
+            continue;
+          }
+          const L = ctx.transport.get(mu, k);
           const gL = lineGrads[t];
           const lOff = (b * V + x) * m;
+          const y = lattice.shift(x, mu, k);
+          for (let o = 0; o < Cout; o++) {
+            g.adjointMultiply(tmp, 0, L, lOff, G.data, G.offset(b, x, o));
+            g.multiply(back, o * m, tmp, 0, L, lOff);
+          }
           for (let i = 0; i < Cin; i++) {
-            let src = W.data;
-            let sOff = W.offset(b, x, i);
-            if (k !== 0) {
-              transportInto(s, tmp, W, ctx.transport, b, x, i, mu, k);
-              src = s;
-              sOff = 0;
+            const wOff = W.offset(b, y, i);
+            const inOff = gradIn?.offset(b, y, i) ?? 0;
+            innerProducts(gw, i * T + t, Cin * T, W.data, wOff, back, 0, Cout, m);
+            if (gradIn !== undefined) {
+              combine(gradIn.data, inOff, w, i * T + t, Cin * T, back, 0, Cout, m, true);
             }
-            zeroMatrix(h, m);
-            for (let o = 0; o < Cout; o++) {
-              const gOff = G.offset(b, x, o);
-              const idx = (o * Cin + i) * T + t;
-              gw[idx] += realInner(G.data, gOff, src, sOff, m);
-              addScaled(h, 0, w[idx], G.data, gOff, m);
-            }
-            if (L === undefined) {
-              addScaled(gradIn.data, gradIn.offset(b, x, i), 1, h, 0, m);
-            } else {
-              // G_W(x + k mu) += L^+ h L
-              const y = lattice.shift(x, mu, k);
-              g.adjointMultiply(tmp, 0, L, lOff, h, 0);
-              g.multiply(s, 0, tmp, 0, L, lOff);
-              addScaled(gradIn.data, gradIn.offset(b, y, i), 1, s, 0, m);
-              if (gL !== undefined) {
-                // G_L(x) += h L W^+ + h^+ L W, W = W_i(x + k mu)
-                const wOff = W.offset(b, y, i);
-                g.multiply(tmp, 0, h, 0, L, lOff);
-                g.multiplyAdjoint(s, 0, tmp, 0, W.data, wOff);
-                addScaled(gL, lOff, 1, s, 0, m);
-                g.adjointMultiply(tmp, 0, h, 0, L, lOff);
-                g.multiply(s, 0, tmp, 0, W.data, wOff);
-                addScaled(gL, lOff, 1, s, 0, m);
+            if (gL !== undefined) {
+              // the lines are activations (after an L-Exp): G_L(x) += h L W^+ + h^+ L W with
+              // h = sum_o w_{o i t} G_o(x) and W = W_i(x + k mu), from
+              // d(L W L^+) = dL W L^+ + L W dL^+
+              zeroMatrix(h, m);
+              for (let o = 0; o < Cout; o++) {
+                addScaled(h, 0, w[(o * Cin + i) * T + t], G.data, G.offset(b, x, o), m);
               }
+              g.multiply(tmp, 0, h, 0, L, lOff);
+              g.multiplyAdjoint(s, 0, tmp, 0, W.data, wOff);
+              addScaled(gL, lOff, 1, s, 0, m);
+              g.adjointMultiply(tmp, 0, h, 0, L, lOff);
+              g.multiply(s, 0, tmp, 0, W.data, wOff);
+              addScaled(gL, lOff, 1, s, 0, m);
             }
           }
         }

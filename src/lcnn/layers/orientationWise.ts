@@ -40,8 +40,13 @@ export class OrientationWise implements Layer {
     return toSites(this.inner.forward(toOrientations(input, G), ctx), G);
   }
 
-  backward(gradOutput: Activation, ctx: BatchContext): Activation {
+  backward(
+    gradOutput: Activation,
+    ctx: BatchContext,
+    inputGradient = true,
+  ): Activation | undefined {
     const G = this.orientations;
-    return toSites(this.inner.backward(toOrientations(gradOutput, G), ctx), G);
+    const g = this.inner.backward(toOrientations(gradOutput, G), ctx, inputGradient);
+    return g === undefined ? undefined : toSites(g, G);
   }
 }

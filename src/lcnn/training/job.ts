@@ -11,7 +11,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../core/atomicWrite.js';
 import { FileError } from '../../core/fileError.js';
 import { acquireLock } from '../../core/fileLock.js';
-import { loadDataset, splitDataset, type Dataset, type Split } from '../dataset.js';
+import { Dataset, splitDataset, type Split } from '../dataset.js';
 import { evaluatePredictor, type Evaluation } from '../evaluation.js';
 import { predict } from '../gradient.js';
 import type { InputSpec } from '../inputFeatures.js';
@@ -42,8 +42,17 @@ export interface TrainableModel {
 
 /** A training job, whatever the model: the data, the split, the training and the output. */
 export interface TrainingJob {
-  /** Ensemble files (their configurations are pooled; all on one lattice). */
+  /**
+   * Ensemble files (their configurations are pooled: one group SU(N) and one dimension D,
+   * lattice sizes may differ).
+   */
   data: string[];
+  /**
+   * Hold the links in memory ("off"), read them from the files configuration by configuration
+   * ("on": memory bounded whatever the files' sizes), or decide by size ("auto", the default:
+   * streaming above 4 GiB of links, `AUTO_STREAM_BYTES` of ../dataset.ts).
+   */
+  stream?: 'auto' | 'on' | 'off';
   /** The observable to learn. */
   target: TargetSpec;
   /** Weight-initialisation seed. */
@@ -155,7 +164,10 @@ function jobRecord(job: TrainingJob, dataset: Dataset): Record<string, unknown> 
   return {
     target: job.target,
     targetName: formatTarget(job.target),
-    trainedOn: [...dataset.lattice.dims],
+    trainedOn: [...dataset.lattices[0].dims],
+    ...(dataset.lattices.length > 1
+      ? { trainedOnLattices: dataset.lattices.map((l) => [...l.dims]) }
+      : {}),
     data: job.data,
     training: {
       ...trainingRecord(job.train),
@@ -175,16 +187,33 @@ async function completedJob(
   build: (dataset: Dataset) => TrainableModel,
   restore: (path: string) => TrainableModel,
 ): Promise<TrainSummary> {
-  const dataset = await loadDataset(job.data, job.target);
-  const fresh = build(dataset);
-  const saved = restore(job.output);
+  const dataset = await openJobDataset(job);
+  let fresh: TrainableModel;
+  let saved: TrainableModel;
+  try {
+    fresh = build(dataset);
+    saved = restore(job.output);
+  } catch (error) {
+    dataset.close();
+    throw error;
+  }
   try {
     const file = JSON.parse(readFileSync(job.output, 'utf8')) as {
       spec?: unknown;
       info?: Record<string, unknown>;
     };
-    const expected: Record<string, unknown> = { spec: fresh.spec, ...jobRecord(job, dataset) };
-    const found: Record<string, unknown> = { spec: file.spec, ...file.info };
+    // the output map (`standardize`) is set by training from the data: not part of the identity
+    const identity = (spec: unknown): unknown => {
+      if (spec === null || typeof spec !== 'object') return spec;
+      const rest: Record<string, unknown> = { ...(spec as Record<string, unknown>) };
+      delete rest.output;
+      return rest;
+    };
+    const expected: Record<string, unknown> = {
+      spec: identity(fresh.spec),
+      ...jobRecord(job, dataset),
+    };
+    const found: Record<string, unknown> = { spec: identity(file.spec), ...file.info };
     for (const key of Object.keys(expected)) {
       const [a, b] = [JSON.stringify(found[key]), JSON.stringify(expected[key])];
       if (a !== b) {
@@ -225,15 +254,30 @@ async function completedJob(
   } finally {
     fresh.dispose();
     saved.dispose();
+    dataset.close();
   }
+}
+
+/** The job's dataset, in memory or streamed from the files (TrainingJob.stream). */
+function openJobDataset(job: TrainingJob): Promise<Dataset> {
+  return Dataset.open(job.data, job.target, {
+    fn: 'runTrainingJob',
+    inMemory: job.stream === 'on' ? false : job.stream === 'off' ? true : 'auto',
+  });
 }
 
 async function runLocked(
   job: TrainingJob,
   build: (dataset: Dataset) => TrainableModel,
 ): Promise<TrainSummary> {
-  const dataset = await loadDataset(job.data, job.target);
-  const model = build(dataset);
+  const dataset = await openJobDataset(job);
+  let model: TrainableModel;
+  try {
+    model = build(dataset);
+  } catch (error) {
+    dataset.close();
+    throw error;
+  }
   try {
     const split = splitDataset(
       dataset,
@@ -262,7 +306,7 @@ async function runLocked(
         epochs: result.history.length,
         bestEpoch: result.bestEpoch,
         bestValidationLoss: result.bestValidationLoss,
-        test: { mse: NaN, r2: NaN, n: 0, perBeta: [] },
+        test: { mse: NaN, r2: NaN, n: 0, siteAveraged: { mse: NaN, r2: NaN, n: 0 }, perBeta: [] },
         history: result.history,
         interrupted: true,
         checkpointEpoch: result.checkpointEpoch,
@@ -296,6 +340,7 @@ async function runLocked(
     };
   } finally {
     model.dispose();
+    dataset.close();
   }
 }
 
@@ -331,7 +376,7 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
     (dataset) => {
       const spec: ModelSpec = {
         N: dataset.N,
-        D: dataset.lattice.D,
+        D: dataset.D,
         layers: job.layers,
         seed: job.modelSeed,
         ...(job.input ? { input: job.input } : {}),

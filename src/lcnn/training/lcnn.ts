@@ -10,10 +10,10 @@ import { Piscina } from 'piscina';
 import { checkInteger, rangeError } from '../../core/validate.js';
 import { checkKernelChoice, type KernelChoice } from '../../core/webassembly.js';
 import { workerFile } from '../../core/workerFile.js';
-import type { Augmentation, Dataset, Split } from '../dataset.js';
+import type { Augmentation, Dataset, DatasetDescriptor, Split } from '../dataset.js';
 import { predict, shardGradient } from '../gradient.js';
 import { regressionMetrics } from '../metrics.js';
-import type { Model } from '../model.js';
+import type { Model, OutputScaling } from '../model.js';
 import { Adam, type AdamState } from '../optimizer.js';
 import { checkTargetSymmetry, formatTarget, targetParity } from '../targets.js';
 import type { Learner, LoopOptions, TrainResult } from './learner.js';
@@ -36,16 +36,42 @@ export interface TrainOptions extends LoopOptions {
    * weights come out the same bit for bit.
    */
   kernels?: KernelChoice;
+  /**
+   * Standardise the targets: before the first step, set the model's output map
+   * (`ModelSpec.output`) to the standard deviation and mean of the training targets, so that
+   * the network fits targets of unit scale (default false; `lgt train` turns it on).
+   */
+  standardize?: boolean;
+}
+
+/**
+ * The mean and standard deviation of the target values of the configurations `train` (a
+ * standard deviation of 0 becomes 1): the output map of a standardised model.
+ */
+export function targetScaling(dataset: Dataset, train: readonly number[]): OutputScaling {
+  let n = 0;
+  let mean = 0;
+  let m2 = 0;
+  for (const i of train) {
+    for (const y of dataset.targetOf(i)) {
+      n++;
+      const d = y - mean;
+      mean += d / n;
+      m2 += d * (y - mean);
+    }
+  }
+  const std = Math.sqrt(m2 / n);
+  return { scale: std > 0 ? std : 1, shift: mean };
 }
 
 /** Checks that the model's output matches the dataset's targets. */
 export function checkCompatible(fn: string, model: Model, dataset: Dataset): void {
-  if (model.spec.N !== dataset.N || model.spec.D !== dataset.lattice.D) {
+  if (model.spec.N !== dataset.N || model.spec.D !== dataset.D) {
     throw rangeError(
       fn,
       'dataset',
       `SU(${model.spec.N}) configurations in ${model.spec.D} dimensions (the model's)`,
-      `SU(${dataset.N}) in ${dataset.lattice.D} dimensions`,
+      `SU(${dataset.N}) in ${dataset.D} dimensions`,
     );
   }
   if (model.outputFeatures !== 1 || model.perConfiguration === dataset.target.perSite) {
@@ -58,7 +84,7 @@ export function checkCompatible(fn: string, model: Model, dataset: Dataset): voi
   }
   const symmetry = model.spec.symmetry ?? 'none';
   checkTargetSymmetry(fn, dataset.target, symmetry);
-  model.symmetry.checkLattice(fn, dataset.lattice);
+  for (const lattice of dataset.lattices) model.symmetry.checkLattice(fn, lattice);
   const parity = targetParity(dataset.target);
   if (symmetry === 'rotations+reflections' && (model.spec.parity ?? 'scalar') !== parity) {
     throw rangeError(
@@ -95,6 +121,8 @@ class LcnnLearner implements Learner<Float64Array> {
   private readonly datasetKey = `dataset-${++datasetKeys}`;
   /** The kernels the model had before training (restored by close). */
   private readonly callersKernels: LcnnWasm | undefined;
+  /** What the worker threads rebuild the dataset from (shared arrays, file paths). */
+  private readonly descriptor: DatasetDescriptor;
 
   constructor(
     private readonly model: Model,
@@ -107,6 +135,7 @@ class LcnnLearner implements Learner<Float64Array> {
     this.spec = model.spec;
     this.callersKernels = model.kernels;
     model.useKernels(wasm);
+    this.descriptor = dataset.descriptor;
     this.optimizer = new Adam(model.parameters, {
       learningRate: options.learningRate,
       weightDecay: options.weightDecay ?? 0,
@@ -124,7 +153,7 @@ class LcnnLearner implements Learner<Float64Array> {
 
   async step(indices: number[], augment: Augmentation | undefined): Promise<number> {
     const { model, dataset, pool, workers } = this;
-    const total = indices.length * dataset.targetStride;
+    const total = dataset.targetCount(indices);
     const grad = new Float64Array(model.parameterCount);
     let lossSum = 0;
     const augmentOf = (from: number, to: number): Augmentation | undefined =>
@@ -148,12 +177,7 @@ class LcnnLearner implements Learner<Float64Array> {
           spec: model.spec,
           weights,
           datasetKey: this.datasetKey,
-          dims: [...dataset.lattice.dims],
-          N: dataset.N,
-          size: dataset.size,
-          links: dataset.links,
-          targets: dataset.targets,
-          target: dataset.target,
+          dataset: this.descriptor,
           indices: part,
           totalElements: total,
           augment: augmentOf(from, to),
@@ -197,6 +221,10 @@ class LcnnLearner implements Learner<Float64Array> {
     return Float64Array.from(json as number[]);
   }
 
+  setLearningRate(learningRate: number): void {
+    this.optimizer.setLearningRate(learningRate);
+  }
+
   optimizerState(): AdamState {
     return this.optimizer.getState();
   }
@@ -230,6 +258,9 @@ export async function trainModel(
   checkInteger(fn, 'workers', workers, 1, 256);
   const kernels = checkKernelChoice(fn, 'kernels', options.kernels ?? 'auto');
   const wasm = lcnnKernelsFor(fn, kernels);
+  if (options.standardize && split.train.length > 0) {
+    model.setOutputScaling(targetScaling(dataset, split.train));
+  }
   const learner = new LcnnLearner(model, dataset, options, workers, kernels, wasm);
   return trainLoop(fn, learner, dataset, split, options);
 }

@@ -55,8 +55,14 @@ export interface LoopOptions {
   epochs: number;
   /** Configurations per mini-batch. */
   batchSize: number;
-  /** The optimiser's step size (constant; reported in the metrics). */
+  /** The optimiser's step size in the first epoch (reported in the metrics). */
   learningRate: number;
+  /**
+   * Multiplies the step size after every epoch: epoch e uses learningRate * decay^(e - 1)
+   * (default 1: constant). Near an exact fit a constant step keeps Adam from settling (the
+   * loss jumps back by orders of magnitude); a decay lets it converge.
+   */
+  learningRateDecay?: number;
   /** Stop after this many epochs without a better validation loss (0: never). */
   patience?: number;
   /** Seed of the batch order and of the augmentation draws (./seeds.ts). */
@@ -124,6 +130,8 @@ export interface Learner<W> {
   optimizerState?(): unknown;
   /** Restores the optimiser's state from {@link Learner.optimizerState}. */
   setOptimizerState?(state: unknown): void;
+  /** Sets the optimiser's step size (absent: the learner has no schedule; decay refused). */
+  setLearningRate?(learningRate: number): void;
   /** Frees what the learner holds for training (worker threads, optimiser tensors). */
   close(): Promise<void>;
 }

@@ -63,8 +63,20 @@ async function run<W>(
     throw rangeError(fn, 'split.validation', 'at least one configuration', 0);
   }
   const augmentation = options.augment ?? 'none';
-  const augmentGroup = symmetryGroup(dataset.lattice.D, augmentation);
-  augmentGroup.checkLattice(fn, dataset.lattice);
+  const augmentGroup = symmetryGroup(dataset.D, augmentation);
+  for (const lattice of dataset.lattices) augmentGroup.checkLattice(fn, lattice);
+  const decay = options.learningRateDecay ?? 1;
+  if (!(decay > 0 && decay <= 1)) {
+    throw rangeError(fn, 'learningRateDecay', 'a factor in (0, 1]', decay);
+  }
+  if (decay !== 1 && learner.setLearningRate === undefined) {
+    throw rangeError(
+      fn,
+      'learningRateDecay',
+      '1 (this model has no learning-rate schedule)',
+      decay,
+    );
+  }
   const { optimizerState, setOptimizerState } = learner;
   // a stop through the signal writes no checkpoint for a learner that cannot resume
   const checkpointOnStop = optimizerState === undefined ? undefined : options.checkpointOnStop;
@@ -93,7 +105,7 @@ async function run<W>(
     startEpoch = c.epoch + 1;
   }
 
-  const perConfig = dataset.targetStride;
+  const trainValues = dataset.targetCount(split.train);
   const validationTargets = dataset.targetsOf(split.validation);
   await options.onStart?.([...history]);
   const aborted = (): boolean => options.signal?.aborted === true;
@@ -123,7 +135,10 @@ async function run<W>(
     }
     if (aborted()) return await stopped();
     const t0 = performance.now();
-    // the batch order and the augmentation of an epoch are functions of (seed, epoch): resumable
+    // the step size, the batch order and the augmentation of an epoch are functions of
+    // (seed, epoch): resumable
+    const learningRate = options.learningRate * decay ** (epoch - 1);
+    learner.setLearningRate?.(learningRate);
     const order = batchOrder(split.train, seed, epoch);
     const augmentRng = augmentationStream(seed, epoch);
     let lossSum = 0;
@@ -152,10 +167,10 @@ async function run<W>(
     const validation = regressionMetrics(learner.predict(split.validation), validationTargets);
     const metrics: EpochMetrics = {
       epoch,
-      trainLoss: lossSum / (order.length * perConfig),
+      trainLoss: lossSum / trainValues,
       validationLoss: validation.mse,
       validationR2: validation.r2,
-      learningRate: options.learningRate,
+      learningRate,
       seconds: (performance.now() - t0) / 1000,
     };
     history.push(metrics);

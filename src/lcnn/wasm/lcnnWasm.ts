@@ -119,8 +119,9 @@ export class LcnnWasm {
   }
 
   /**
-   * The bilinear map of ../layers/lbilin.ts: out_i = sum_pq a_ipq Aext_p Bext_q, with `a`
-   * the weights a[(i PA + p) PB + q]. B may be A.
+   * The bilinear map of ../layers/lbilin.ts: out_i = sum_pq a_ipq Aext_p Bext_q, evaluated
+   * as sum_p Aext_p Z_ip with Z_ip = sum_q a_ipq Bext_q, `a` the weights a[(i PA + p) PB + q].
+   * B may be A.
    */
   bilinearForward(
     A: MatrixTensor,
@@ -138,9 +139,9 @@ export class LcnnWasm {
     const pB = B === A ? pA : arena.take(B.data.byteLength);
     const pa = arena.take(a.byteLength);
     const pOut = arena.take(out.data.byteLength);
-    const aExt = arena.take(PA * mb);
     const bExt = arena.take(PB * mb);
-    const P = arena.take(mb);
+    const z = arena.take(outChannels * PA * mb);
+    const tmp = arena.take(mb);
     this.ensure(arena.end);
     this.put(pA, A.data);
     if (pB !== pA) this.put(pB, B.data);
@@ -156,9 +157,9 @@ export class LcnnWasm {
       B.channels,
       outChannels,
       group.N,
-      aExt,
       bExt,
-      P,
+      z,
+      tmp,
     );
     out.data.set(this.f64(pOut, out.data.length));
     return out;
@@ -166,7 +167,7 @@ export class LcnnWasm {
 
   /**
    * The backward pass of {@link LcnnWasm.bilinearForward} for the output gradient G: returns
-   * [G_A, G_B] and adds dL/da to `ga`.
+   * [G_A, G_B] (each undefined unless `wanted`) and adds dL/da to `ga`.
    */
   bilinearBackward(
     A: MatrixTensor,
@@ -174,27 +175,26 @@ export class LcnnWasm {
     G: MatrixTensor,
     a: Float64Array,
     ga: Float64Array,
-  ): [MatrixTensor, MatrixTensor] {
+    wanted: { a: boolean; b: boolean } = { a: true, b: true },
+  ): [MatrixTensor | undefined, MatrixTensor | undefined] {
     const { batch, volume, m, group } = A;
     const mb = 8 * m;
     const PA = 2 * A.channels + 1;
     const PB = 2 * B.channels + 1;
-    const gradA = A.zerosLike();
-    const gradB = B.zerosLike();
+    const gradA = wanted.a ? A.zerosLike() : undefined;
+    const gradB = wanted.b ? B.zerosLike() : undefined;
     const arena = new Arena(this.linesEnd);
     const pA = arena.take(A.data.byteLength);
     const pB = B === A ? pA : arena.take(B.data.byteLength);
     const pG = arena.take(G.data.byteLength);
     const pa = arena.take(a.byteLength);
     const pga = arena.take(ga.byteLength);
-    const pgA = arena.take(gradA.data.byteLength);
-    const pgB = arena.take(gradB.data.byteLength);
-    const aExt = arena.take(PA * mb);
+    const pgA = gradA === undefined ? 0 : arena.take(gradA.data.byteLength);
+    const pgB = gradB === undefined ? 0 : arena.take(gradB.data.byteLength);
     const bExt = arena.take(PB * mb);
-    const gaExt = arena.take(PA * mb);
     const gbExt = arena.take(PB * mb);
-    const P = arena.take(mb);
-    const GP = arena.take(mb);
+    const z = arena.take(G.channels * PA * mb);
+    const y = arena.take(mb);
     const tmp = arena.take(mb);
     this.ensure(arena.end);
     this.put(pA, A.data);
@@ -202,8 +202,8 @@ export class LcnnWasm {
     this.put(pG, G.data);
     this.put(pa, a);
     this.put(pga, ga);
-    this.zero(pgA, gradA.data.byteLength);
-    this.zero(pgB, gradB.data.byteLength);
+    if (gradA !== undefined) this.zero(pgA, gradA.data.byteLength);
+    if (gradB !== undefined) this.zero(pgB, gradB.data.byteLength);
     this.exports.bilinearBackward(
       pgA,
       pgB,
@@ -217,17 +217,17 @@ export class LcnnWasm {
       B.channels,
       G.channels,
       group.N,
-      aExt,
+      gradA === undefined ? 0 : 1,
+      gradB === undefined ? 0 : 1,
       bExt,
-      gaExt,
       gbExt,
-      P,
-      GP,
+      z,
+      y,
       tmp,
     );
     ga.set(this.f64(pga, ga.length));
-    gradA.data.set(this.f64(pgA, gradA.data.length));
-    gradB.data.set(this.f64(pgB, gradB.data.length));
+    gradA?.data.set(this.f64(pgA, gradA.data.length));
+    gradB?.data.set(this.f64(pgB, gradB.data.length));
     return [gradA, gradB];
   }
 
@@ -282,6 +282,7 @@ export class LcnnWasm {
     const pw = arena.take(w.byteLength);
     const pOut = arena.take(out.data.byteLength);
     const s = arena.take(8 * m);
+    const v = arena.take(8 * m);
     const tmp = arena.take(8 * m);
     this.ensure(arena.end);
     this.put(pW, W.data);
@@ -302,6 +303,7 @@ export class LcnnWasm {
       terms.length,
       group.N,
       s,
+      v,
       tmp,
     );
     out.data.set(this.f64(pOut, out.data.length));
@@ -310,7 +312,7 @@ export class LcnnWasm {
 
   /**
    * The backward pass of {@link LcnnWasm.lconvForward} for the output gradient G (links as
-   * data): returns G_W and adds dL/dw to `gw`.
+   * data): returns G_W (undefined without `inputGradient`) and adds dL/dw to `gw`.
    */
   lconvBackward(
     W: MatrixTensor,
@@ -319,11 +321,12 @@ export class LcnnWasm {
     transport: TransportCache,
     w: Float64Array,
     gw: Float64Array,
-  ): MatrixTensor {
+    inputGradient = true,
+  ): MatrixTensor | undefined {
     const { batch, volume, m, group } = W;
     const lineOffsets = this.lines(transport, terms);
     const shifts = shiftTable(transport.gauge.lattice, terms);
-    const gradIn = W.zerosLike();
+    const gradIn = inputGradient ? W.zerosLike() : undefined;
     const arena = new Arena(this.linesEnd);
     const pW = arena.take(W.data.byteLength);
     const pG = arena.take(G.data.byteLength);
@@ -331,9 +334,8 @@ export class LcnnWasm {
     const pShifts = arena.take(shifts.byteLength);
     const pw = arena.take(w.byteLength);
     const pgw = arena.take(gw.byteLength);
-    const pIn = arena.take(gradIn.data.byteLength);
-    const s = arena.take(8 * m);
-    const h = arena.take(8 * m);
+    const pIn = gradIn === undefined ? 0 : arena.take(gradIn.data.byteLength);
+    const back = arena.take(G.channels * 8 * m);
     const tmp = arena.take(8 * m);
     this.ensure(arena.end);
     this.put(pW, W.data);
@@ -342,7 +344,7 @@ export class LcnnWasm {
     this.put(pShifts, shifts);
     this.put(pw, w);
     this.put(pgw, gw);
-    this.zero(pIn, gradIn.data.byteLength);
+    if (gradIn !== undefined) this.zero(pIn, gradIn.data.byteLength);
     this.exports.lconvBackward(
       pIn,
       pgw,
@@ -357,12 +359,12 @@ export class LcnnWasm {
       G.channels,
       terms.length,
       group.N,
-      s,
-      h,
+      gradIn === undefined ? 0 : 1,
+      back,
       tmp,
     );
     gw.set(this.f64(pgw, gw.length));
-    gradIn.data.set(this.f64(pIn, gradIn.data.length));
+    gradIn?.data.set(this.f64(pIn, gradIn.data.length));
     return gradIn;
   }
 }

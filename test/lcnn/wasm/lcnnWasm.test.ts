@@ -38,14 +38,20 @@ function batchOf(fs: GaugeField[]): { W: MatrixTensor; ts: BatchContext; wasm: B
 }
 
 /** Forward and backward of a fresh layer: output, input gradient and parameter gradients. */
-function run(make: () => Layer, W: MatrixTensor, ctx: BatchContext, seed: number) {
+function run(
+  make: () => Layer,
+  W: MatrixTensor,
+  ctx: BatchContext,
+  seed: number,
+  inputGradient = true,
+) {
   const layer = make();
   const out = layer.forward(W, ctx);
   const R = randomLike(out, new Xoshiro128(seed));
-  const gradIn = layer.backward(R, ctx);
+  const gradIn = layer.backward(R, ctx, inputGradient);
   return {
     out: Array.from(out.data),
-    gradIn: Array.from(gradIn.data),
+    gradIn: gradIn === undefined ? undefined : Array.from(gradIn.data),
     grads: layer.parameters.map((p) => Array.from(p.grad)),
   };
 }
@@ -77,6 +83,13 @@ describe('WebAssembly L-CNN kernels', () => {
         expect(viaWasm.gradIn).toEqual(viaTs.gradIn);
         expect(viaWasm.grads).toEqual(viaTs.grads);
         expect(viaTs.out.some((v) => v !== 0)).toBe(true);
+        // as the model's first layer (its input is data): no input gradient, the same weights'
+        const firstTs = run(make, batch.W, batch.ts, 5, false);
+        const firstWasm = run(make, batch.W, batch.wasm, 5, false);
+        expect(firstWasm.gradIn).toBeUndefined();
+        expect(firstTs.gradIn).toBeUndefined();
+        expect(firstWasm.grads).toEqual(firstTs.grads);
+        expect(firstWasm.grads).toEqual(viaTs.grads);
       });
     }
   }

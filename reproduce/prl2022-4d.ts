@@ -1,0 +1,475 @@
+/**
+ * `npm run reproduce:4d`: the 3+1D study of the L-CNN paper's code (Favoni, Ipp, Mueller,
+ * Schuh, PRL 128 (2022) 032003; lge-cnn `scripts/generate_4d.sh`, `train_D4_*.sh` and
+ * `notebooks/Test all results.ipynb`), with this project's Monte Carlo and L-CNNs.
+ *
+ * SU(2), beta in linspace(0.1, 6.0, 10). Training data on 4x8^3 (time extent 4; stored as
+ * dims 8,8,8,4, time last), test sets on 6x8^3, 8x16^3 and 12x32^3. Data from the heatbath
+ * with one overrelaxation sweep per step (Kennedy-Pendleton/Creutz; exact, like the
+ * reference's Metropolis). Targets, per site: the plaquette topological charge density QP
+ * (charge:plaquette), the clover density QC (charge), and W(4x4) in the plane of axes 0, 1
+ * (wilson:4x4@01, the reference's trW_4). Five seeds per model; every seed's test errors, per
+ * value and site-averaged (the reference's metric), on every test lattice.
+ *
+ *   npm run reproduce:4d                    # reduced sizes (README: the time on 2 cores)
+ *   npm run reproduce:4d -- --full          # the reference's sizes (days on 2 cores)
+ *   npm run reproduce:4d -- --quick         # a smoke test
+ *   ... -- --only QP                        # one study (QP1, QP, QC, W44)
+ *   ... -- --data                           # only generate the ensembles
+ *
+ * Trained models and their scores are kept under data/reproduce/4d/<mode>/ (a rerun skips
+ * what is there); the tables go to data/validation/reproduce-prl2022-4d.{md,json} (not with
+ * --quick).
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { openEnsemble } from '../src/io/ensembleReader.js';
+import { parseArchitecture } from '../src/lcnn/architecture.js';
+import { Dataset, splitDataset, type Split } from '../src/lcnn/dataset.js';
+import { evaluateModel, type Evaluation } from '../src/lcnn/evaluation.js';
+import { Model } from '../src/lcnn/model.js';
+import { loadModel, saveModel } from '../src/lcnn/modelFile.js';
+import { parseTarget } from '../src/lcnn/targets.js';
+import { trainModel } from '../src/lcnn/training/lcnn.js';
+import { generateEnsemble, type RunSpec } from '../src/montecarlo/generate.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const full = args.includes('--full');
+const dataOnly = args.includes('--data');
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const workers = Math.max(1, Math.min(2, cpus().length));
+const mode = full ? 'full' : quick ? 'quick' : 'default';
+const dir = join('data', 'reproduce', '4d', mode);
+mkdirSync(join(dir, 'models'), { recursive: true });
+const betas = Array.from({ length: 10 }, (_, i) => Number((0.1 + (i * 5.9) / 9).toFixed(4)));
+
+/** One ensemble of the study: lattice, configurations per beta, Monte Carlo schedule. */
+interface EnsemblePlan {
+  name: string;
+  dims: number[];
+  perBeta: number;
+  thermalization: number;
+  separation: number;
+  start: 'hot' | 'cold';
+  seed: number;
+  /** A subset of the betas (all when absent). */
+  betas?: number[];
+}
+
+/** Per beta on 4x8^3: training, validation and test configurations. */
+const split = full
+  ? { train: 1000, validation: 100, test: 100 }
+  : quick
+    ? { train: 8, validation: 2, test: 2 }
+    : { train: 100, validation: 20, test: 20 };
+
+const trainPlan: EnsemblePlan = {
+  name: 'su2-4x8x8x8',
+  dims: [8, 8, 8, 4],
+  perBeta: split.train + split.validation + split.test,
+  thermalization: full ? 2000 : quick ? 20 : 200,
+  separation: full ? 100 : quick ? 2 : 10,
+  start: 'hot',
+  seed: 1,
+};
+
+/** The test lattices beyond the training one (the 4x8^3 test split is the first). */
+const testPlans: EnsemblePlan[] = [
+  {
+    name: 'su2-6x8x8x8',
+    dims: [8, 8, 8, 6],
+    perBeta: full ? 100 : quick ? 1 : 10,
+    thermalization: full ? 2000 : quick ? 10 : 200,
+    separation: full ? 100 : 10,
+    start: 'hot',
+    seed: 2,
+  },
+  {
+    name: 'su2-8x16x16x16',
+    dims: [16, 16, 16, 8],
+    perBeta: full ? 100 : quick ? 1 : 2,
+    thermalization: full ? 2000 : quick ? 5 : 30,
+    separation: full ? 100 : 10,
+    start: 'cold',
+    seed: 3,
+  },
+  {
+    name: 'su2-12x32x32x32',
+    dims: [32, 32, 32, 12],
+    perBeta: full ? 100 : 1,
+    thermalization: full ? 2000 : quick ? 2 : 20,
+    separation: full ? 100 : 10,
+    start: 'cold',
+    seed: 4,
+    // one configuration at 4 of the 10 betas (0.1, 2.067, 4.033, 6.0) unless --full: the
+    // Monte Carlo costs about 1.3 s per step here, the 4-layer model's prediction ~10 s
+    ...(full ? {} : { betas: [0, 3, 6, 9].map((i) => betas[i]) }),
+  },
+];
+
+/** A model to train five times, after the reference's scripts. */
+interface Study {
+  /** Short name (--only). */
+  key: string;
+  /** Row label. */
+  name: string;
+  target: string;
+  architecture: string;
+  learningRate: number;
+  batchSize: number;
+  epochs: number;
+  patience: number;
+  /** Standardise the targets (the model's output map). */
+  standardize: boolean;
+  /** The learning rate's factor per epoch. */
+  learningRateDecay?: number;
+  /** How the L-Conv weights start ("identity": a pass-through of the input plus noise). */
+  convInit?: 'glorot' | 'identity';
+  /**
+   * A curriculum: smaller loops trained first, each for `stageEpochs`, on the same
+   * configurations and model, before the target itself (see the README).
+   */
+  stages?: string[];
+  stageEpochs?: number;
+  /** The reference's best-of-5 test MSE (site-averaged, its normalisation), if reported. */
+  reference?: { best: number; perSeed?: number[]; note: string };
+}
+
+const epochScale = full ? 1 : quick ? 0.05 : 1;
+const epochs = (n: number): number => Math.max(1, Math.round(n * epochScale));
+const qpReference = {
+  best: 3.58e-9,
+  perSeed: [5.4e-9, 6.4e-4, 3.1e-8, 3.6e-9, 3.8e-9],
+  note: 'validation MSE per seed; test of the best seed 3.58e-9',
+};
+const studies: Study[] = [
+  {
+    key: 'QP1',
+    name: 'QP, one L-Bilin layer',
+    target: 'charge:plaquette',
+    // the products of two plaquettes at x: the bilinear layer of the input with itself
+    architecture: 'lbilin:1,trace,dense:1',
+    learningRate: 1e-2,
+    learningRateDecay: 0.5,
+    batchSize: 2,
+    epochs: epochs(full ? 10 : 8),
+    patience: 0,
+    standardize: true,
+    reference: qpReference,
+  },
+  {
+    key: 'QP',
+    name: "QP, the reference's L-CB layer",
+    target: 'charge:plaquette',
+    // the reference: 1 L-CB layer, 4 channels, kernel 2 with both orientations (reach 1)
+    architecture: 'lcb:4:1,trace,dense:1',
+    learningRate: 1e-2,
+    learningRateDecay: 0.7,
+    batchSize: 2,
+    epochs: epochs(full ? 10 : 4),
+    patience: 0,
+    standardize: true,
+    reference: qpReference,
+  },
+  {
+    key: 'QC',
+    name: 'QC (clover charge density)',
+    target: 'charge',
+    // two L-Conv layers build the clover sum C_ab (the leaf at x - a - b needs two straight
+    // transports), one bilinear layer forms the products of the F_ab
+    architecture: 'lconv:6:1,lconv:6:1,lbilin:1,trace,dense:1',
+    convInit: 'identity',
+    learningRate: 1e-2,
+    batchSize: 2,
+    epochs: epochs(full ? 10 : 3),
+    patience: 0,
+    standardize: true,
+  },
+  {
+    key: 'W44',
+    name: 'W(4x4), plane (0,1)',
+    target: 'wilson:4x4@01',
+    // the reference's small model: 4 L-CB layers of 2 channels, kernels (2,2,3,3) = reach 1,1,2,2
+    architecture: 'lcb:2:1,lcb:2:1,lcb:2:2,lcb:2:2,trace,dense:1',
+    learningRate: 3e-3,
+    batchSize: 4,
+    epochs: epochs(full ? 50 : 3),
+    patience: 0,
+    standardize: true,
+    reference: {
+      best: 8.86e-8,
+      perSeed: [3.98e-7, 2.27e-4, 8.7e-8, 1.29e-7, 5.0e-7],
+      note: 'validation MSE per seed; test of the best seed 8.86e-8',
+    },
+  },
+];
+const seeds = [1, 2, 3, 4, 5];
+
+function log(text: string): void {
+  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
+}
+
+async function ensemble(plan: EnsemblePlan): Promise<string> {
+  const output = join(dir, `${plan.name}.h5`);
+  if (existsSync(output)) return output;
+  const spec: RunSpec = {
+    N: 2,
+    dims: plan.dims,
+    betas: plan.betas ?? betas,
+    algorithm: { kind: 'heatbath', overrelaxation: 1 },
+    thermalization: plan.thermalization,
+    separation: plan.separation,
+    configurations: plan.perBeta,
+    seed: plan.seed,
+    start: plan.start,
+    reunitarizeEvery: 10,
+    measurements: { wilsonLoops: 2, polyakovLoop: true, topologicalCharge: true },
+  };
+  log(`generating ${output} (${plan.perBeta} configurations per beta)`);
+  const t0 = performance.now();
+  let last = 0;
+  await generateEnsemble(spec, {
+    output,
+    workers,
+    resume: true,
+    onProgress: (p) => {
+      const pct = Math.floor((100 * p.done) / p.total);
+      if (pct >= last + 10) {
+        last = pct;
+        log(`  ${output}: ${pct}%`);
+      }
+    },
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  writeFileSync(`${output}.time.json`, JSON.stringify({ seconds }));
+  log(`  ${output}: ${seconds.toFixed(0)} s`);
+  return output;
+}
+
+/** One trained seed's scores. */
+interface SeedResult {
+  study: string;
+  seed: number;
+  parameters: number;
+  epochs: number;
+  bestEpoch: number;
+  trainSeconds: number;
+  validation: number;
+  /** Test lattice label -> evaluation (the 4x8^3 test split first). */
+  tests: Record<string, Evaluation & { seconds: number }>;
+}
+
+const label = (dims: number[]): string =>
+  `${dims.at(-1)}x${dims
+    .slice(0, -1)
+    .join('x')
+    .replace(/(\d+)x\1x\1/, '$1^3')}`;
+
+async function runSeed(
+  study: Study,
+  seed: number,
+  trainFile: string,
+  testFiles: Array<{ file: string; dims: number[] }>,
+): Promise<SeedResult> {
+  const resultFile = join(dir, 'models', `${study.key}-seed${seed}.result.json`);
+  if (existsSync(resultFile)) return JSON.parse(readFileSync(resultFile, 'utf8')) as SeedResult;
+  const target = parseTarget(study.target);
+  const data = await Dataset.open([trainFile], target);
+  const parts: Split = splitDataset(
+    data,
+    {
+      validation: split.validation / trainPlan.perBeta,
+      test: split.test / trainPlan.perBeta,
+    },
+    1,
+  );
+  const modelFile = join(dir, 'models', `${study.key}-seed${seed}.json`);
+  const model = new Model({
+    N: 2,
+    D: 4,
+    layers: parseArchitecture(study.architecture),
+    seed,
+    ...(study.convInit ? { convInit: study.convInit } : {}),
+  });
+  log(
+    `${study.key} seed ${seed}: training ${study.architecture} (${model.parameterCount} weights)`,
+  );
+  const t0 = performance.now();
+  for (const stage of study.stages ?? []) {
+    const stageData = await Dataset.open([trainFile], parseTarget(stage));
+    await trainModel(model, stageData, parts, {
+      epochs: study.stageEpochs ?? 1,
+      batchSize: study.batchSize,
+      learningRate: study.learningRate,
+      standardize: study.standardize,
+      seed,
+      workers,
+      onEpoch: (m) =>
+        log(
+          `  ${study.key} seed ${seed} stage ${stage} epoch ${m.epoch}: train ${m.trainLoss.toExponential(2)} val ${m.validationLoss.toExponential(2)} (${m.seconds.toFixed(0)} s)`,
+        ),
+    });
+    stageData.close();
+  }
+  const result = await trainModel(model, data, parts, {
+    learningRateDecay: study.learningRateDecay ?? 1,
+    epochs: study.epochs,
+    batchSize: study.batchSize,
+    learningRate: study.learningRate,
+    patience: study.patience,
+    standardize: study.standardize,
+    seed,
+    workers,
+    onEpoch: (m) =>
+      log(
+        `  ${study.key} seed ${seed} epoch ${m.epoch}: train ${m.trainLoss.toExponential(2)} val ${m.validationLoss.toExponential(2)} (${m.seconds.toFixed(0)} s)`,
+      ),
+  });
+  const trainSeconds = (performance.now() - t0) / 1000;
+  await saveModel(
+    modelFile,
+    model,
+    { target, trainedOn: trainPlan.dims, bestEpoch: result.bestEpoch },
+    { force: true },
+  );
+  const tests: SeedResult['tests'] = {};
+  let t1 = performance.now();
+  tests[label(trainPlan.dims)] = {
+    ...evaluateModel(model, data, parts.test),
+    seconds: (performance.now() - t1) / 1000,
+  };
+  data.close();
+  const saved = loadModel(modelFile).model;
+  for (const t of testFiles) {
+    const d = await Dataset.open([t.file], target, { inMemory: false, cacheTargets: false });
+    t1 = performance.now();
+    tests[label(t.dims)] = { ...evaluateModel(saved, d), seconds: (performance.now() - t1) / 1000 };
+    d.close();
+  }
+  const out: SeedResult = {
+    study: study.key,
+    seed,
+    parameters: model.parameterCount,
+    epochs: result.history.length,
+    bestEpoch: result.bestEpoch,
+    trainSeconds,
+    validation: result.bestValidationLoss,
+    tests,
+  };
+  writeFileSync(resultFile, JSON.stringify(out, null, 2));
+  for (const [k, e] of Object.entries(tests)) {
+    log(
+      `  ${study.key} seed ${seed} ${k}: MSE ${e.mse.toExponential(2)} R^2 ${e.r2.toFixed(6)} site-averaged MSE ${e.siteAveraged.mse.toExponential(2)} (${e.seconds.toFixed(0)} s)`,
+    );
+  }
+  return out;
+}
+
+/** (32 pi^2)^2: from our normalisation of q to the reference notebook's (see the README). */
+const QP_REFERENCE_SCALE = (32 * Math.PI * Math.PI) ** 2;
+
+const e2 = (x: number): string => x.toExponential(2);
+const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
+
+function table(results: SeedResult[], lattices: string[]): string[] {
+  const lines = [
+    '| target | test lattice | per-site MSE best / median / worst | per-site R^2 worst | site-averaged MSE best / median / worst | site-averaged, reference units | reference best (its units) |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const study of studies) {
+    const rs = results.filter((r) => r.study === study.key);
+    if (rs.length === 0) continue;
+    for (const lat of lattices) {
+      const per = sorted(rs.map((r) => r.tests[lat]?.mse ?? NaN));
+      const r2 = Math.min(...rs.map((r) => r.tests[lat]?.r2 ?? NaN));
+      const avg = sorted(rs.map((r) => r.tests[lat]?.siteAveraged.mse ?? NaN));
+      const scale = study.target.startsWith('charge') ? QP_REFERENCE_SCALE : 1;
+      const med = (xs: number[]) => xs[Math.floor(xs.length / 2)];
+      lines.push(
+        `| ${study.name} | ${lat} | ${e2(per[0])} / ${e2(med(per))} / ${e2(per.at(-1)!)} | ${r2.toFixed(6)} | ${e2(avg[0])} / ${e2(med(avg))} / ${e2(avg.at(-1)!)} | ${e2(avg[0] * scale)} / ${e2(med(avg) * scale)} / ${e2(avg.at(-1)! * scale)} | ${lat === lattices[0] && study.reference ? e2(study.reference.best) : '-'} |`,
+      );
+    }
+  }
+  return lines;
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const trainFile = await ensemble(trainPlan);
+  const testFiles: Array<{ file: string; dims: number[] }> = [];
+  for (const plan of testPlans) testFiles.push({ file: await ensemble(plan), dims: plan.dims });
+  if (dataOnly) return;
+  const results: SeedResult[] = [];
+  for (const study of studies) {
+    if (only !== undefined && study.key !== only) continue;
+    for (const seed of seeds) results.push(await runSeed(study, seed, trainFile, testFiles));
+  }
+  // every result on disk, also those of earlier runs with --only
+  const all = readdirSync(join(dir, 'models'))
+    .filter((f) => f.endsWith('.result.json'))
+    .map((f) => JSON.parse(readFileSync(join(dir, 'models', f), 'utf8')) as SeedResult);
+  const lattices = [trainPlan, ...testPlans].map((p) => label(p.dims));
+  const plaquettes: string[] = [];
+  for (const p of [trainPlan, ...testPlans]) {
+    const e = await openEnsemble(join(dir, `${p.name}.h5`));
+    const byBeta = betas.map((b) => {
+      const v = e.observables.plaquette.filter((_, i) => e.beta[i] === b);
+      return v.length > 0 ? (v.reduce((a, c) => a + c, 0) / v.length).toFixed(4) : '-';
+    });
+    plaquettes.push(`| ${label(p.dims)} | ${byBeta.join(' | ')} |`);
+    e.close();
+  }
+  const minutes = (performance.now() - t0) / 60000;
+  const command = `npm run reproduce:4d${args.length ? ` -- ${args.join(' ')}` : ''}`;
+  const seconds = (f: string): number =>
+    existsSync(`${f}.time.json`)
+      ? (JSON.parse(readFileSync(`${f}.time.json`, 'utf8')) as { seconds: number }).seconds
+      : NaN;
+  const dataSeconds = [trainPlan, ...testPlans].reduce(
+    (s, p) => s + seconds(join(dir, `${p.name}.h5`)),
+    0,
+  );
+  const lines = [
+    '# Reproduction: PRL 128 (2022) 032003, 3+1D SU(2) (lge-cnn)',
+    '',
+    `Command: \`${command}\` (this call ${minutes.toFixed(0)} minutes on ${cpus().length} cores, ${cpus()[0]?.model ?? ''}, Node ${process.version}; Monte Carlo ${(dataSeconds / 60).toFixed(0)} min, training and evaluation per seed below).`,
+    '',
+    `Data: heatbath + 1 overrelaxation sweep per step, beta = linspace(0.1, 6.0, 10); 4x8^3: ${split.train} training, ${split.validation} validation, ${split.test} test configurations per beta, ${trainPlan.thermalization} steps of thermalisation, ${trainPlan.separation} between configurations; test lattices ${testPlans.map((p) => `${label(p.dims)} ${p.perBeta} per beta (${p.start} start, ${p.thermalization} + ${p.separation})`).join(', ')}.`,
+    '',
+    'Metrics on the test configurations: per-site MSE and R^2, and the site-averaged MSE (prediction and target averaged over the sites of each configuration first: the reference notebook`s `mse(global_average=True)`). "reference units": for the charge densities, times (32 pi^2)^2, the notebook`s normalisation (see the README).',
+    '',
+    ...table(all, lattices),
+    '',
+    '| study | seed | weights | epochs (best) | train s | validation MSE | ' +
+      lattices.map((l) => `${l} eval s`).join(' | ') +
+      ' |',
+    '| --- | --- | --- | --- | --- | --- | ' + lattices.map(() => '---').join(' | ') + ' |',
+    ...all
+      .sort((a, b) => a.study.localeCompare(b.study) || a.seed - b.seed)
+      .map(
+        (r) =>
+          `| ${r.study} | ${r.seed} | ${r.parameters} | ${r.epochs} (${r.bestEpoch}) | ${r.trainSeconds.toFixed(0)} | ${e2(r.validation)} | ${lattices.map((l) => (r.tests[l]?.seconds ?? NaN).toFixed(0)).join(' | ')} |`,
+      ),
+    '',
+    'Plaquette per beta (thermalisation check):',
+    '',
+    `| lattice | ${betas.join(' | ')} |`,
+    `| --- | ${betas.map(() => '---').join(' | ')} |`,
+    ...plaquettes,
+  ];
+  const text = `${lines.join('\n')}\n`;
+  process.stdout.write(text);
+  if (!quick) {
+    mkdirSync('data/validation', { recursive: true });
+    const name = `reproduce-prl2022-4d${full ? '-full' : ''}`;
+    writeFileSync(`data/validation/${name}.md`, text);
+    writeFileSync(
+      `data/validation/${name}.json`,
+      JSON.stringify({ command, split, trainPlan, testPlans, results: all }, null, 2),
+    );
+  }
+}
+
+await main();
