@@ -20,6 +20,7 @@ export {
   gaugeTransformMatrixField,
 } from './gaugeTransformation.js';
 export { wilsonLine, straightLines, transportField, type Path, type Segment } from './transport.js';
+export { staple } from './staple.js';
 export {
   PointTransformation,
   type PlaneImage,

@@ -33,7 +33,7 @@
  *
  * @module
  */
-import { rangeError, typeError } from '../core/validate.js';
+import { rangeError, typeError } from './validate.js';
 
 /** The outcome of a Gamma-method analysis of one (primary or derived) quantity. */
 export interface GammaResult {

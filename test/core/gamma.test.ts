@@ -4,7 +4,7 @@ import {
   gammaAnalysisDerived,
   gammaAnalysisReplica,
   type GammaResult,
-} from '../../src/montecarlo/gamma.js';
+} from '../../src/core/gamma.js';
 import { Xoshiro128 } from '../../src/core/rng.js';
 
 /** Independent standard normal draws. */
