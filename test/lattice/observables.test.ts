@@ -38,7 +38,12 @@ import {
 } from '../../src/lattice/observables/wilsonLoops.js';
 import { wilsonLine } from '../../src/lattice/transport.js';
 import { Xoshiro128 } from '../../src/core/rng.js';
-import { maxAbsDifference, relativeDifference, roughField } from '../helpers.js';
+import {
+  abelianFluxField,
+  maxAbsDifference,
+  relativeDifference,
+  roughField,
+} from '../helpers.js';
 
 const dimsByD: Record<number, number[]> = { 2: [6, 4], 3: [4, 3, 4], 4: [3, 4, 3, 4] };
 
@@ -274,35 +279,6 @@ describe('clover field strength', () => {
     }
   });
 });
-
-/**
- * An SU(2) field U = diag(e^{i a}, e^{-i a}) with a constant abelian field strength: in the
- * plane (mu, nu) every plaquette has angle f = 2 pi n / (L_mu L_nu) (flux n through the torus),
- * via U_nu(x) = e^{i f x_mu} and, on the last slice x_mu = L_mu - 1, U_mu(x) = e^{-i f L_mu x_nu}.
- */
-function abelianFluxField(dims: number[], flux: Record<string, number>): GaugeField {
-  const lattice = new Lattice(dims);
-  const field = GaugeField.cold(lattice, 2);
-  const angles = new Float64Array(lattice.volume * lattice.D);
-  const x = new Array<number>(lattice.D);
-  for (const [key, n] of Object.entries(flux)) {
-    const [mu, nu] = key.split(',').map(Number);
-    const f = (2 * Math.PI * n) / (dims[mu] * dims[nu]);
-    for (let site = 0; site < lattice.volume; site++) {
-      lattice.coordinates(site, x);
-      angles[site * lattice.D + nu] += f * x[mu];
-      if (x[mu] === dims[mu] - 1) angles[site * lattice.D + mu] -= f * dims[mu] * x[nu];
-    }
-  }
-  for (let k = 0; k < angles.length; k++) {
-    const o = k * 8;
-    field.links[o] = Math.cos(angles[k]);
-    field.links[o + 1] = Math.sin(angles[k]);
-    field.links[o + 6] = Math.cos(angles[k]);
-    field.links[o + 7] = -Math.sin(angles[k]);
-  }
-  return field;
-}
 
 describe('topological charge', () => {
   it('equals the lattice value 2 n01 n23 sin(f01) sin(f23) / (f01 f23) for quantised abelian flux', () => {

@@ -54,30 +54,62 @@ export function cloverLeaves(mu: number, nu: number): Path[] {
   ];
 }
 
+/** Scratch of {@link cloverAt}: the leaf paths of every plane and two matrices. */
+export interface CloverScratch {
+  /** The four leaves of each plane, in the order of {@link planes}. */
+  readonly paths: Path[][];
+  /** One matrix: the current leaf. */
+  readonly leaf: Float64Array;
+  /** One matrix: the sum of the leaves. */
+  readonly sum: Float64Array;
+}
+
+/** Scratch for {@link cloverAt} on fields like `field` (allocate once, reuse per site). */
+export function createCloverScratch(field: GaugeField): CloverScratch {
+  const m = field.group.matrixSize;
+  return {
+    paths: planes(field.lattice.D).map(([mu, nu]) => cloverLeaves(mu, nu)),
+    leaf: new Float64Array(m),
+    sum: new Float64Array(m),
+  };
+}
+
+/**
+ * F_mu,nu(x) at one site for every plane mu < nu: plane p (order of {@link planes}) goes to
+ * out[oOff + p * 2N^2]. The per-site kernel of {@link cloverField}; never allocates.
+ */
+export function cloverAt(
+  out: Float64Array,
+  oOff: number,
+  field: GaugeField,
+  x: number,
+  scratch: CloverScratch,
+): Float64Array {
+  const g = field.group;
+  const m = g.matrixSize;
+  const { leaf, sum, paths } = scratch;
+  for (let p = 0; p < paths.length; p++) {
+    g.zero(sum, 0);
+    for (const path of paths[p]) {
+      wilsonLine(leaf, 0, field, x, path);
+      g.add(sum, 0, sum, 0, leaf, 0);
+    }
+    // projectAlgebra(C) = (C - C^+)/2 - trace part, so F = projectAlgebra(C) / 4.
+    const o = oOff + p * m;
+    g.projectAlgebra(out, o, sum, 0);
+    g.scale(out, o, out, o, 0.25, 0);
+  }
+  return out;
+}
+
 /**
  * F_mu,nu(x) for every plane mu < nu (order of {@link planes}) at every site. F_nu,mu is
  * -F_mu,nu.
  */
 export function cloverField(field: GaugeField): MatrixField {
-  const g = field.group;
   const lattice = field.lattice;
-  const P = planes(lattice.D);
-  const out = new MatrixField(lattice, g, P.length);
-  const leaf = new Float64Array(g.matrixSize);
-  const sum = new Float64Array(g.matrixSize);
-  const paths = P.map(([mu, nu]) => cloverLeaves(mu, nu));
-  for (let x = 0; x < lattice.volume; x++) {
-    for (let p = 0; p < P.length; p++) {
-      g.zero(sum, 0);
-      for (const path of paths[p]) {
-        wilsonLine(leaf, 0, field, x, path);
-        g.add(sum, 0, sum, 0, leaf, 0);
-      }
-      // projectAlgebra(C) = (C - C^+)/2 - trace part, so F = projectAlgebra(C) / 4.
-      const o = out.offset(x, p);
-      g.projectAlgebra(out.data, o, sum, 0);
-      g.scale(out.data, o, out.data, o, 0.25, 0);
-    }
-  }
+  const scratch = createCloverScratch(field);
+  const out = new MatrixField(lattice, field.group, scratch.paths.length);
+  for (let x = 0; x < lattice.volume; x++) cloverAt(out.data, out.offset(x, 0), field, x, scratch);
   return out;
 }
