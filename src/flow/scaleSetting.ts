@@ -12,7 +12,7 @@
  * derivative, and the crossing is found by bisection. t0 and w0 are then functions of the
  * four means <E(t_j)>, so their errors come from the Gamma method for derived quantities
  * (gammaAnalysisDerived: the projected fluctuations of the four series, with their
- * autocorrelations). The interpolation error is estimated as the difference to the quintic
+ * autocorrelations; the gradient by central differences of 1e-6 of the means). The interpolation error is estimated as the difference to the quintic
  * through the six nearest points (or, near the ends, to the cubic on the neighbouring
  * stencil) and reported beside the statistical error: it should be well below it, which a
  * fine enough grid of measured times ensures (at spacing 0.05 around t0 ~ 3 it is below
@@ -22,6 +22,14 @@
  */
 import { gammaAnalysis, gammaAnalysisDerived, type GammaResult } from '../core/gamma.js';
 import { rangeError, typeError } from '../core/validate.js';
+
+/**
+ * Relative step of the central differences of the derived analyses: t0 and w0 are roots of
+ * a cubic through four means, smooth in them but curved on the scale of one mean's error
+ * (W's cubic bends when a single mean moves by its error), so the gradient is taken with
+ * steps of 1e-6 of the means rather than UWerr's half error.
+ */
+const DIFFERENCE_STEP = 1e-6;
 
 /** The reference value of t^2 E at t0 and of W at w0^2 (Luescher; BMW). */
 export const SCALE_REFERENCE = 0.3;
@@ -124,6 +132,25 @@ function bisect(f: (t: number) => number, a: number, b: number): number {
   return 0.5 * (a + b);
 }
 
+/**
+ * The root of f nearest to `start` by Newton's method with a central-difference slope: f is
+ * the stencil's cubic (or its derivative) at slightly moved means, whose root moves a little
+ * from the central one while the cubic can bend far from it. NaN when the iteration leaves
+ * the window start +- span.
+ */
+function localRoot(f: (t: number) => number, start: number, span: number): number {
+  const h = 1e-6 * span;
+  let t = start;
+  for (let k = 0; k < 100; k++) {
+    const slope = (f(t + h) - f(t - h)) / (2 * h);
+    const step = f(t) / slope;
+    t -= step;
+    if (!(Math.abs(t - start) <= span)) return NaN;
+    if (Math.abs(step) <= 1e-15 * Math.max(1, Math.abs(t))) break;
+  }
+  return t;
+}
+
 /** Which curve a scale is read off: t^2 E (t0) or W (w0). */
 export type ScaleKind = 't0' | 'w0';
 
@@ -209,17 +236,12 @@ export function flowScale(
   const lo = ts[0];
   const hi = ts[ts.length - 1];
   const toScale = (t: number): number => (kind === 't0' ? t : Math.sqrt(t));
-  const f = (m: number[]): number => {
-    const g = (t: number): number => curve(kind, ts, m, t) - reference;
-    // the root near the central one, searched over the stencil's span
-    const a = Math.max(lo, found.t - 0.5 * (hi - lo));
-    const b = Math.min(hi, found.t + 0.5 * (hi - lo));
-    if (!(g(a) < 0 && g(b) >= 0)) return NaN;
-    return toScale(bisect(g, a, b));
-  };
+  const f = (m: number[]): number =>
+    toScale(localRoot((t) => curve(kind, ts, m, t) - reference, found.t, hi - lo));
   const result = gammaAnalysisDerived(
     indices.map((k) => energies[k]),
     f,
+    { steps: indices.map((k) => DIFFERENCE_STEP * Math.abs(means[k])) },
   );
   // interpolation error: against the quintic on six points, or the neighbouring cubic
   const wide = stencil(found.j, times.length, 6);
@@ -267,6 +289,7 @@ export function flowCurve(
     const w = gammaAnalysisDerived(
       indices.map((k) => energies[k]),
       (m) => curve('w0', ts, m, t),
+      { steps: indices.map((k) => DIFFERENCE_STEP * Math.abs(mean(energies[k]))) },
     );
     out.push({
       t,
@@ -300,14 +323,16 @@ export function t0SquaredChi(
   const ts = t0.stencil;
   const indices = ts.map((t) => times.indexOf(t));
   const squares = Float64Array.from(charges as ArrayLike<number>, (q) => q * q);
+  const start = t0.mean;
   const f = (m: number[]): number => {
     const e = m.slice(0, 4);
-    const g = (t: number): number => curve('t0', ts, e, t) - reference;
-    if (!(g(ts[0]) < 0 && g(ts[3]) >= 0)) return NaN;
-    const t = bisect(g, ts[0], ts[3]);
+    const t = localRoot((s) => curve('t0', ts, e, s) - reference, start, ts[3] - ts[0]);
     return (t * t * m[4]) / volume;
   };
-  return gammaAnalysisDerived([...indices.map((k) => energies[k]), squares], f);
+  const all = [...indices.map((k) => energies[k]), squares];
+  return gammaAnalysisDerived(all, f, {
+    steps: all.map((x) => DIFFERENCE_STEP * Math.max(Math.abs(mean(x)), 1e-300)),
+  });
 }
 
 function mean(x: ArrayLike<number>): number {

@@ -113,6 +113,7 @@ export {
   gammaAnalysisDerived,
   type GammaResult,
   type GammaOptions,
+  type DerivedGammaOptions,
 } from '../core/gamma.js';
 export {
   measureConfiguration,

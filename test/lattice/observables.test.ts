@@ -38,12 +38,7 @@ import {
 } from '../../src/lattice/observables/wilsonLoops.js';
 import { wilsonLine } from '../../src/lattice/transport.js';
 import { Xoshiro128 } from '../../src/core/rng.js';
-import {
-  abelianFluxField,
-  maxAbsDifference,
-  relativeDifference,
-  roughField,
-} from '../helpers.js';
+import { abelianFluxField, maxAbsDifference, relativeDifference, roughField } from '../helpers.js';
 
 const dimsByD: Record<number, number[]> = { 2: [6, 4], 3: [4, 3, 4], 4: [3, 4, 3, 4] };
 
