@@ -44,7 +44,10 @@ export interface ScaleEstimate {
   tauInt: number;
   /** Error of tau_int. */
   tauIntError: number;
-  /** Estimated interpolation error (see the module header). */
+  /**
+   * Estimated interpolation error (see the module header); NaN when there are too few
+   * measured times for a second interpolation.
+   */
   interpolationError: number;
   /** Number of configurations. */
   n: number;
@@ -112,6 +115,21 @@ export function stencil(j: number, count: number, size: number): number[] {
   const out: number[] = [];
   for (let k = first; k < Math.min(count, first + size); k++) out.push(k);
   return out;
+}
+
+/**
+ * The points of the second interpolation that estimates the error of the first (on
+ * `primary`, around the interval [j, j+1]): the six nearest points, else a cubic on the
+ * neighbouring four that still holds the interval; undefined with only four times.
+ */
+function alternativeStencil(j: number, count: number, primary: number[]): number[] | undefined {
+  const wide = stencil(j, count, 6);
+  if (wide.length === 6) return wide;
+  for (const shift of [-1, 1]) {
+    const s = stencil(j + shift, count, 4);
+    if (s.length === 4 && s[0] !== primary[0] && s[0] <= j && s[3] >= j + 1) return s;
+  }
+  return undefined;
 }
 
 /** The root of f in [a, b] by bisection, given f(a) and f(b) of opposite signs (or 0). */
@@ -243,29 +261,21 @@ export function flowScale(
     f,
     { steps: indices.map((k) => DIFFERENCE_STEP * Math.abs(means[k])) },
   );
-  // interpolation error: against the quintic on six points, or the neighbouring cubic
-  const wide = stencil(found.j, times.length, 6);
-  let alternative: number;
-  if (wide.length === 6) {
-    const wt = wide.map((k) => times[k]);
-    const we = wide.map((k) => means[k]);
-    alternative = toScale(
-      bisect((t) => curve(kind, wt, we, t) - reference, times[found.j], times[found.j + 1]),
-    );
-  } else {
-    const shifted = stencil(found.j === 0 ? 1 : found.j - 1, times.length, 4);
-    const st = shifted.map((k) => times[k]);
-    const se = shifted.map((k) => means[k]);
-    alternative = toScale(
-      bisect((t) => curve(kind, st, se, t) - reference, times[found.j], times[found.j + 1]),
-    );
+  // interpolation error: against the quintic on six points, or a neighbouring cubic
+  const alternative = alternativeStencil(found.j, times.length, indices);
+  let interpolationError = NaN;
+  if (alternative !== undefined) {
+    const at = alternative.map((k) => times[k]);
+    const ae = alternative.map((k) => means[k]);
+    const t = localRoot((s) => curve(kind, at, ae, s) - reference, found.t, hi - lo);
+    interpolationError = Math.abs(toScale(t) - result.mean);
   }
   return {
     mean: result.mean,
     error: result.error,
     tauInt: result.tauInt,
     tauIntError: result.tauIntError,
-    interpolationError: Math.abs(alternative - result.mean),
+    interpolationError,
     n: result.n,
     stencil: ts,
   };
