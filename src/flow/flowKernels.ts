@@ -36,7 +36,6 @@ import {
 } from '../lattice/observables/clover.js';
 import { cloverEnergyAt } from '../lattice/observables/actionDensity.js';
 import { chargeDensityAt } from '../lattice/observables/topologicalCharge.js';
-import { plaquetteReTraceAt } from '../lattice/observables/plaquette.js';
 import { planes } from '../lattice/observables/planes.js';
 import { actionWeights, type FlowAction } from './flowAction.js';
 import { RK3_A, RK3_B } from './rungeKutta.js';
@@ -80,6 +79,7 @@ export class FlowKernelContext {
   private readonly y: Float64Array;
   private readonly tmp: Float64Array;
   private readonly F: Float64Array;
+  private readonly traces: Float64Array;
   /** One matrix: the gradient P of the current link. */
   readonly p: Float64Array;
   /** Three matrices: the terms of the Zeuthen operator; the first also exp(X) in updates. */
@@ -105,6 +105,7 @@ export class FlowKernelContext {
     this.z = new Float64Array(3 * m);
     this.tmp = new Float64Array(2 * m);
     this.F = new Float64Array(planes(lattice.D).length * m);
+    this.traces = new Float64Array(planes(lattice.D).length);
   }
 
   /**
@@ -176,9 +177,12 @@ export class FlowKernelContext {
     let plaquettes = 0;
     let energy = 0;
     let q = 0;
+    const traces = this.traces;
     for (let x = begin; x < end; x++) {
-      plaquettes += unit - plaquetteReTraceAt(field, x, this.a, this.b);
-      cloverAt(this.F, 0, field, x, this.clover);
+      cloverAt(this.F, 0, field, x, this.clover, traces);
+      let site = unit;
+      for (let p = 0; p < nPlanes; p++) site -= traces[p];
+      plaquettes += site;
       energy += cloverEnergyAt(this.F, 0, g, nPlanes);
       if (charge) q += chargeDensityAt(this.F, 0, g);
     }

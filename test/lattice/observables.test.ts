@@ -12,11 +12,17 @@ import {
   wilsonActionDensity,
   cloverEnergyDensity,
 } from '../../src/lattice/observables/actionDensity.js';
-import { cloverField } from '../../src/lattice/observables/clover.js';
+import {
+  cloverAt,
+  cloverField,
+  cloverLeaves,
+  createCloverScratch,
+} from '../../src/lattice/observables/clover.js';
 import {
   averagePlaquette,
   planePlaquette,
   plaquetteField,
+  plaquetteReTraceAt,
   sitePlaquette,
 } from '../../src/lattice/observables/plaquette.js';
 import { planes } from '../../src/lattice/observables/planes.js';
@@ -400,4 +406,49 @@ describe('action and energy densities', () => {
     expect(maxAbsDifference(wilsonActionDensity(pure), new Float64Array(27))).toBeLessThan(1e-14);
     expect(maxAbsDifference(cloverEnergyDensity(pure), new Float64Array(27))).toBeLessThan(1e-14);
   });
+});
+
+describe('the clover kernel', () => {
+  for (const [N, dims] of [
+    [2, [3, 4, 3]],
+    [3, [3, 3, 4, 3]],
+    [4, [3, 4]],
+  ] as const) {
+    it(`SU(${N}) ${dims.join('x')}: equals (1/4) Pi of the four leaves walked by the transport primitive, and its first leaf is the plaquette (1e-14)`, () => {
+      const field = roughField([...dims], N, 3 * N, 0.8);
+      const g = field.group;
+      const m = g.matrixSize;
+      const P = planes(field.lattice.D);
+      const F = cloverField(field);
+      const scratch = createCloverScratch(field);
+      const traces = new Float64Array(P.length);
+      const own = new Float64Array(P.length * m);
+      const leaf = new Float64Array(m);
+      const sum = new Float64Array(m);
+      const expected = new Float64Array(m);
+      const a = new Float64Array(m);
+      const b = new Float64Array(m);
+      let worst = 0;
+      for (let x = 0; x < field.lattice.volume; x++) {
+        cloverAt(own, 0, field, x, scratch, traces);
+        let plaquettes = 0;
+        for (let p = 0; p < P.length; p++) {
+          g.zero(sum, 0);
+          for (const path of cloverLeaves(P[p][0], P[p][1])) {
+            wilsonLine(leaf, 0, field, x, path);
+            g.add(sum, 0, sum, 0, leaf, 0);
+          }
+          g.projectAlgebra(expected, 0, sum, 0);
+          g.scale(expected, 0, expected, 0, 0.25, 0);
+          for (let k = 0; k < m; k++) {
+            worst = Math.max(worst, Math.abs(F.data[F.offset(x, p) + k] - expected[k]));
+            expect(own[p * m + k]).toBe(F.data[F.offset(x, p) + k]);
+          }
+          plaquettes += traces[p];
+        }
+        worst = Math.max(worst, Math.abs(plaquettes - plaquetteReTraceAt(field, x, a, b)));
+      }
+      expect(worst).toBeLessThan(1e-14);
+    });
+  }
 });
