@@ -140,3 +140,54 @@ export function flowStatistics(
   }
   return out;
 }
+
+function estimateJson(s: ScaleOutcome): Record<string, unknown> | null {
+  if ('failure' in s) return null;
+  return {
+    mean: s.mean,
+    error: s.error,
+    interpolationError: s.interpolationError,
+    tauInt: s.tauInt,
+    n: s.n,
+  };
+}
+
+function gammaJson(g: GammaResult): Record<string, unknown> {
+  return { mean: g.mean, error: g.error, tauInt: g.tauInt, n: g.n };
+}
+
+/**
+ * The analysis of one beta as plain JSON (what `lgt flow --json` prints per beta, and, with
+ * `details`, the flow curves and charges that `lgt measure --json` and `lgt report --json`
+ * add): failed scales are null, with the reason under `errors`.
+ */
+export function flowStatisticsJson(
+  s: FlowBetaStatistics,
+  details = false,
+): Record<string, unknown> {
+  const errors: Record<string, string> = {};
+  for (const [name, value] of [
+    ['t0', s.t0.clover],
+    ['w0', s.w0.clover],
+    ['t0Plaquette', s.t0.plaquette],
+    ['w0Plaquette', s.w0.plaquette],
+  ] as const) {
+    if ('failure' in value) errors[name] = value.failure;
+  }
+  const c = s.charge;
+  if (c !== undefined && 'failure' in c.t0SquaredChi) errors.t0SquaredChi = c.t0SquaredChi.failure;
+  return {
+    beta: s.beta,
+    configurations: s.configurations,
+    t0: estimateJson(s.t0.clover),
+    w0: estimateJson(s.w0.clover),
+    chi: c === undefined ? null : gammaJson(c.chi),
+    t0Plaquette: estimateJson(s.t0.plaquette),
+    w0Plaquette: estimateJson(s.w0.plaquette),
+    t0SquaredChi: c === undefined || 'failure' in c.t0SquaredChi ? null : gammaJson(c.t0SquaredChi),
+    chargeTime: c === undefined ? null : c.t,
+    distanceToInteger: c === undefined ? null : c.distanceToInteger,
+    ...(Object.keys(errors).length > 0 ? { errors } : {}),
+    ...(details ? { curve: s.curve, charges: c === undefined ? null : Array.from(c.values) } : {}),
+  };
+}

@@ -15,7 +15,7 @@ import { openEnsemble } from '../../io/ensembleReader.js';
 import { openFlowFile } from '../../io/flowFile.js';
 import { FLOW_ACTIONS } from '../../flow/flowAction.js';
 import { flowEnsemble } from '../../flow/flowEnsemble.js';
-import { flowStatistics } from '../../flow/flowStatistics.js';
+import { flowStatistics, flowStatisticsJson } from '../../flow/flowStatistics.js';
 import { DEFAULT_EPSILON, DEFAULT_MAX_EPSILON } from '../../flow/gradientFlow.js';
 import { UserError } from '../errors.js';
 import {
@@ -28,7 +28,7 @@ import {
   rules,
   type OptionValues,
 } from '../optionTable.js';
-import { formatFlowStatistics, flowScaleJson } from './flowReport.js';
+import { formatFlowStatistics } from './flowReport.js';
 
 /** Flow time up to which `lgt flow` integrates when neither --t-max nor --times say. */
 const DEFAULT_T_MAX = 4;
@@ -251,7 +251,7 @@ export function registerFlow(program: Command): void {
           );
         }
       }
-      for (const s of stats) lines.push(JSON.stringify(flowScaleJson(s)));
+      for (const s of stats) lines.push(JSON.stringify(flowStatisticsJson(s)));
       process.stdout.write(`${lines.join('\n')}\n`);
     } else {
       process.stdout.write(`${formatFlowStatistics(summary.output, stats)}\n`);

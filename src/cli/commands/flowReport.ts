@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { GammaResult } from '../../core/gamma.js';
 import type { FlowBetaStatistics, ScaleOutcome } from '../../flow/flowStatistics.js';
 import { formatEstimate } from '../../report/ensembleSection.js';
 
@@ -51,47 +50,4 @@ export function formatFlowStatistics(file: string, stats: FlowBetaStatistics[]):
     }
   }
   return lines.join('\n');
-}
-
-function estimateJson(s: ScaleOutcome): Record<string, unknown> | null {
-  if ('failure' in s) return null;
-  return {
-    mean: s.mean,
-    error: s.error,
-    interpolationError: s.interpolationError,
-    tauInt: s.tauInt,
-    n: s.n,
-  };
-}
-
-function gammaJson(g: GammaResult): Record<string, unknown> {
-  return { mean: g.mean, error: g.error, tauInt: g.tauInt, n: g.n };
-}
-
-/** The scale of one beta as `lgt flow --json` prints it. */
-export function flowScaleJson(s: FlowBetaStatistics): Record<string, unknown> {
-  const errors: Record<string, string> = {};
-  for (const [name, value] of [
-    ['t0', s.t0.clover],
-    ['w0', s.w0.clover],
-    ['t0Plaquette', s.t0.plaquette],
-    ['w0Plaquette', s.w0.plaquette],
-  ] as const) {
-    if ('failure' in value) errors[name] = value.failure;
-  }
-  const c = s.charge;
-  if (c !== undefined && 'failure' in c.t0SquaredChi) errors.t0SquaredChi = c.t0SquaredChi.failure;
-  return {
-    beta: s.beta,
-    configurations: s.configurations,
-    t0: estimateJson(s.t0.clover),
-    w0: estimateJson(s.w0.clover),
-    chi: c === undefined ? null : gammaJson(c.chi),
-    t0Plaquette: estimateJson(s.t0.plaquette),
-    w0Plaquette: estimateJson(s.w0.plaquette),
-    t0SquaredChi: c === undefined || 'failure' in c.t0SquaredChi ? null : gammaJson(c.t0SquaredChi),
-    chargeTime: c === undefined ? null : c.t,
-    distanceToInteger: c === undefined ? null : c.distanceToInteger,
-    ...(Object.keys(errors).length > 0 ? { errors } : {}),
-  };
 }

@@ -11,8 +11,8 @@
 import type { Command } from 'commander';
 import { openEnsemble } from '../../io/ensembleReader.js';
 import { FLOW_FORMAT, hdf5Format, openFlowFile } from '../../io/flowFile.js';
-import { flowStatistics } from '../../flow/flowStatistics.js';
-import { flowScaleJson, formatFlowStatistics } from './flowReport.js';
+import { flowStatistics, flowStatisticsJson } from '../../flow/flowStatistics.js';
+import { formatFlowStatistics } from './flowReport.js';
 import { ensembleStatistics, type BetaStatistics } from '../../montecarlo/ensembleStatistics.js';
 import { assessEnsemble } from '../../montecarlo/chainHealth.js';
 import { UserError } from '../errors.js';
@@ -85,11 +85,7 @@ async function measureFlowFile(
           {
             file,
             format: FLOW_FORMAT,
-            ensembles: stats.map((s) => ({
-              ...flowScaleJson(s),
-              curve: s.curve,
-              charges: s.charge === undefined ? null : Array.from(s.charge.values),
-            })),
+            ensembles: stats.map((s) => flowStatisticsJson(s, true)),
           },
           null,
           2,
