@@ -39,8 +39,16 @@ export const SYMANZIK_C1 = -1 / 12;
 /** Weight of the plaquettes, c0 = 1 - 8 c1 = 5/3. */
 export const SYMANZIK_C0 = 1 - 8 * SYMANZIK_C1;
 
+/** The weights of the loops of an action. */
+export interface ActionWeights {
+  /** Weight of the plaquettes. */
+  c0: number;
+  /** Weight of the 2x1 rectangles. */
+  c1: number;
+}
+
 /** The plaquette and rectangle weights (c0, c1) of an action's gradient. */
-export function actionWeights(action: FlowAction): { c0: number; c1: number } {
+export function actionWeights(action: FlowAction): ActionWeights {
   return action === 'wilson' ? { c0: 1, c1: 0 } : { c0: SYMANZIK_C0, c1: SYMANZIK_C1 };
 }
 

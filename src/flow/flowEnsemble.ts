@@ -81,12 +81,20 @@ export interface FlowProgress {
   tMax: number;
 }
 
+/** A file of flowed links. */
+export interface SavedLinks {
+  /** The flow time. */
+  t: number;
+  /** The ensemble file. */
+  path: string;
+}
+
 /** What a finished (or stopped) run reports. */
 export interface FlowEnsembleSummary {
   /** The flow file. */
   output: string;
   /** The files of saved links, by flow time. */
-  links: Array<{ t: number; path: string }>;
+  links: SavedLinks[];
   /** Configurations in the flow file. */
   configurations: number;
   /** False when it stopped early and can be resumed. */

@@ -62,11 +62,17 @@ export const MEASURE_SUMS = 3;
  * no loop allocates.
  */
 export class FlowKernelContext {
+  /** The lattice. */
   readonly lattice: Lattice;
+  /** The group's kernels. */
   readonly group: SUNKernels;
+  /** The flow action. */
   readonly action: FlowAction;
+  /** Weight of the plaquettes in the gradient. */
   readonly c0: number;
+  /** Weight of the rectangles in the gradient. */
   readonly c1: number;
+  /** The fields (module header). */
   readonly buffers: FlowBuffers;
   /** V as a GaugeField (for the staples and observables). */
   readonly field: GaugeField;

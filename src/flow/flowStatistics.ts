@@ -18,8 +18,22 @@ import {
   type ScaleEstimate,
 } from './scaleSetting.js';
 
-/** A scale or its reason for being absent (the flow stopped short, too few configurations). */
-export type ScaleOutcome = ScaleEstimate | { failure: string };
+/** Why a quantity could not be estimated. */
+export interface Failure {
+  /** The reason (the flow stopped short, too few configurations...). */
+  failure: string;
+}
+
+/** A scale or its reason for being absent. */
+export type ScaleOutcome = ScaleEstimate | Failure;
+
+/** A quantity in both discretisations of E. */
+export interface ByDiscretisation<T> {
+  /** From the clover E. */
+  clover: T;
+  /** From the plaquette E. */
+  plaquette: T;
+}
 
 /** The analysis of the configurations of one beta. */
 export interface FlowBetaStatistics {
@@ -28,11 +42,11 @@ export interface FlowBetaStatistics {
   /** Number of configurations. */
   configurations: number;
   /** t0 / a^2 from the clover and from the plaquette energy density. */
-  t0: { clover: ScaleOutcome; plaquette: ScaleOutcome };
+  t0: ByDiscretisation<ScaleOutcome>;
   /** w0 / a from the clover and from the plaquette energy density. */
-  w0: { clover: ScaleOutcome; plaquette: ScaleOutcome };
+  w0: ByDiscretisation<ScaleOutcome>;
   /** t^2 <E> and W at every measured time, clover and plaquette. */
-  curve: { clover: FlowCurvePoint[]; plaquette: FlowCurvePoint[] };
+  curve: ByDiscretisation<FlowCurvePoint[]>;
   /** The charge analysis at `chargeTime` (4D files only). */
   charge?: {
     /** The flow time of the charges. */
@@ -42,7 +56,7 @@ export interface FlowBetaStatistics {
     /** chi = <Q^2>/V. */
     chi: GammaResult;
     /** t0^2 chi with the clover t0, when t0 exists. */
-    t0SquaredChi: GammaResult | { failure: string };
+    t0SquaredChi: GammaResult | Failure;
     /** <|Q - round(Q)|>: how near the charges are to integers. */
     distanceToInteger: number;
   };
@@ -121,7 +135,7 @@ export function flowStatistics(
       const values = file.column('topological_charge', chargeIndex, rows);
       let distance = 0;
       for (const q of values) distance += Math.abs(q - Math.round(q)) / values.length;
-      let product: GammaResult | { failure: string };
+      let product: GammaResult | Failure;
       try {
         product = t0SquaredChi(times, clover, values, volume);
       } catch (error) {

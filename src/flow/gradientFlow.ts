@@ -269,17 +269,12 @@ export class GradientFlow {
 
 /**
  * Flows a copy of `field` (a {@link GradientFlow} made and closed for this one run);
- * resolves to the measurements and a copy of the flowed field.
+ * resolves to the run, whose `field` is a copy of the flowed field (kept after the run).
  */
 export async function flowField(
   field: GaugeField,
   options: FlowRunOptions & GradientFlowOptions,
-): Promise<{
-  measurements: FlowMeasurement[];
-  steps: number;
-  rejected: number;
-  field: GaugeField;
-}> {
+): Promise<FlowRun> {
   if (!(field instanceof GaugeField)) throw typeError('flowField', 'field', 'a GaugeField', field);
   const flow = new GradientFlow(field.lattice, field.N, options);
   try {
@@ -296,12 +291,19 @@ export interface RunPlan {
   targets: number[];
   /** measured[i]: whether targets[i] was requested (tMax may not be). */
   measured: boolean[];
+  /** Measure after every step (no times requested). */
   everyStep: boolean;
+  /** The fixed step, or the first adaptive one. */
   epsilon: number;
+  /** Adaptive steps. */
   adaptive: boolean;
+  /** The tolerance of the adaptive steps (NaN at a fixed step). */
   tolerance: number;
+  /** The largest adaptive step. */
   maxEpsilon: number;
+  /** Measure the topological charge. */
   charge: boolean;
+  /** Largest tolerated |U U^+ - 1| of the input links. */
   unitarityTolerance: number;
 }
 

@@ -21,6 +21,7 @@ export {
   SYMANZIK_C1,
   actionWeights,
   checkFlowAction,
+  type ActionWeights,
   type FlowAction,
 } from './flowAction.js';
 export {
@@ -73,6 +74,7 @@ export {
   lagrangeDerivative,
   stencil,
   type ScaleKind,
+  type Crossing,
   type ScaleEstimate,
   type Estimate,
   type FlowCurvePoint,
@@ -85,4 +87,14 @@ export {
   type FlowEnsembleOptions,
   type FlowEnsembleSummary,
   type FlowProgress,
+  type SavedLinks,
 } from './flowEnsemble.js';
+export {
+  flowStatistics,
+  flowStatisticsJson,
+  type FlowBetaStatistics,
+  type FlowStatisticsOptions,
+  type ScaleOutcome,
+  type Failure,
+  type ByDiscretisation,
+} from './flowStatistics.js';

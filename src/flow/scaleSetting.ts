@@ -181,6 +181,14 @@ function curve(kind: ScaleKind, ts: number[], energies: number[], t: number): nu
   return kind === 't0' ? lagrange(ts, ys, t) : t * lagrangeDerivative(ts, ys, t);
 }
 
+/** Where a curve crosses the reference value. */
+export interface Crossing {
+  /** The interval [t_j, t_j+1] of the measured times that holds it. */
+  j: number;
+  /** The flow time of the crossing. */
+  t: number;
+}
+
 /**
  * Where the curve of `kind` built from the mean energies first reaches `reference`: the
  * interval [t_j, t_j+1] and the crossing of the cubic there. Returns undefined when it never
@@ -191,7 +199,7 @@ export function findCrossing(
   times: readonly number[],
   meanEnergies: readonly number[],
   reference = SCALE_REFERENCE,
-): { j: number; t: number } | undefined {
+): Crossing | undefined {
   const m = times.length;
   const value = (j: number, t: number): number => {
     const s = stencil(j, m, 4);
