@@ -91,7 +91,7 @@ export async function flowValidation(
   mkdirSync(work, { recursive: true });
   const tMax = quick ? 2 : 4.2;
   const times = flowTimes(tMax);
-  const tolerance = 1e-5;
+  const tolerance = 1e-4;
   const stats = new Map<number, FlowBetaStatistics>();
   const setups = new Map<number, string>();
   for (const [beta, seed] of [

@@ -39,9 +39,14 @@ describe('the RK3 integrator', () => {
     });
   }
 
-  it('the Wilson flow lowers the Wilson action at every step (SU(2) and SU(3))', async () => {
-    for (const N of [2, 3]) {
-      const field = roughField([4, 4, 3, 4], N, 17 + N, 1.2);
+  it('the Wilson flow lowers the Wilson action at every step (SU(2), SU(3), SU(4); 2D, 3D, 4D)', async () => {
+    for (const [N, dims] of [
+      [2, [4, 4, 3, 4]],
+      [3, [4, 4, 3, 4]],
+      [4, [4, 3, 4]],
+      [2, [8, 6]],
+    ] as const) {
+      const field = roughField([...dims], N, 17 + N + dims.length, 1.2);
       const actions: number[] = [];
       await flowField(field, {
         tMax: 1,
