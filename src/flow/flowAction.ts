@@ -1,7 +1,7 @@
 /**
  * The actions whose gradient drives the flow (dV/dt = Z(V) V, DESIGN.md 2):
  *
- * - `wilson`: the Wilson flow of Luescher, JHEP 08 (2010) 071, arXiv:1006.4518, eq. (2.1):
+ * - `wilson`: the Wilson flow of Luescher, JHEP 08 (2010) 071, arXiv:1006.4518, section 2:
  *   Z_mu(x) = -g0^2 d_{x,mu} S_W(V), which with the plaquette staple A (src/lattice/staple.ts)
  *   is Z_mu(x) = -Pi(V_mu(x) A_mu(x)), Pi the traceless anti-hermitian part (projectAlgebra).
  * - `symanzik`: the same gradient of the tree-level Symanzik (Luescher-Weisz) action,
@@ -10,7 +10,7 @@
  *   staple (src/lattice/rectangleStaple.ts). The "Symanzik flow" of e.g. the MILC and BMW
  *   scale settings.
  * - `zeuthen`: the Zeuthen flow of Ramos and Sint, Eur. Phys. J. C 76 (2016) 15,
- *   arXiv:1508.05552, eq. (2.6): the Symanzik gradient F_mu(x) = -Pi(V (c0 A + c1 R))
+ *   arXiv:1508.05552 (their Zeuthen flow): the Symanzik gradient F_mu(x) = -Pi(V (c0 A + c1 R))
  *   smoothed by (1 + a^2/12 nabla*_mu nabla_mu), which removes the O(a^2) effects of the flow
  *   equation at tree level:
  *

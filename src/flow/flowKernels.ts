@@ -237,7 +237,7 @@ export function forcePhase(
 /**
  * The Zeuthen phase for the sites [begin, end): P = (5/6) F_mu(x) + (1/12) [V_mu(x)
  * F_mu(x+mu) V_mu(x)^+ + V_mu(x-mu)^+ F_mu(x-mu) V_mu(x-mu)] (./flowAction.ts, Ramos and
- * Sint eq. (2.6)) and its accumulation. F holds Pi(V (c0 A + c1 R)) = -Z_LW, so P = -Z.
+ * Sint, arXiv:1508.05552) and its accumulation. F holds Pi(V (c0 A + c1 R)) = -Z_LW, so P = -Z.
  */
 export function zeuthenPhase(
   ctx: FlowKernelContext,

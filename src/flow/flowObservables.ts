@@ -1,6 +1,6 @@
 /**
  * What is measured along the flow, at one flow time t (DESIGN.md 2; Luescher, JHEP 08 (2010)
- * 071, arXiv:1006.4518, eqs. (3.1)-(3.3)):
+ * 071, arXiv:1006.4518, section 3):
  *
  * - the energy density in two discretisations, averaged over the sites:
  *   plaquette E = 2 sum_{mu<nu} Re tr(1 - U_mu,nu(x)), and clover

@@ -2,9 +2,9 @@
  * Scale setting with the gradient flow, with Gamma-method errors (Wolff, hep-lat/0306017;
  * src/core/gamma.ts):
  *
- * - t0: t^2 <E(t)> = 0.3 at t = t0 (Luescher, JHEP 08 (2010) 071, arXiv:1006.4518, eq. (3.4));
+ * - t0: t^2 <E(t)> = 0.3 at t = t0 (Luescher, JHEP 08 (2010) 071, arXiv:1006.4518, section 3);
  * - w0: W(t) = t d/dt (t^2 <E(t)>) = 0.3 at t = w0^2 (BMW, Borsanyi et al., JHEP 09 (2012)
- *   010, arXiv:1203.4469, eq. (2.3));
+ *   010, arXiv:1203.4469);
  * - the topological susceptibility chi = <Q^2> / V at a flow time, and t0^2 chi.
  *
  * <E(t)> is known at the measured flow times t_j only. Between them t^2 <E> is interpolated

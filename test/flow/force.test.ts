@@ -3,7 +3,7 @@
  * Symanzik action (against central finite differences of the actions summed loop by loop
  * through the transport primitive), its weak-field kernel is the lattice Laplacian of each
  * action (Symanzik: k^2 + O(k^6)), and the Zeuthen operator multiplies a mode e^{i k.x} of
- * the link V_mu by 1 - khat_mu^2 / 12 (Ramos and Sint, arXiv:1508.05552, eq. (2.6)).
+ * the link V_mu by 1 - khat_mu^2 / 12 (Ramos and Sint, arXiv:1508.05552).
  */
 import { describe, expect, it } from 'vitest';
 import { GaugeField } from '../../src/lattice/gaugeField.js';
