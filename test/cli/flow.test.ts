@@ -17,6 +17,7 @@ import { openEnsemble } from '../../src/io/ensembleReader.js';
 import { EnsembleWriter } from '../../src/io/ensembleWriter.js';
 import { openFlowFile, type FlowFile } from '../../src/io/flowFile.js';
 import { flowField } from '../../src/flow/gradientFlow.js';
+import { flowedLinksPath } from '../../src/flow/flowEnsemble.js';
 import { testRunSpec } from '../helpers.js';
 
 captureEachTest();
@@ -143,6 +144,50 @@ describe('lgt flow through the CLI', () => {
     expect(resumed.status).toBe(0);
     expect(existsSync(checkpoint)).toBe(false);
     expectSameFlowFile(await openFlowFile(whole), await openFlowFile(killed));
+  });
+});
+
+describe('lgt flow --save-links', () => {
+  it('saves the flowed links of the chosen configurations in the ensemble format, bit for bit those of the library', async () => {
+    const output = join(dir, 'saved.h5');
+    const args = ['flow', su2, '-o', output, '--index', '1,4', '--times', '0,0.25,0.5'];
+    expect(
+      run([...args, '--epsilon', '0.05', '--save-links', '0.25', '--no-progress']).status,
+    ).toBe(0);
+    const saved = await openEnsemble(flowedLinksPath(output, 0.25));
+    const ensemble = await openEnsemble(su2);
+    expect(saved.count).toBe(2);
+    expect(saved.lattice.dims).toEqual(ensemble.lattice.dims);
+    expect(Array.from(saved.observables.source_index)).toEqual([1, 4]);
+    expect(Array.from(saved.observables.flow_time)).toEqual([0.25, 0.25]);
+    expect(Array.from(saved.beta)).toEqual([ensemble.beta[1], ensemble.beta[4]]);
+    for (const [row, i] of [
+      [0, 1],
+      [1, 4],
+    ]) {
+      let flowed: Float64Array | undefined;
+      await flowField(ensemble.configuration(i), {
+        tMax: 0.5,
+        times: [0, 0.25, 0.5],
+        epsilon: 0.05,
+        onMeasure: (m, field) => {
+          if (m.t === 0.25) flowed = Float64Array.from(field.links);
+        },
+      });
+      const links = saved.configuration(row).links;
+      expect(links.length).toBe(flowed!.length);
+      expect(links.every((x, k) => Object.is(x, flowed![k]))).toBe(true);
+    }
+    saved.close();
+    ensemble.close();
+    // a save time after t_max is refused, naming the options, before anything is written
+    const other = join(dir, 'saved-refused.h5');
+    const refused = run(['flow', su2, '-o', other, '--t-max', '0.5', '--save-links', '0.7']);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(
+      /invalid --t-max 0\.5: expected at least the largest requested flow time 0\.7 \(--times, --save-links/,
+    );
+    expect(existsSync(other) || existsSync(`${other}.partial`)).toBe(false);
   });
 });
 
