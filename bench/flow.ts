@@ -20,6 +20,7 @@
  *                                            about 800 RK3 steps; an hour on a loaded machine)
  *   npm run bench:flow -- --quick            8^4, fewer rounds
  *   npm run bench:flow -- --config FILE      the field: configuration 0 of an ensemble file
+ *   npm run bench:flow -- --speed-only       part 1 only (and the fixed-step time per unit t)
  *
  * Results are recorded in bench/RESULTS.md with the command.
  *
@@ -39,6 +40,7 @@ import { compareTimed, renderTable } from './timing.js';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const configFile = args.includes('--config') ? args[args.indexOf('--config') + 1] : undefined;
+const speedOnly = args.includes('--speed-only');
 const L = quick ? 8 : 16;
 const BETA = 6.0;
 const rounds = quick ? 3 : 5;
@@ -157,6 +159,14 @@ async function main(): Promise<void> {
     `2 workers: ${(stepNs / stepParallelNs).toFixed(2)}x the speed of 1 (load decides what a second core gives)`,
   );
   log(`one measurement = ${(measureNs / stepNs).toFixed(2)} RK3 steps`);
+  if (speedOnly) {
+    log(
+      `flow time per unit t: fixed epsilon = 0.01 ${((100 * stepNs) / 1e9).toFixed(1)} s (1 thread), ` +
+        `${((100 * stepParallelNs) / 1e9).toFixed(1)} s (2 workers)`,
+    );
+    await serial.close();
+    return;
+  }
 
   // 2 and 3: steps to t0 at equal accuracy.
   const probe = await serial.run(field, {
