@@ -514,6 +514,20 @@ export async function openFlowFile(path: string): Promise<FlowFile> {
   }
 }
 
+/**
+ * Whether `path` is a flow file (root attribute `format` = {@link FLOW_FORMAT}). Anything
+ * else, a file HDF5 cannot open or whose attributes are damaged included, gives false, so
+ * that a command that takes ensembles and flow files alike leaves the diagnosis of a damaged
+ * file to the ensemble reader and its one-line messages.
+ */
+export async function isFlowFile(path: string): Promise<boolean> {
+  try {
+    return (await hdf5Format(path)) === FLOW_FORMAT;
+  } catch {
+    return false;
+  }
+}
+
 /** The root attribute `format` of an HDF5 file (undefined when it has none). */
 export async function hdf5Format(path: string): Promise<string | undefined> {
   const { lib } = await loadHdf5();

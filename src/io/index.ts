@@ -36,6 +36,7 @@ export {
   FlowWriter,
   openFlowFile,
   hdf5Format,
+  isFlowFile,
   FLOW_FORMAT,
   FLOW_FORMAT_VERSION,
   type FlowFile,

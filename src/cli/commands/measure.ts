@@ -10,7 +10,7 @@
  */
 import type { Command } from 'commander';
 import { openEnsemble } from '../../io/ensembleReader.js';
-import { FLOW_FORMAT, hdf5Format, openFlowFile } from '../../io/flowFile.js';
+import { FLOW_FORMAT, isFlowFile, openFlowFile } from '../../io/flowFile.js';
 import { flowStatistics, flowStatisticsJson } from '../../flow/flowStatistics.js';
 import { formatFlowStatistics } from './flowReport.js';
 import { ensembleStatistics, type BetaStatistics } from '../../montecarlo/ensembleStatistics.js';
@@ -102,7 +102,7 @@ export function registerMeasure(program: Command): void {
     .argument('<file>', 'ensemble HDF5 file written by lgt generate, or a flow file of lgt flow');
   addOptions(command, measureOptions).action(async function (this: Command, file: string) {
     const { skip, json, chargeTime } = readOptions(this, measureOptions);
-    if ((await hdf5Format(file)) === FLOW_FORMAT) {
+    if (await isFlowFile(file)) {
       await measureFlowFile(file, skip, chargeTime, json);
       return;
     }

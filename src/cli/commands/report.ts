@@ -14,7 +14,7 @@
 import type { Command } from 'commander';
 import { readModelDirectory } from '../../report/modelDirectory.js';
 import type { EvaluationSet, ModelGroup, ModelRun } from '../../report/writeReport.js';
-import { FLOW_FORMAT, hdf5Format } from '../../io/flowFile.js';
+import { isFlowFile } from '../../io/flowFile.js';
 import { refuseExisting, UserError } from '../errors.js';
 import { addOptions, forceOption, jsonOption, option, readOptions, rules } from '../optionTable.js';
 
@@ -87,7 +87,7 @@ export function registerReport(program: Command): void {
       return { title: `Model ${dir}`, runs, sets };
     });
     // the first file may be a flow file: its section then stands alone
-    const isFlow = !isScan && (await hdf5Format(ensemble)) === FLOW_FORMAT;
+    const isFlow = !isScan && (await isFlowFile(ensemble));
     const flows = [...(isFlow ? [ensemble] : []), ...(o.flow ?? [])];
     if (isFlow && directories.length > 0) {
       throw new UserError(
