@@ -27,7 +27,7 @@ export {
   philoxKey,
   streamCounterWord,
 } from './montecarlo/philox.js';
-export { staple } from './montecarlo/staple.js';
+export { staple } from './lattice/staple.js';
 export { sampleX0, sampleSU2, CREUTZ_BELOW_ALPHA } from './montecarlo/su2Sampler.js';
 export { heatbathLink, createUpdateScratch, type UpdateScratch } from './montecarlo/heatbath.js';
 export { overrelaxLink } from './montecarlo/overrelaxation.js';
@@ -96,7 +96,7 @@ export {
   gammaAnalysisDerived,
   type GammaResult,
   type GammaOptions,
-} from './montecarlo/gamma.js';
+} from './core/gamma.js';
 export {
   measureConfiguration,
   wilsonLoopName,

@@ -78,3 +78,32 @@ export function twoDimensionalSpec(
     ...overrides,
   });
 }
+
+/**
+ * An SU(2) field U = diag(e^{i a}, e^{-i a}) with a constant abelian field strength: in the
+ * plane (mu, nu) every plaquette has angle f = 2 pi n / (L_mu L_nu) (flux n through the torus),
+ * via U_nu(x) = e^{i f x_mu} and, on the last slice x_mu = L_mu - 1, U_mu(x) = e^{-i f L_mu x_nu}.
+ */
+export function abelianFluxField(dims: number[], flux: Record<string, number>): GaugeField {
+  const lattice = new Lattice(dims);
+  const field = GaugeField.cold(lattice, 2);
+  const angles = new Float64Array(lattice.volume * lattice.D);
+  const x = new Array<number>(lattice.D);
+  for (const [key, n] of Object.entries(flux)) {
+    const [mu, nu] = key.split(',').map(Number);
+    const f = (2 * Math.PI * n) / (dims[mu] * dims[nu]);
+    for (let site = 0; site < lattice.volume; site++) {
+      lattice.coordinates(site, x);
+      angles[site * lattice.D + nu] += f * x[mu];
+      if (x[mu] === dims[mu] - 1) angles[site * lattice.D + mu] -= f * dims[mu] * x[nu];
+    }
+  }
+  for (let k = 0; k < angles.length; k++) {
+    const o = k * 8;
+    field.links[o] = Math.cos(angles[k]);
+    field.links[o + 1] = Math.sin(angles[k]);
+    field.links[o + 6] = Math.cos(angles[k]);
+    field.links[o + 7] = -Math.sin(angles[k]);
+  }
+  return field;
+}

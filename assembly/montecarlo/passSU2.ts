@@ -1,6 +1,6 @@
 // One checkerboard pass of SU(2) heatbath or overrelaxation over a list of sites, the work of
 // updatePassRange in src/montecarlo/checkerboard.ts for N = 2, statement for statement: the
-// staple as a quaternion (stapleQuaternionSU2 of src/montecarlo/staple.ts), then the closed
+// staple as a quaternion (stapleQuaternionSU2 of src/lattice/staple.ts), then the closed
 // forms U = X a^+ / |a| (heatbathQuaternionSU2 of heatbath.ts; Creutz, Phys. Rev. D 21 (1980)
 // 2308) or U -> b U^+ b with b = a^+ / |a| (overrelaxQuaternionSU2 of overrelaxation.ts). A
 // quaternion product is 16 scalar multiplications: scalar code, in the TypeScript order, so the

@@ -1,6 +1,6 @@
 // One checkerboard pass of SU(3) heatbath or overrelaxation over a list of sites, the work of
 // updatePassRange in src/montecarlo/checkerboard.ts for N = 3, with the same arithmetic in the
-// same order: the staple of src/montecarlo/staple.ts (stapleSU3), W = U A, then Cabibbo-Marinari
+// same order: the staple of src/lattice/staple.ts (stapleSU3), W = U A, then Cabibbo-Marinari
 // over the subgroups (0, 1), (0, 2), (1, 2) (heatbath.ts, heatbathSU3) or the microcanonical
 // reflection in each (overrelaxation.ts, overrelaxSU3). Every link comes out bit for bit as the
 // TypeScript kernels make it (../common/complex.ts), so both walk the same Markov chain.

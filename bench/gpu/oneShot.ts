@@ -26,7 +26,7 @@ import { GaugeField } from '../../src/lattice/gaugeField.js';
 import { Lattice } from '../../src/lattice/lattice.js';
 import { monteCarloStep, type Algorithm } from '../../src/montecarlo/algorithm.js';
 import { exactPlaquette2d } from '../../src/montecarlo/exact2d.js';
-import { gammaAnalysis } from '../../src/montecarlo/gamma.js';
+import { gammaAnalysis } from '../../src/core/gamma.js';
 import { requestGpu, type GpuBackend } from '../../src/montecarlo/gpu/adapter.js';
 import { gpuStreamDraws, type StreamCounters } from '../../src/montecarlo/gpu/gpuPhilox.js';
 import { WebGpuSweeper } from '../../src/montecarlo/gpu/webgpuSweeper.js';

@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   demo: async () => (await import('./commands/demo.js')).registerDemo,
   generate: async () => (await import('./commands/generate.js')).registerGenerate,
   measure: async () => (await import('./commands/measure.js')).registerMeasure,
+  flow: async () => (await import('./commands/flow.js')).registerFlow,
   train: async () => (await import('./commands/train.js')).registerTrain,
   eval: async () => (await import('./commands/evaluate.js')).registerEvaluate,
   predict: async () => (await import('./commands/evaluate.js')).registerEvaluate,

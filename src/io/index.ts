@@ -32,6 +32,18 @@ export {
   type EnsembleProvenance,
   type ResumeRecord,
 } from './ensembleProvenance.js';
+export {
+  FlowWriter,
+  openFlowFile,
+  hdf5Format,
+  isFlowFile,
+  FLOW_FORMAT,
+  FLOW_FORMAT_VERSION,
+  type FlowFile,
+  type FlowFileSpec,
+  type FlowRecord,
+  type FlowWriterOptions,
+} from './flowFile.js';
 export { FileError } from '../core/fileError.js';
 export { loadWasmModule, wasmModuleFile, type WasmModuleName } from './wasmModule.js';
 export {

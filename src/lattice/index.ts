@@ -20,6 +20,13 @@ export {
   gaugeTransformMatrixField,
 } from './gaugeTransformation.js';
 export { wilsonLine, straightLines, transportField, type Path, type Segment } from './transport.js';
+export { staple } from './staple.js';
+export {
+  rectangleStaple,
+  rectanglePaths,
+  createRectangleScratch,
+  type RectangleScratch,
+} from './rectangleStaple.js';
 export {
   PointTransformation,
   type PlaneImage,
@@ -41,6 +48,7 @@ export {
   planePlaquette,
   sitePlaquette,
   averagePlaquette,
+  plaquetteReTraceAt,
 } from './observables/plaquette.js';
 export {
   wilsonLoopField,
@@ -52,16 +60,25 @@ export {
   polyakovLoopField,
   sitePolyakovLoop,
   polyakovLoop,
+  hyperplanePolyakovLoop,
   type Complex,
 } from './observables/polyakov.js';
-export { cloverLeaves, cloverField } from './observables/clover.js';
+export {
+  cloverLeaves,
+  cloverField,
+  cloverAt,
+  createCloverScratch,
+  type CloverScratch,
+} from './observables/clover.js';
 export {
   topologicalChargeDensity,
   plaquetteChargeDensity,
   topologicalCharge,
+  chargeDensityAt,
 } from './observables/topologicalCharge.js';
 export {
   wilsonActionDensity,
   wilsonAction,
   cloverEnergyDensity,
+  cloverEnergyAt,
 } from './observables/actionDensity.js';

@@ -36,21 +36,28 @@ export function wilsonLine(
   const { up, down, D } = field.lattice;
   const U = field.links;
   const m = g.matrixSize;
-  g.identity(out, oOff);
+  // The first link is copied rather than multiplied onto the identity: the same numbers
+  // (1 a + 0 b + ... is a exactly), one product fewer per line.
+  let first = true;
   let x = site;
   for (const [mu, hops] of path) {
     if (hops >= 0) {
       for (let k = 0; k < hops; k++) {
-        g.multiply(out, oOff, out, oOff, U, (x * D + mu) * m);
+        if (first) g.copy(out, oOff, U, (x * D + mu) * m);
+        else g.multiply(out, oOff, out, oOff, U, (x * D + mu) * m);
+        first = false;
         x = up[x * D + mu];
       }
     } else {
       for (let k = 0; k < -hops; k++) {
         x = down[x * D + mu];
-        g.multiplyAdjoint(out, oOff, out, oOff, U, (x * D + mu) * m);
+        if (first) g.adjoint(out, oOff, U, (x * D + mu) * m);
+        else g.multiplyAdjoint(out, oOff, out, oOff, U, (x * D + mu) * m);
+        first = false;
       }
     }
   }
+  if (first) g.identity(out, oOff);
   return x;
 }
 

@@ -25,7 +25,7 @@
  *
  * @module
  */
-import { gammaAnalysis, type GammaResult } from './gamma.js';
+import { gammaAnalysis, type GammaResult } from '../core/gamma.js';
 import type { AlgorithmSpec } from './algorithm.js';
 
 /** HMC acceptance below which a chain is reported (the sane range is about 0.6-0.95). */

@@ -26,7 +26,7 @@ import {
 import { metropolisLink, type MetropolisParameters } from './metropolis.js';
 import { overrelaxLink, overrelaxQuaternionSU2 } from './overrelaxation.js';
 import { DrawKind, SiteStream } from './philox.js';
-import { staple, stapleQuaternionSU2 } from './staple.js';
+import { staple, stapleQuaternionSU2 } from '../lattice/staple.js';
 
 /** The local updates a pass can apply. */
 export type LocalUpdateKind = 'heatbath' | 'overrelaxation' | 'metropolis';
@@ -101,7 +101,7 @@ export class PassContext {
 /**
  * Applies the pass to the sites sites[begin..end) (all of one parity). Returns the number of
  * accepted Metropolis proposals (0 for the other kinds). SU(2) heatbath and overrelaxation
- * take the staple as a quaternion (./staple.ts, stapleQuaternionSU2), the rest the matrix.
+ * take the staple as a quaternion (../lattice/staple.ts, stapleQuaternionSU2), the rest the matrix.
  */
 export function updatePassRange(
   field: GaugeField,
@@ -121,7 +121,7 @@ export function updatePassRange(
   const { up, down } = field.lattice;
   const mu = pass.mu;
   if (g.N === 2 && pass.kind !== 'metropolis') {
-    // SU(2): the staple as a quaternion (./staple.ts, stapleQuaternionSU2)
+    // SU(2): the staple as a quaternion (../lattice/staple.ts, stapleQuaternionSU2)
     const q = ctx.scratch.quaternions;
     for (let s = begin; s < end; s++) {
       const x = sites[s];

@@ -1,17 +1,17 @@
 /**
  * Statistics of an ensemble's recorded observables: for each beta, the Gamma-method mean,
- * error and integrated autocorrelation time of every observable (./gamma.ts). These are the
+ * error and integrated autocorrelation time of every observable (../core/gamma.ts). These are the
  * numbers `lgt measure` prints.
  *
  * An ensemble that merges independent chains of the same parameters (`/chain`, `lgt merge`)
  * is analysed as R replica: Gamma(t) is summed inside each chain only, around the common mean,
- * and divided by N - R t (Wolff, hep-lat/0306017, eq. (31); ./gamma.ts
+ * and divided by N - R t (Wolff, hep-lat/0306017, eq. (31); ../core/gamma.ts
  * `gammaAnalysisReplica`), as pyerrors does for several replica of one ensemble.
  *
  * @module
  */
 import { checkInteger, rangeError } from '../core/validate.js';
-import { gammaAnalysisReplica } from './gamma.js';
+import { gammaAnalysisReplica } from '../core/gamma.js';
 
 /** Mean with its autocorrelation-aware error (stable JSON keys). */
 export interface ObservableEstimate {

@@ -14,7 +14,7 @@
  * - H = K + S_W, S_W = beta sum_P (1 - (1/N) Re tr U_P) (DESIGN.md 2).
  * - Equations of motion: dU_mu(x)/dt = P_mu(x) U_mu(x), dP_mu(x)/dt = F_mu(x).
  *
- * The force follows from dH/dt = 0. With the staple A of ./staple.ts, the part of S_W that
+ * The force follows from dH/dt = 0. With the staple A of ../lattice/staple.ts, the part of S_W that
  * holds U = U_mu(x) is S_loc = -(beta/N) Re tr(U A), so dS_W/dt = -(beta/N) sum Re tr(P U A),
  * and dK/dt = -2 sum tr(P dP/dt). For P in su(N) and any matrix M,
  * Re tr(P M) = tr(P Pi(M)) with Pi(M) = (M - M^+)/2 - tr(M - M^+)/(2N) the projection onto
@@ -32,7 +32,7 @@
 import type { GaugeField } from '../lattice/gaugeField.js';
 import type { SUNKernels } from '../sun/types.js';
 import { checkLength, rangeError, typeError } from '../core/validate.js';
-import { staple } from './staple.js';
+import { staple } from '../lattice/staple.js';
 
 /** Scratch space of the force loop: allocate once (per trajectory) and reuse. */
 export interface ForceScratch {

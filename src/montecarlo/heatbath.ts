@@ -80,7 +80,7 @@ function heatbathSU2(
 }
 
 /**
- * SU(2) heatbath from the staple's quaternion a = a[aOff..aOff+3] (./staple.ts,
+ * SU(2) heatbath from the staple's quaternion a = a[aOff..aOff+3] (../lattice/staple.ts,
  * stapleQuaternionSU2): U = X a^+ / |a| with X from exp(beta |a| x0) dX (the module header).
  * `q` holds 4 numbers of scratch and may be `a`'s array if a is not at 0..3.
  */

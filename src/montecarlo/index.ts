@@ -20,7 +20,6 @@
  * @module
  */
 export { philox4x32, SiteStream, DrawKind, philoxKey, streamCounterWord } from './philox.js';
-export { staple } from './staple.js';
 export { sampleX0, sampleSU2, CREUTZ_BELOW_ALPHA } from './su2Sampler.js';
 export { heatbathLink, createUpdateScratch, type UpdateScratch } from './heatbath.js';
 export { overrelaxLink } from './overrelaxation.js';
@@ -114,7 +113,8 @@ export {
   gammaAnalysisDerived,
   type GammaResult,
   type GammaOptions,
-} from './gamma.js';
+  type DerivedGammaOptions,
+} from '../core/gamma.js';
 export {
   measureConfiguration,
   wilsonLoopName,

@@ -46,7 +46,7 @@ function overrelaxSU2(
 }
 
 /**
- * SU(2) overrelaxation from the staple's quaternion a = a[aOff..aOff+3] (./staple.ts,
+ * SU(2) overrelaxation from the staple's quaternion a = a[aOff..aOff+3] (../lattice/staple.ts,
  * stapleQuaternionSU2): U -> b U^+ b with b = a^+ / |a|. U's quaternion is read from its first
  * row, as the staple reads every link.
  */

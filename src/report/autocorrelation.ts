@@ -1,6 +1,6 @@
 /**
  * The normalised autocorrelation function of a Monte Carlo history for display, continued
- * past the automatic window W of the Gamma method (../montecarlo/gamma.ts stops at W):
+ * past the automatic window W of the Gamma method (../core/gamma.ts stops at W):
  * Wolff's UWerr plots rho(t) up to 2W, so that one sees it fall into the noise.
  *
  * With the same symbols as gamma.ts (U. Wolff, Comput. Phys. Commun. 156 (2004) 143,
@@ -12,7 +12,7 @@
  *
  * @module
  */
-import type { GammaResult } from '../montecarlo/gamma.js';
+import type { GammaResult } from '../core/gamma.js';
 import { checkInteger } from '../core/validate.js';
 
 /**

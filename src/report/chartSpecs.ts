@@ -299,3 +299,75 @@ export function predictionChart(
     ],
   };
 }
+
+/** A point of a flow curve with its error band. */
+export interface FlowCurveRow {
+  /** The flow time t/a^2. */
+  t: number;
+  /** The value (t^2 <E> or W). */
+  value: number;
+  /** value - error. */
+  lo: number;
+  /** value + error. */
+  hi: number;
+  /** The series (discretisation, beta). */
+  series: string;
+}
+
+/** A read-off: where a series crosses the reference value. */
+export interface ReadOffMark {
+  /** The flow time of the crossing (t0, or w0^2). */
+  t: number;
+  /** The series it belongs to. */
+  series: string;
+}
+
+/**
+ * A flow curve (t^2 E(t) or W(t)) against the flow time, one line per series with its
+ * one-sigma error band, a grey rule at the reference value and a dashed rule at each
+ * read-off (t0 or w0^2) in its series' colour.
+ */
+export function flowCurveChart(
+  title: string,
+  symbol: string,
+  rows: FlowCurveRow[],
+  reference: number,
+  readOffs: ReadOffMark[],
+): TopLevelSpec {
+  const color = { field: 'series', type: 'nominal' as const, title: null, sort: null };
+  const x = { field: 't', type: 'quantitative' as const, title: 'flow time t/a²' };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    config: CONFIG,
+    width: WIDTH,
+    height: HEIGHT,
+    layer: [
+      {
+        data: { values: rows },
+        mark: { type: 'area', opacity: 0.25 },
+        encoding: {
+          x,
+          y: { field: 'lo', type: 'quantitative', title: symbol, axis: NUMBER_AXIS },
+          y2: { field: 'hi' },
+          color,
+        },
+      },
+      {
+        data: { values: rows },
+        mark: { type: 'line', strokeWidth: 1.5, point: { size: 14 } },
+        encoding: { x, y: { field: 'value', type: 'quantitative', title: symbol }, color },
+      },
+      {
+        data: { values: [{ reference }] },
+        mark: { type: 'rule', color: '#999' },
+        encoding: { y: { field: 'reference', type: 'quantitative' } },
+      },
+      {
+        data: { values: readOffs },
+        mark: { type: 'rule', strokeDash: [5, 3], strokeWidth: 1.5 },
+        encoding: { x: { field: 't', type: 'quantitative' }, color },
+      },
+    ],
+  };
+}

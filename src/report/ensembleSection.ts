@@ -16,7 +16,7 @@
 import { formatMetadataValue, type EnsembleMetadata } from '../io/ensembleMetadata.js';
 import { FileError } from '../core/fileError.js';
 import { ensembleStatistics, type BetaStatistics } from '../montecarlo/ensembleStatistics.js';
-import { gammaAnalysis } from '../montecarlo/gamma.js';
+import { gammaAnalysis } from '../core/gamma.js';
 import { assessEnsemble } from '../montecarlo/chainHealth.js';
 import type { EnsembleProvenance } from '../io/ensembleProvenance.js';
 import { checkInteger } from '../core/validate.js';

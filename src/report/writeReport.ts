@@ -15,6 +15,9 @@ import { writeFileAtomic } from '../core/atomicWrite.js';
 import { FileError } from '../core/fileError.js';
 import { packageVersion } from '../core/version.js';
 import { openEnsemble } from '../io/ensembleReader.js';
+import { openFlowFile } from '../io/flowFile.js';
+import { flowStatistics, flowStatisticsJson } from '../flow/flowStatistics.js';
+import { flowSection } from './flowSection.js';
 import { Dataset } from '../lcnn/dataset.js';
 import { evaluatePredictor, type Evaluation } from '../lcnn/evaluation.js';
 import { loadPredictor } from '../lcnn/modelLoader.js';
@@ -100,6 +103,10 @@ export interface ReportJob {
   ensembles: string[];
   /** Scan summaries (`summary.json` of `lgt merge`), one section each. */
   scans?: string[];
+  /** Flow files (lgt flow), one section each. */
+  flows?: string[];
+  /** The flow time of the charge histogram and chi of the flow sections (default: the last). */
+  chargeTime?: number;
   /** Model sections. */
   models: ModelGroup[];
   /** Configurations of each beta to leave out of the ensemble sections (as measure --skip). */
@@ -131,6 +138,13 @@ export interface ReportSummary {
   }>;
   /** The scan summaries drawn. */
   scans: string[];
+  /** Per flow file, its analysis per beta (as lgt measure of a flow file). */
+  flows: Array<{
+    /** The flow file. */
+    file: string;
+    /** Its analysis per beta (as lgt measure --json of the flow file). */
+    ensembles: Array<Record<string, unknown>>;
+  }>;
   /** Per model, its evaluations (as lgt eval --json). */
   models: Array<{
     /** "L-CNN", "baseline CNN" or the run's name. */
@@ -236,6 +250,7 @@ export async function writeReport(job: ReportJob): Promise<ReportSummary> {
     charts: 0,
     ensembles: [],
     scans: [],
+    flows: [],
     models: [],
   };
   for (const [k, path] of (job.scans ?? []).entries()) {
@@ -254,6 +269,13 @@ export async function writeReport(job: ReportJob): Promise<ReportSummary> {
     } finally {
       ensemble.close();
     }
+  }
+  const flows = job.flows ?? [];
+  for (const [k, path] of flows.entries()) {
+    const file = await openFlowFile(path);
+    const stats = flowStatistics(file, { skip: job.skip, chargeTime: job.chargeTime });
+    sections.push(flowSection(file, stats, flows.length > 1 ? `flow${k + 1}` : 'flow'));
+    summary.flows.push({ file: path, ensembles: stats.map((s) => flowStatisticsJson(s, true)) });
   }
   const datasets = new Map<string, Dataset>();
   for (const [k, group] of job.models.entries()) {
@@ -278,7 +300,7 @@ export async function writeReport(job: ReportJob): Promise<ReportSummary> {
       });
     }
   }
-  const title = `lattice-gauge report: ${[...(job.scans ?? []), ...job.ensembles].map((p) => basename(p)).join(', ')}`;
+  const title = `lattice-gauge report: ${[...(job.scans ?? []), ...job.ensembles, ...flows].map((p) => basename(p)).join(', ')}`;
   const subtitle = `${job.command} · lattice-gauge ${packageVersion()} · ${new Date().toISOString()}`;
   const report = await renderReport(title, sections, subtitle);
   summary.charts = report.charts.length;

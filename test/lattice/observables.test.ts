@@ -12,11 +12,17 @@ import {
   wilsonActionDensity,
   cloverEnergyDensity,
 } from '../../src/lattice/observables/actionDensity.js';
-import { cloverField } from '../../src/lattice/observables/clover.js';
+import {
+  cloverAt,
+  cloverField,
+  cloverLeaves,
+  createCloverScratch,
+} from '../../src/lattice/observables/clover.js';
 import {
   averagePlaquette,
   planePlaquette,
   plaquetteField,
+  plaquetteReTraceAt,
   sitePlaquette,
 } from '../../src/lattice/observables/plaquette.js';
 import { planes } from '../../src/lattice/observables/planes.js';
@@ -38,7 +44,7 @@ import {
 } from '../../src/lattice/observables/wilsonLoops.js';
 import { wilsonLine } from '../../src/lattice/transport.js';
 import { Xoshiro128 } from '../../src/core/rng.js';
-import { maxAbsDifference, relativeDifference, roughField } from '../helpers.js';
+import { abelianFluxField, maxAbsDifference, relativeDifference, roughField } from '../helpers.js';
 
 const dimsByD: Record<number, number[]> = { 2: [6, 4], 3: [4, 3, 4], 4: [3, 4, 3, 4] };
 
@@ -275,35 +281,6 @@ describe('clover field strength', () => {
   });
 });
 
-/**
- * An SU(2) field U = diag(e^{i a}, e^{-i a}) with a constant abelian field strength: in the
- * plane (mu, nu) every plaquette has angle f = 2 pi n / (L_mu L_nu) (flux n through the torus),
- * via U_nu(x) = e^{i f x_mu} and, on the last slice x_mu = L_mu - 1, U_mu(x) = e^{-i f L_mu x_nu}.
- */
-function abelianFluxField(dims: number[], flux: Record<string, number>): GaugeField {
-  const lattice = new Lattice(dims);
-  const field = GaugeField.cold(lattice, 2);
-  const angles = new Float64Array(lattice.volume * lattice.D);
-  const x = new Array<number>(lattice.D);
-  for (const [key, n] of Object.entries(flux)) {
-    const [mu, nu] = key.split(',').map(Number);
-    const f = (2 * Math.PI * n) / (dims[mu] * dims[nu]);
-    for (let site = 0; site < lattice.volume; site++) {
-      lattice.coordinates(site, x);
-      angles[site * lattice.D + nu] += f * x[mu];
-      if (x[mu] === dims[mu] - 1) angles[site * lattice.D + mu] -= f * dims[mu] * x[nu];
-    }
-  }
-  for (let k = 0; k < angles.length; k++) {
-    const o = k * 8;
-    field.links[o] = Math.cos(angles[k]);
-    field.links[o + 1] = Math.sin(angles[k]);
-    field.links[o + 6] = Math.cos(angles[k]);
-    field.links[o + 7] = -Math.sin(angles[k]);
-  }
-  return field;
-}
-
 describe('topological charge', () => {
   it('equals the lattice value 2 n01 n23 sin(f01) sin(f23) / (f01 f23) for quantised abelian flux', () => {
     // Continuum: Q = 2 n01 n23 for SU(2) with U(1) flux embedded along sigma3; the clover
@@ -429,4 +406,49 @@ describe('action and energy densities', () => {
     expect(maxAbsDifference(wilsonActionDensity(pure), new Float64Array(27))).toBeLessThan(1e-14);
     expect(maxAbsDifference(cloverEnergyDensity(pure), new Float64Array(27))).toBeLessThan(1e-14);
   });
+});
+
+describe('the clover kernel', () => {
+  for (const [N, dims] of [
+    [2, [3, 4, 3]],
+    [3, [3, 3, 4, 3]],
+    [4, [3, 4]],
+  ] as const) {
+    it(`SU(${N}) ${dims.join('x')}: equals (1/4) Pi of the four leaves walked by the transport primitive, and its first leaf is the plaquette (1e-14)`, () => {
+      const field = roughField([...dims], N, 3 * N, 0.8);
+      const g = field.group;
+      const m = g.matrixSize;
+      const P = planes(field.lattice.D);
+      const F = cloverField(field);
+      const scratch = createCloverScratch(field);
+      const traces = new Float64Array(P.length);
+      const own = new Float64Array(P.length * m);
+      const leaf = new Float64Array(m);
+      const sum = new Float64Array(m);
+      const expected = new Float64Array(m);
+      const a = new Float64Array(m);
+      const b = new Float64Array(m);
+      let worst = 0;
+      for (let x = 0; x < field.lattice.volume; x++) {
+        cloverAt(own, 0, field, x, scratch, traces);
+        let plaquettes = 0;
+        for (let p = 0; p < P.length; p++) {
+          g.zero(sum, 0);
+          for (const path of cloverLeaves(P[p][0], P[p][1])) {
+            wilsonLine(leaf, 0, field, x, path);
+            g.add(sum, 0, sum, 0, leaf, 0);
+          }
+          g.projectAlgebra(expected, 0, sum, 0);
+          g.scale(expected, 0, expected, 0, 0.25, 0);
+          for (let k = 0; k < m; k++) {
+            worst = Math.max(worst, Math.abs(F.data[F.offset(x, p) + k] - expected[k]));
+            expect(own[p * m + k]).toBe(F.data[F.offset(x, p) + k]);
+          }
+          plaquettes += traces[p];
+        }
+        worst = Math.max(worst, Math.abs(plaquettes - plaquetteReTraceAt(field, x, a, b)));
+      }
+      expect(worst).toBeLessThan(1e-14);
+    });
+  }
 });

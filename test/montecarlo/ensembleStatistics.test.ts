@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Xoshiro128 } from '../../src/core/rng.js';
 import { ensembleStatistics } from '../../src/montecarlo/ensembleStatistics.js';
-import { gammaAnalysis } from '../../src/montecarlo/gamma.js';
+import { gammaAnalysis } from '../../src/core/gamma.js';
 
 /** An AR(1) series x_t = a x_{t-1} + noise around `mean`: correlated like a Monte Carlo history. */
 function ar1(rng: Xoshiro128, a: number, n: number, mean: number): number[] {

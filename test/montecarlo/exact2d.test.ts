@@ -10,7 +10,7 @@ import { Lattice } from '../../src/lattice/lattice.js';
 import { averagePlaquette } from '../../src/lattice/observables/plaquette.js';
 import { averageWilsonLoop } from '../../src/lattice/observables/wilsonLoops.js';
 import { monteCarloStep, type Algorithm } from '../../src/montecarlo/algorithm.js';
-import { gammaAnalysis } from '../../src/montecarlo/gamma.js';
+import { gammaAnalysis } from '../../src/core/gamma.js';
 import { SerialSweeper } from '../../src/montecarlo/sweeper.js';
 
 const exact: Record<string, number> = {

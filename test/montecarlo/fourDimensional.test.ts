@@ -9,7 +9,7 @@ import { GaugeField } from '../../src/lattice/gaugeField.js';
 import { Lattice } from '../../src/lattice/lattice.js';
 import { averagePlaquette } from '../../src/lattice/observables/plaquette.js';
 import { monteCarloStep, type Algorithm } from '../../src/montecarlo/algorithm.js';
-import { gammaAnalysis, type GammaResult } from '../../src/montecarlo/gamma.js';
+import { gammaAnalysis, type GammaResult } from '../../src/core/gamma.js';
 import { SerialSweeper, WorkerSweeper, type Sweeper } from '../../src/montecarlo/sweeper.js';
 
 async function plaquetteChain(

@@ -3,7 +3,7 @@ import { GaugeField } from '../../src/lattice/gaugeField.js';
 import { Lattice } from '../../src/lattice/lattice.js';
 import { wilsonAction } from '../../src/lattice/observables/actionDensity.js';
 import { averagePlaquette } from '../../src/lattice/observables/plaquette.js';
-import { gammaAnalysis } from '../../src/montecarlo/gamma.js';
+import { gammaAnalysis } from '../../src/core/gamma.js';
 import {
   drawMomenta,
   gaugeForce,

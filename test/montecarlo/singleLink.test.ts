@@ -8,7 +8,7 @@ import { createUpdateScratch, heatbathLink } from '../../src/montecarlo/heatbath
 import { metropolisLink } from '../../src/montecarlo/metropolis.js';
 import { overrelaxLink } from '../../src/montecarlo/overrelaxation.js';
 import { SiteStream } from '../../src/montecarlo/philox.js';
-import { gammaAnalysis } from '../../src/montecarlo/gamma.js';
+import { gammaAnalysis } from '../../src/core/gamma.js';
 import { kernelsFor } from '../../src/sun/group.js';
 import { haarRandom } from '../../src/sun/random.js';
 import { Xoshiro128 } from '../../src/core/rng.js';

@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEnsemble } from '../../src/io/ensembleReader.js';
 import { metadataDifference } from '../../src/io/ensembleMetadata.js';
-import { gammaAnalysisReplica } from '../../src/montecarlo/gamma.js';
+import { gammaAnalysisReplica } from '../../src/core/gamma.js';
 import { readCheckpoint } from '../../src/montecarlo/checkpoint.js';
 import { ChainQueue } from '../../src/queue/chainQueue.js';
 import {

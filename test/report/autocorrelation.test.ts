@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gammaAnalysis } from '../../src/montecarlo/gamma.js';
+import { gammaAnalysis } from '../../src/core/gamma.js';
 import { displayedAutocorrelation, displayedLagMax } from '../../src/report/autocorrelation.js';
 
 /** AR(1) chain x_i = phi x_{i-1} + noise: rho(t) = phi^t exactly in the limit of long runs. */

@@ -14,7 +14,8 @@
 import type { Command } from 'commander';
 import { readModelDirectory } from '../../report/modelDirectory.js';
 import type { EvaluationSet, ModelGroup, ModelRun } from '../../report/writeReport.js';
-import { refuseExisting } from '../errors.js';
+import { isFlowFile } from '../../io/flowFile.js';
+import { refuseExisting, UserError } from '../errors.js';
 import { addOptions, forceOption, jsonOption, option, readOptions, rules } from '../optionTable.js';
 
 /** The options of `lgt report`. */
@@ -41,6 +42,16 @@ const reportOptions = {
     rules.integer(0),
     { default: '0' },
   ),
+  flow: option(
+    '--flow <files...>',
+    'flow files of lgt flow to add: t^2 E(t), W(t), t0, w0 and the charge histogram',
+    rules.optional(rules.texts('one or more flow files')),
+  ),
+  chargeTime: option(
+    '--charge-time <t>',
+    'flow files: the flow time of the charge histogram and chi (default: the last)',
+    rules.optional(rules.number(0)),
+  ),
   force: forceOption('replace existing output files'),
   json: jsonOption('print JSON: the files written and the numbers of the tables'),
 };
@@ -52,7 +63,7 @@ export function registerReport(program: Command): void {
     .description('an HTML report (charts and tables) of an ensemble and of trained models')
     .argument(
       '<ensemble>',
-      'ensemble HDF5 file written by lgt generate, or the summary.json of a scan (lgt merge)',
+      'ensemble HDF5 file written by lgt generate, a flow file of lgt flow, or the summary.json of a scan (lgt merge)',
     )
     .argument(
       '[models...]',
@@ -75,11 +86,21 @@ export function registerReport(program: Command): void {
       if (d.baseline) runs.push({ file: d.baseline.model, history: d.baseline.history });
       return { title: `Model ${dir}`, runs, sets };
     });
+    // the first file may be a flow file: its section then stands alone
+    const isFlow = !isScan && (await isFlowFile(ensemble));
+    const flows = [...(isFlow ? [ensemble] : []), ...(o.flow ?? [])];
+    if (isFlow && directories.length > 0) {
+      throw new UserError(
+        `model directories ${directories.join(', ')} need an ensemble to be evaluated on, got the flow file ${ensemble}`,
+      );
+    }
     // loaded when run: vega takes half a second to import, which every lgt command would pay
     const { writeReport } = await import('../../report/writeReport.js');
     const summary = await writeReport({
-      ensembles: isScan ? [] : [ensemble],
+      ensembles: isScan || isFlow ? [] : [ensemble],
       scans: isScan ? [ensemble] : [],
+      flows,
+      chargeTime: o.chargeTime,
       models,
       skip: o.skip,
       output: o.output,

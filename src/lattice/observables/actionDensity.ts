@@ -10,6 +10,7 @@
  *
  * @module
  */
+import type { SUNKernels } from '../../sun/types.js';
 import type { GaugeField } from '../gaugeField.js';
 import { cloverField } from './clover.js';
 import { sitePlaquette } from './plaquette.js';
@@ -31,19 +32,29 @@ export function wilsonAction(field: GaugeField, beta: number): number {
   return beta * sum;
 }
 
+/**
+ * E(x) = -sum_{mu<nu} Re tr(F_mu,nu F_mu,nu) from the `nPlanes` clover matrices of one site
+ * stored one after the other from F[fOff] (the layout of cloverAt in ./clover.ts): the per-site
+ * kernel of {@link cloverEnergyDensity}.
+ */
+export function cloverEnergyAt(
+  F: Float64Array,
+  fOff: number,
+  g: SUNKernels,
+  nPlanes: number,
+): number {
+  const m = g.matrixSize;
+  let e = 0;
+  for (let p = 0; p < nPlanes; p++) e -= g.reTraceMultiply(F, fOff + p * m, F, fOff + p * m);
+  return e;
+}
+
 /** E(x) = -sum_{mu<nu} Re tr(F_mu,nu F_mu,nu) with the clover F: non-negative. */
 export function cloverEnergyDensity(field: GaugeField): Float64Array {
   const F = cloverField(field);
-  const g = field.group;
-  const nPlanes = F.components;
   const out = new Float64Array(field.lattice.volume);
   for (let x = 0; x < out.length; x++) {
-    let e = 0;
-    for (let p = 0; p < nPlanes; p++) {
-      const o = F.offset(x, p);
-      e -= g.reTraceMultiply(F.data, o, F.data, o);
-    }
-    out[x] = e;
+    out[x] = cloverEnergyAt(F.data, F.offset(x, 0), field.group, F.components);
   }
   return out;
 }

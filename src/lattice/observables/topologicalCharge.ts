@@ -27,27 +27,43 @@
 import { rangeError } from '../../core/validate.js';
 import type { GaugeField } from '../gaugeField.js';
 import { MatrixField } from '../matrixField.js';
+import type { SUNKernels } from '../../sun/types.js';
 import { cloverField } from './clover.js';
 import { planeIndex } from './planes.js';
 import { plaquetteField } from './plaquette.js';
 
+const P01 = planeIndex(4, 0, 1);
+const P23 = planeIndex(4, 2, 3);
+const P02 = planeIndex(4, 0, 2);
+const P13 = planeIndex(4, 1, 3);
+const P03 = planeIndex(4, 0, 3);
+const P12 = planeIndex(4, 1, 2);
+const CHARGE_NORM = -1 / (4 * Math.PI * Math.PI);
+
+/**
+ * q(x) from the six clover matrices of one 4D site stored one after the other from F[fOff],
+ * in the plane order of planes(4) (the layout of cloverAt in ./clover.ts): the per-site kernel
+ * of the flow's measurements. Unchecked: the caller ensures D = 4.
+ */
+export function chargeDensityAt(F: Float64Array, fOff: number, g: SUNKernels): number {
+  const m = g.matrixSize;
+  const t =
+    g.reTraceMultiply(F, fOff + P01 * m, F, fOff + P23 * m) -
+    g.reTraceMultiply(F, fOff + P02 * m, F, fOff + P13 * m) +
+    g.reTraceMultiply(F, fOff + P03 * m, F, fOff + P12 * m);
+  return CHARGE_NORM * t;
+}
+
 /** q(x) from anti-hermitian F_mu,nu(x) (one component per plane), the formula above. */
 function chargeDensity(field: GaugeField, F: MatrixField): Float64Array {
   const g = field.group;
-  const p01 = planeIndex(4, 0, 1);
-  const p23 = planeIndex(4, 2, 3);
-  const p02 = planeIndex(4, 0, 2);
-  const p13 = planeIndex(4, 1, 3);
-  const p03 = planeIndex(4, 0, 3);
-  const p12 = planeIndex(4, 1, 2);
-  const norm = -1 / (4 * Math.PI * Math.PI);
   const out = new Float64Array(field.lattice.volume);
   for (let x = 0; x < out.length; x++) {
     const t =
-      g.reTraceMultiply(F.data, F.offset(x, p01), F.data, F.offset(x, p23)) -
-      g.reTraceMultiply(F.data, F.offset(x, p02), F.data, F.offset(x, p13)) +
-      g.reTraceMultiply(F.data, F.offset(x, p03), F.data, F.offset(x, p12));
-    out[x] = norm * t;
+      g.reTraceMultiply(F.data, F.offset(x, P01), F.data, F.offset(x, P23)) -
+      g.reTraceMultiply(F.data, F.offset(x, P02), F.data, F.offset(x, P13)) +
+      g.reTraceMultiply(F.data, F.offset(x, P03), F.data, F.offset(x, P12));
+    out[x] = CHARGE_NORM * t;
   }
   return out;
 }

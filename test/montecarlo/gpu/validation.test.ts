@@ -12,7 +12,7 @@ import { Lattice } from '../../../src/lattice/lattice.js';
 import { averagePlaquette } from '../../../src/lattice/observables/plaquette.js';
 import { monteCarloStep, type Algorithm } from '../../../src/montecarlo/algorithm.js';
 import { exactPlaquette2d } from '../../../src/montecarlo/exact2d.js';
-import { gammaAnalysis } from '../../../src/montecarlo/gamma.js';
+import { gammaAnalysis } from '../../../src/core/gamma.js';
 import { requestGpu, type GpuContext } from '../../../src/montecarlo/gpu/adapter.js';
 import { WebGpuSweeper } from '../../../src/montecarlo/gpu/webgpuSweeper.js';
 import { SerialSweeper } from '../../../src/montecarlo/sweeper.js';

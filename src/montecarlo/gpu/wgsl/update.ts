@@ -1,6 +1,6 @@
 /**
  * The checkerboard pass kernel (../../checkerboard.ts on the GPU): one thread per link
- * U_mu(x) of the pass's direction and parity. It sums the staple (../../staple.ts,
+ * U_mu(x) of the pass's direction and parity. It sums the staple (../../../lattice/staple.ts,
  * Gattringer & Lang eqs. (4.19)-(4.20)),
  *
  *     A_mu(x) = sum_{nu != mu} [ U_nu(x+mu) U_mu(x+nu)^+ U_nu(x)^+

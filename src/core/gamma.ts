@@ -33,7 +33,7 @@
  *
  * @module
  */
-import { rangeError, typeError } from '../core/validate.js';
+import { rangeError, typeError } from './validate.js';
 
 /** The outcome of a Gamma-method analysis of one (primary or derived) quantity. */
 export interface GammaResult {
@@ -79,6 +79,17 @@ export interface GammaOptions {
    * 1.5, sensible range 1..2. S = 0 means "assume no autocorrelations": W = 0.
    */
   S?: number;
+}
+
+/** Options of {@link gammaAnalysisDerived}. */
+export interface DerivedGammaOptions extends GammaOptions {
+  /**
+   * The steps h_alpha of the central differences, one per observable; default
+   * sqrt(Gamma_alpha,alpha(0) / N) / 2, as in UWerr. Smaller steps suit an f that is smooth
+   * but strongly nonlinear on the scale of the errors of single means (a root of a
+   * polynomial through several correlated means, for instance).
+   */
+  steps?: readonly number[];
 }
 
 const DEFAULT_S = 1.5;
@@ -139,20 +150,21 @@ export function gammaAnalysisReplica(
  * F = f(abar_1..abar_n); the gradient f_alpha is taken by central differences,
  * f_alpha = [f(abar + h_alpha e_alpha) - f(abar - h_alpha e_alpha)] / (2 h_alpha) with
  * h_alpha = sqrt(Gamma_alpha,alpha(0) / N) / 2 (half the naive error of abar_alpha, as in
- * Wolff's UWerr; f_alpha = 0 for a constant observable), and the projected series
+ * Wolff's UWerr; or `options.steps`; f_alpha = 0 for a constant observable), and the
+ * projected series
  * sum_alpha f_alpha (a_alpha^i - abar_alpha) is analysed like a primary one.
  *
  * @param series - one series per primary observable, all of the same length N >= 2.
  * @param f - the function of the n means; must be finite at and near the means.
- * @param options - see {@link GammaOptions}.
+ * @param options - see {@link DerivedGammaOptions}.
  * @throws RangeError when there is no series, the series differ in length, have fewer than
- *   2 or non-finite values, f is not finite at or near the means, or S is invalid;
+ *   2 or non-finite values, f is not finite at or near the means, S or the steps are invalid;
  *   TypeError when f is not a function.
  */
 export function gammaAnalysisDerived(
   series: ArrayLike<number>[],
   f: (means: number[]) => number,
-  options: GammaOptions = {},
+  options: DerivedGammaOptions = {},
 ): GammaResult {
   const fn = 'gammaAnalysisDerived';
   const S = checkS(fn, options);
@@ -175,6 +187,17 @@ export function gammaAnalysisDerived(
   }
 
   const nObs = series.length;
+  const steps = options.steps;
+  if (steps !== undefined) {
+    if (!Array.isArray(steps) || steps.length !== nObs) {
+      throw rangeError(fn, 'options.steps', `${nObs} steps, one per series`, steps);
+    }
+    steps.forEach((h, a) => {
+      if (typeof h !== 'number' || !Number.isFinite(h) || h <= 0) {
+        throw rangeError(fn, `options.steps[${a}]`, 'a finite step > 0', h);
+      }
+    });
+  }
   const means = series.map((x) => shiftedMean([x]));
   const value = f(means.slice());
   if (!Number.isFinite(value)) {
@@ -188,8 +211,8 @@ export function gammaAnalysisDerived(
     let variance = 0;
     for (let i = 0; i < N; i++) variance += (x[i] - means[a]) ** 2;
     variance /= N;
-    const h = Math.sqrt(variance / N) / 2;
-    if (h === 0) continue;
+    if (variance === 0) continue;
+    const h = steps !== undefined ? steps[a] : Math.sqrt(variance / N) / 2;
     const shifted = means.slice();
     shifted[a] = means[a] + h;
     const up = f(shifted.slice());

@@ -4,7 +4,7 @@ import {
   gammaAnalysisDerived,
   gammaAnalysisReplica,
   type GammaResult,
-} from '../../src/montecarlo/gamma.js';
+} from '../../src/core/gamma.js';
 import { Xoshiro128 } from '../../src/core/rng.js';
 
 /** Independent standard normal draws. */
@@ -356,6 +356,24 @@ describe('input validation', () => {
       ),
     ).toThrow(
       /gammaAnalysisDerived: invalid f: expected a finite value at the means, got Infinity/,
+    );
+  });
+});
+
+describe('gammaAnalysisDerived with chosen difference steps', () => {
+  it('gives the default analysis for a linear f, and refuses steps that are not one per series or not > 0', () => {
+    const rng = new Xoshiro128(31);
+    const a = Float64Array.from({ length: 200 }, () => rng.uniform());
+    const b = Float64Array.from({ length: 200 }, () => rng.uniform());
+    const f = (m: number[]): number => 2 * m[0] - 3 * m[1];
+    const plain = gammaAnalysisDerived([a, b], f);
+    const small = gammaAnalysisDerived([a, b], f, { steps: [1e-7, 1e-7] });
+    expect(Math.abs(small.error - plain.error)).toBeLessThan(1e-9 * plain.error);
+    expect(() => gammaAnalysisDerived([a, b], f, { steps: [1e-7] })).toThrow(
+      /gammaAnalysisDerived: invalid options.steps: expected 2 steps, one per series, got \[1e-7\]/,
+    );
+    expect(() => gammaAnalysisDerived([a, b], f, { steps: [1e-7, 0] })).toThrow(
+      /invalid options.steps\[1\]: expected a finite step > 0, got 0/,
     );
   });
 });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { wilsonAction } from '../../src/lattice/observables/actionDensity.js';
 import { wilsonLine } from '../../src/lattice/transport.js';
-import { staple, stapleQuaternionSU2 } from '../../src/montecarlo/staple.js';
+import { staple, stapleQuaternionSU2 } from '../../src/lattice/staple.js';
 import { extractSU2 } from '../../src/sun/subgroups.js';
 import { roughField } from '../helpers.js';
 

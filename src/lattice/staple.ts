@@ -19,7 +19,7 @@
  *
  * @module
  */
-import type { GaugeField } from '../lattice/gaugeField.js';
+import type { GaugeField } from './gaugeField.js';
 import { su2 } from '../sun/su2.js';
 import { su3 } from '../sun/su3.js';
 

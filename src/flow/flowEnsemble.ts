@@ -1,0 +1,372 @@
+/**
+ * Flowing every configuration of an ensemble file: the observables per configuration and flow
+ * time into a flow file (src/io/flowFile.ts, docs/flow-format.md), optionally the flowed
+ * links at chosen times into ensemble files (src/io/ensembleWriter.ts, so that L-CNNs train
+ * on them), with a checkpoint after every configuration from which a killed run resumes bit
+ * for bit (the flow is deterministic: a configuration flowed again gives the same numbers).
+ *
+ * Progress and results are reported through callbacks; this module does no printing.
+ *
+ * @module
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../core/atomicWrite.js';
+import { FileError } from '../core/fileError.js';
+import { checkInteger, rangeError, typeError } from '../core/validate.js';
+import { openEnsemble, type Ensemble } from '../io/ensembleReader.js';
+import { EnsembleWriter } from '../io/ensembleWriter.js';
+import { formatMetadataValue, metadataDifference } from '../io/ensembleMetadata.js';
+import { FlowWriter, type FlowFileSpec, type FlowRecord } from '../io/flowFile.js';
+import { checkFlowAction, type FlowAction } from './flowAction.js';
+import type { FlowMeasurement } from './flowObservables.js';
+import {
+  DEFAULT_FLOW_UNITARITY_TOLERANCE,
+  GradientFlow,
+  checkFlowRunOptions,
+} from './gradientFlow.js';
+
+/** Everything that determines a flow file. Equal specs give equal files. */
+export interface FlowEnsembleSpec {
+  /** The ensemble file to flow. */
+  input: string;
+  /** The flow action. */
+  action: FlowAction;
+  /** Flow until t = tMax. */
+  tMax: number;
+  /** The measured flow times, ascending, each <= tMax. */
+  times: number[];
+  /** Fixed step size (or the first adaptive step). */
+  epsilon: number;
+  /** Adaptive steps with this tolerance; absent: fixed steps. */
+  tolerance?: number;
+  /** The largest adaptive step. */
+  maxEpsilon?: number;
+  /** Indices of the configurations to flow, ascending; absent: all. */
+  indices?: number[];
+  /** Flow times at which to save the flowed links (each one of `times`). */
+  saveLinks?: number[];
+  /** Measure the topological charge (4D only); default: in 4D. */
+  charge?: boolean;
+}
+
+/** How to run it (does not change the result). */
+export interface FlowEnsembleOptions {
+  /** The flow file. */
+  output: string;
+  /** Worker threads (0: the calling thread). */
+  workers?: number;
+  /** Replace existing output files (at the end of the run). */
+  force?: boolean;
+  /** Continue from the checkpoint `${output}.checkpoint`, if there is one. */
+  resume?: boolean;
+  /** Extra metadata for the files (e.g. the software version); a resumed run must match. */
+  metadata?: Record<string, unknown>;
+  /** Called after every integration step. */
+  onProgress?: (progress: FlowProgress) => void;
+  /** Called after every flowed configuration. */
+  onConfiguration?: (record: FlowRecord, measurements: FlowMeasurement[]) => void;
+  /** Stop after this many configurations in this call (tests of interruption). */
+  stopAfterConfigurations?: number;
+}
+
+/** Reported after every integration step. */
+export interface FlowProgress {
+  /** Configurations finished (all calls). */
+  done: number;
+  /** Configurations to flow. */
+  total: number;
+  /** Flow time reached on the current configuration. */
+  t: number;
+  /** tMax. */
+  tMax: number;
+}
+
+/** A file of flowed links. */
+export interface SavedLinks {
+  /** The flow time. */
+  t: number;
+  /** The ensemble file. */
+  path: string;
+}
+
+/** What a finished (or stopped) run reports. */
+export interface FlowEnsembleSummary {
+  /** The flow file. */
+  output: string;
+  /** The files of saved links, by flow time. */
+  links: SavedLinks[];
+  /** Configurations in the flow file. */
+  configurations: number;
+  /** False when it stopped early and can be resumed. */
+  finished: boolean;
+  /** Configurations already done when this call resumed, if it did. */
+  resumedFrom?: number;
+}
+
+/** The observables every flow file holds (topological_charge only in 4D). */
+export const FLOW_OBSERVABLES = [
+  'energy_plaquette',
+  'energy_clover',
+  'plaquette',
+  'polyakov_loop_re',
+  'polyakov_loop_im',
+  'topological_charge',
+] as const;
+
+/** The file of links flowed to time t: `<output without .h5>.t<t>.h5`. */
+export function flowedLinksPath(output: string, t: number): string {
+  const stem = output.endsWith('.h5') ? output.slice(0, -3) : output;
+  return `${stem}.t${t}.h5`;
+}
+
+const CHECKPOINT_FORMAT = 'lattice-gauge-flow-checkpoint 1';
+
+/**
+ * Flows (or resumes flowing) an ensemble. Resolves when done or stopped; the output files
+ * appear under their final names only when the run finished.
+ *
+ * @throws RangeError/TypeError naming the spec field that is invalid (tMax below a requested
+ *   time, epsilon or tolerance not > 0, an action the lattice cannot use, charge outside 4D,
+ *   an index out of range, a save time that is not measured); Error naming the file for
+ *   unreadable inputs, non-unitary links, or outputs that exist (without force).
+ */
+export async function flowEnsemble(
+  spec: FlowEnsembleSpec,
+  options: FlowEnsembleOptions,
+): Promise<FlowEnsembleSummary> {
+  const fn = 'flowEnsemble';
+  if (spec === null || typeof spec !== 'object') throw typeError(fn, 'spec', 'an object', spec);
+  const ensemble = await openEnsemble(spec.input);
+  try {
+    return await run(spec, options, ensemble);
+  } finally {
+    ensemble.close();
+  }
+}
+
+async function run(
+  spec: FlowEnsembleSpec,
+  options: FlowEnsembleOptions,
+  ensemble: Ensemble,
+): Promise<FlowEnsembleSummary> {
+  const fn = 'flowEnsemble';
+  const lattice = ensemble.lattice;
+  const N = ensemble.metadata.N;
+  const action = checkFlowAction(fn, 'action', spec.action, lattice);
+  const indices = spec.indices ?? Array.from({ length: ensemble.count }, (_, i) => i);
+  if (!Array.isArray(indices) || indices.length === 0) {
+    throw rangeError(fn, 'indices', 'a non-empty list of configuration indices', indices);
+  }
+  indices.forEach((i, k) => {
+    checkInteger(fn, `indices[${k}]`, i, 0, ensemble.count - 1);
+    if (k > 0 && !(i > indices[k - 1])) {
+      throw rangeError(fn, 'indices', 'ascending configuration indices', indices);
+    }
+  });
+  const saveLinks = spec.saveLinks ?? [];
+  for (const t of saveLinks) {
+    if (!spec.times.includes(t)) {
+      throw rangeError(
+        fn,
+        'saveLinks',
+        `times among the measured ones ${JSON.stringify(spec.times)}`,
+        t,
+      );
+    }
+  }
+  const charge = spec.charge ?? lattice.D === 4;
+  const workers = options.workers ?? 0;
+  checkInteger(fn, 'workers', workers, 0, 256);
+  // everything the flow will check, before any file is written
+  checkFlowRunOptions(
+    fn,
+    {
+      tMax: spec.tMax,
+      times: spec.times,
+      epsilon: spec.epsilon,
+      tolerance: spec.tolerance,
+      maxEpsilon: spec.maxEpsilon,
+      charge,
+    },
+    lattice,
+  );
+
+  const observables = FLOW_OBSERVABLES.filter((name) => name !== 'topological_charge' || charge);
+  const flowMetadata: Record<string, unknown> = {
+    source: spec.input,
+    action,
+    tMax: spec.tMax,
+    integrator:
+      spec.tolerance === undefined
+        ? { kind: 'fixed', epsilon: spec.epsilon }
+        : {
+            kind: 'adaptive',
+            tolerance: spec.tolerance,
+            initialEpsilon: spec.epsilon,
+            maxEpsilon: spec.maxEpsilon ?? null,
+          },
+    indices,
+    ...options.metadata,
+  };
+  const fileSpec: FlowFileSpec = {
+    metadata: { N, dims: [...lattice.dims], ...flowMetadata },
+    times: [...spec.times],
+    observables: [...observables],
+  };
+  const linksMetadata = (t: number): Record<string, unknown> & { N: number; dims: number[] } => ({
+    ...ensemble.metadata,
+    N,
+    dims: [...lattice.dims],
+    flow: { ...flowMetadata, time: t },
+  });
+
+  const flow = new GradientFlow(lattice, N, { action, workers });
+  const output = options.output;
+  const checkpointPath = `${output}.checkpoint`;
+  let done = 0;
+  let resumedFrom: number | undefined;
+  let writer: FlowWriter | undefined;
+  const linkWriters: EnsembleWriter[] = [];
+  try {
+    if (options.resume && existsSync(checkpointPath)) {
+      done = readFlowCheckpoint(checkpointPath, fileSpec);
+      resumedFrom = done;
+      writer = await FlowWriter.resume(output, fileSpec, done, { force: options.force });
+      for (const t of saveLinks) {
+        linkWriters.push(
+          await EnsembleWriter.resume(flowedLinksPath(output, t), linksMetadata(t), done, {
+            force: options.force,
+          }),
+        );
+      }
+    } else {
+      writer = await FlowWriter.create(output, fileSpec, { force: options.force });
+      for (const t of saveLinks) {
+        linkWriters.push(
+          await EnsembleWriter.create(flowedLinksPath(output, t), linksMetadata(t), {
+            force: options.force,
+          }),
+        );
+      }
+    }
+
+    let doneThisCall = 0;
+    for (; done < indices.length; done++) {
+      if (
+        options.stopAfterConfigurations !== undefined &&
+        doneThisCall >= options.stopAfterConfigurations
+      ) {
+        writer.close();
+        for (const w of linkWriters) w.close();
+        await flow.close();
+        return summary(false);
+      }
+      const i = indices[done];
+      const field = ensemble.configuration(i, {
+        unitarityTolerance: DEFAULT_FLOW_UNITARITY_TOLERANCE,
+      });
+      const beta = ensemble.beta[i];
+      const sweep = ensemble.sweep[i];
+      const runResult = await flow.run(field, {
+        tMax: spec.tMax,
+        times: spec.times,
+        epsilon: spec.epsilon,
+        tolerance: spec.tolerance,
+        maxEpsilon: spec.maxEpsilon,
+        charge,
+        onStep: (step) =>
+          options.onProgress?.({ done, total: indices.length, t: step.t, tMax: spec.tMax }),
+        onMeasure: (m, flowed) => {
+          const k = saveLinks.indexOf(m.t);
+          if (k >= 0) {
+            linkWriters[k].append({
+              links: flowed.links,
+              beta,
+              sweep,
+              observables: {
+                flow_time: m.t,
+                source_index: i,
+                energy_clover: m.energyClover,
+                energy_plaquette: m.energyPlaquette,
+                plaquette: m.plaquette,
+                ...(m.charge === null ? {} : { topological_charge: m.charge }),
+              },
+            });
+          }
+        },
+      });
+      const ms = runResult.measurements;
+      const record: FlowRecord = {
+        index: i,
+        beta,
+        sweep,
+        steps: runResult.steps,
+        rejected: runResult.rejected,
+        observables: {
+          energy_plaquette: ms.map((m) => m.energyPlaquette),
+          energy_clover: ms.map((m) => m.energyClover),
+          plaquette: ms.map((m) => m.plaquette),
+          polyakov_loop_re: ms.map((m) => m.polyakovLoop.re),
+          polyakov_loop_im: ms.map((m) => m.polyakovLoop.im),
+          ...(charge ? { topological_charge: ms.map((m) => m.charge ?? NaN) } : {}),
+        },
+      };
+      writer.append(record);
+      writer.flush();
+      for (const w of linkWriters) w.flush();
+      await writeFlowCheckpoint(checkpointPath, fileSpec, done + 1);
+      doneThisCall++;
+      options.onConfiguration?.(record, ms);
+    }
+    await writer.finalize();
+    for (const w of linkWriters) await w.finalize();
+    rmSync(checkpointPath, { force: true });
+    return summary(true);
+  } catch (error) {
+    writer?.close();
+    for (const w of linkWriters) w.close();
+    throw error;
+  } finally {
+    await flow.close();
+  }
+
+  function summary(finished: boolean): FlowEnsembleSummary {
+    return {
+      output,
+      links: saveLinks.map((t) => ({ t, path: flowedLinksPath(output, t) })),
+      configurations: done,
+      finished,
+      resumedFrom,
+    };
+  }
+}
+
+async function writeFlowCheckpoint(path: string, spec: FlowFileSpec, done: number): Promise<void> {
+  const text = `${CHECKPOINT_FORMAT}\n${JSON.stringify({ done, spec })}\n`;
+  await writeFileAtomic(path, [new TextEncoder().encode(text)]);
+}
+
+function readFlowCheckpoint(path: string, spec: FlowFileSpec): number {
+  const text = readFileSync(path, 'utf8');
+  const [magic, json] = text.split('\n');
+  let parsed: { done?: unknown; spec?: unknown } | undefined;
+  try {
+    parsed = magic === CHECKPOINT_FORMAT ? JSON.parse(json) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || typeof parsed.done !== 'number') {
+    throw new FileError(
+      `checkpoint ${path}: not a flow checkpoint (expected "${CHECKPOINT_FORMAT}")`,
+    );
+  }
+  const normalized = JSON.parse(JSON.stringify(spec)) as unknown;
+  const d = metadataDifference(parsed.spec, normalized);
+  if (d) {
+    throw new FileError(
+      `checkpoint ${path}: mismatch in ${d.key}: checkpoint has ${formatMetadataValue(d.a)}, ` +
+        `run has ${formatMetadataValue(d.b)}`,
+    );
+  }
+  return parsed.done;
+}

@@ -1,0 +1,106 @@
+/**
+ * Flow files: written row by row, read back exactly (h5py reads them as docs/flow-format.md
+ * says: test/interop/flowFile.test.ts, npm run test:interop), resumed by truncation to the checkpoint, and refused when their spec, their rows or
+ * their format are not what the reader or writer expects.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EnsembleWriter } from '../../src/io/ensembleWriter.js';
+import {
+  FLOW_FORMAT,
+  FlowWriter,
+  hdf5Format,
+  openFlowFile,
+  type FlowFileSpec,
+  type FlowRecord,
+} from '../../src/io/flowFile.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lgt-flowfile-'));
+const spec: FlowFileSpec = {
+  metadata: {
+    N: 3,
+    dims: [4, 4, 4, 8],
+    action: 'wilson',
+    integrator: { kind: 'fixed', epsilon: 0.01 },
+  },
+  times: [0, 0.5, 1],
+  observables: ['energy_clover', 'topological_charge'],
+};
+
+function record(i: number): FlowRecord {
+  return {
+    index: 2 * i,
+    beta: 6,
+    sweep: 100 + 10 * i,
+    steps: 100,
+    rejected: i,
+    observables: {
+      energy_clover: [1 + i, 0.5 + i, 0.25 + i],
+      topological_charge: [0.1 * i, -0.2 * i, 1 / 3],
+    },
+  };
+}
+
+describe('flow files', () => {
+  it('read back what was written, exactly, row by row and per flow time', async () => {
+    const path = join(dir, 'a.h5');
+    const writer = await FlowWriter.create(path, spec);
+    for (let i = 0; i < 3; i++) writer.append(record(i));
+    writer.flush();
+    await writer.finalize();
+    expect(await hdf5Format(path)).toBe(FLOW_FORMAT);
+    const f = await openFlowFile(path);
+    expect(f.count).toBe(3);
+    expect(Array.from(f.times)).toEqual([0, 0.5, 1]);
+    expect(Array.from(f.index)).toEqual([0, 2, 4]);
+    expect(Array.from(f.sweep)).toEqual([100, 110, 120]);
+    expect(Array.from(f.rejected)).toEqual([0, 1, 2]);
+    expect(f.metadata).toEqual(spec.metadata);
+    expect(Array.from(f.column('energy_clover', 1))).toEqual([0.5, 1.5, 2.5]);
+    expect(Array.from(f.column('topological_charge', 2, [1]))).toEqual([1 / 3]);
+  });
+
+  it('resumes by truncating to the checkpoint, and refuses another spec naming the entry', async () => {
+    const path = join(dir, 'b.h5');
+    const writer = await FlowWriter.create(path, spec);
+    for (let i = 0; i < 3; i++) writer.append(record(i));
+    writer.flush();
+    writer.close(); // killed: the .partial file holds 3 rows, the checkpoint said 2
+    await expect(FlowWriter.resume(path, { ...spec, times: [0, 0.5, 2] }, 2)).rejects.toThrow(
+      /b.h5.partial: mismatch in times\[2\]: file has 1, run has 2/,
+    );
+    const resumed = await FlowWriter.resume(path, spec, 2);
+    expect(resumed.count).toBe(2);
+    resumed.append(record(5));
+    await resumed.finalize();
+    const f = await openFlowFile(path);
+    expect(Array.from(f.index)).toEqual([0, 2, 10]);
+    expect(Array.from(f.column('energy_clover', 0))).toEqual([1, 2, 6]);
+  });
+
+  it('refuses rows that do not fit the spec, and files that are not flow files', async () => {
+    const path = join(dir, 'c.h5');
+    const writer = await FlowWriter.create(path, spec);
+    expect(() =>
+      writer.append({ ...record(0), observables: { energy_clover: [1, 2, 3] } }),
+    ).toThrow(
+      /FlowWriter.append: invalid record.observables: expected the observables \[energy_clover, topological_charge\]/,
+    );
+    expect(() =>
+      writer.append({
+        ...record(0),
+        observables: { ...record(0).observables, energy_clover: [1] },
+      }),
+    ).toThrow(/invalid record.observables.energy_clover: expected 3 values/);
+    writer.close();
+    await expect(FlowWriter.create(path, spec)).rejects.toThrow(/c.h5.partial already exists/);
+    const ensemble = join(dir, 'e.h5');
+    const e = await EnsembleWriter.create(ensemble, { N: 2, dims: [2, 2] });
+    await e.finalize();
+    await expect(openFlowFile(ensemble)).rejects.toThrow(
+      /openFlowFile: .*e.h5: not a lattice-gauge flow file: invalid attribute format: expected "lattice-gauge-flow", got lattice-gauge-ensemble/,
+    );
+  });
+});
