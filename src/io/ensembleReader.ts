@@ -38,6 +38,7 @@ import {
   loadHdf5,
   openExisting,
   readSeries,
+  rootAttributes,
   transfer,
   typeName,
   type H5Dataset,
@@ -81,10 +82,7 @@ export function readStructure(fn: string, filePath: string, file: H5File): Struc
 }
 
 function readStructureUnchecked(fn: string, filePath: string, file: H5File): Structure {
-  const attributeNames = new Set(Object.keys(file.attrs));
-  const attribute = (name: string): unknown =>
-    attributeNames.has(name) ? file.get_attribute(name, false) : undefined;
-  const shown = (value: unknown): unknown => (value === undefined ? 'no such attribute' : value);
+  const { get: attribute, shown } = rootAttributes(file);
 
   const format = attribute('format');
   if (format !== ENSEMBLE_FORMAT) {

@@ -50,6 +50,7 @@ import {
   openExisting,
   readSeries,
   resizeDataset,
+  rootAttributes,
   transfer,
   typeName,
   writeInteger,
@@ -552,10 +553,7 @@ interface FlowStructure {
 }
 
 function readFlowStructure(fn: string, filePath: string, file: H5File): FlowStructure {
-  const attributeNames = new Set(Object.keys(file.attrs));
-  const attribute = (name: string): unknown =>
-    attributeNames.has(name) ? file.get_attribute(name, false) : undefined;
-  const shown = (value: unknown): unknown => (value === undefined ? 'no such attribute' : value);
+  const { get: attribute, shown } = rootAttributes(file);
   const format = attribute('format');
   if (format !== FLOW_FORMAT) {
     throw new FileError(

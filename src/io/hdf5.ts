@@ -151,6 +151,23 @@ export function openExisting(lib: H5Lib, fn: string, path: string, mode: 'r' | '
   return file;
 }
 
+/** The root attributes of a file, read for checks and messages. */
+export interface RootAttributes {
+  /** The attribute's value, or undefined when the file has no such attribute. */
+  get(name: string): unknown;
+  /** A value as messages show it: "no such attribute" for undefined. */
+  shown(value: unknown): unknown;
+}
+
+/** Reads root attributes by name without throwing for missing ones (h5wasm does). */
+export function rootAttributes(file: H5File): RootAttributes {
+  const names = new Set(Object.keys(file.attrs));
+  return {
+    get: (name) => (names.has(name) ? file.get_attribute(name, false) : undefined),
+    shown: (value) => (value === undefined ? 'no such attribute' : value),
+  };
+}
+
 /** Name of an HDF5 numeric or string type, for messages. */
 export function typeName(meta: H5Metadata): string {
   if (meta.type === H5T_FLOAT) return `float${8 * meta.size}`;
