@@ -151,7 +151,9 @@ async function killSeries(
 /** Every named fault point of generate, at its 1st to 3rd passage, then resumed. */
 async function pointSeries(t: Tally, dir: string): Promise<void> {
   const ref = await reference(dir, GENERATE(31), 'ref-points.h5');
-  const names = Object.keys(FAULT_POINTS).filter((n) => !n.startsWith('train:'));
+  const names = Object.keys(FAULT_POINTS).filter(
+    (n) => !n.startsWith('train:') && !n.startsWith('flow:'),
+  );
   for (const name of names) {
     for (let k = 1; k <= 3; k++) {
       // finalize and finalized pass once per run
