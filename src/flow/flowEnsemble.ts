@@ -449,8 +449,13 @@ async function checkComplete(
 }
 
 async function writeFlowCheckpoint(path: string, spec: FlowFileSpec, done: number): Promise<void> {
-  const text = `${CHECKPOINT_FORMAT}\n${JSON.stringify({ done, spec })}\n`;
-  await writeFileAtomic(path, [new TextEncoder().encode(text)]);
+  // two parts: the format line, then the state (a kill between them leaves a half-written
+  // temporary file, the target intact: the window of the fault point atomic-write:partial)
+  const encoder = new TextEncoder();
+  await writeFileAtomic(path, [
+    encoder.encode(`${CHECKPOINT_FORMAT}\n`),
+    encoder.encode(`${JSON.stringify({ done, spec })}\n`),
+  ]);
 }
 
 function readFlowCheckpoint(path: string, spec: FlowFileSpec): number {
