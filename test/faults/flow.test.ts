@@ -11,9 +11,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { openFlowFile } from '../../src/io/flowFile.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KillSchedule, runLgt, runWithKills, startLgt, waitUntil } from '../lgtProcess.js';
+import { flowDifference, flowedInCheckpoint } from './flowRun.js';
 
 /** Configurations in the ensemble, all of them flowed. */
 const COUNT = 10;
@@ -42,44 +42,6 @@ function flowArgs(output: string, ...extra: string[]): string[] {
 
 function fresh(name: string): string {
   return join(mkdtempSync(join(dir, `${name}-`)), 'run.flow.h5');
-}
-
-/** Configurations the checkpoint of `output` says were flowed (-1 without one). */
-function flowedInCheckpoint(output: string): number {
-  try {
-    const header = readFileSync(`${output}.checkpoint`, 'utf8').split('\n')[1];
-    return (JSON.parse(header) as { done: number }).done;
-  } catch {
-    return -1;
-  }
-}
-
-/**
- * The first difference between two flow files, or undefined when they are the same: every
- * dataset as 64-bit words, and the metadata (a flow file records no times or hosts).
- */
-async function flowDifference(a: string, b: string): Promise<string | undefined> {
-  const [x, y] = [await openFlowFile(a), await openFlowFile(b)];
-  const json = (v: unknown): string => JSON.stringify(v);
-  if (json(x.metadata) !== json(y.metadata)) {
-    return `metadata ${json(x.metadata)} != ${json(y.metadata)}`;
-  }
-  if (x.count !== y.count) return `count ${x.count} != ${y.count}`;
-  const words = (v: Float64Array): BigUint64Array =>
-    new BigUint64Array(v.buffer, v.byteOffset, v.length);
-  const sameBits = (p: Float64Array, q: Float64Array): boolean =>
-    p.length === q.length && words(p).every((w, k) => w === words(q)[k]);
-  for (const key of ['times', 'index', 'beta', 'sweep', 'steps', 'rejected'] as const) {
-    if (!sameBits(x[key], y[key])) return `${key} differs`;
-  }
-  const names = Object.keys(x.observables);
-  if (json(names) !== json(Object.keys(y.observables))) return 'observable names differ';
-  for (const name of names) {
-    if (!sameBits(x.observables[name], y.observables[name])) {
-      return `/observables/${name} differs`;
-    }
-  }
-  return undefined;
 }
 
 beforeAll(async () => {
@@ -112,6 +74,10 @@ beforeAll(async () => {
   const o = await runLgt(flowArgs(other).map((a) => (a === '0.02' ? '0.025' : a)));
   expect(o.code, o.stderr).toBe(0);
   expect(await flowDifference(other, reference)).toMatch(/metadata|differs/);
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('lgt flow, killed and resumed', () => {
