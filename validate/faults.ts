@@ -11,7 +11,9 @@
  * - a full disk (file-size limits of several sizes): refused with the file named, resumed;
  * - `lgt generate --backend webgpu`: series of SIGKILLs;
  * - `lgt train`: series of SIGKILLs after seeded numbers of epochs, and at its fault points:
- *   the same model file byte for byte, and every epoch logged once.
+ *   the same model file byte for byte, and every epoch logged once;
+ * - `lgt flow`: series of SIGKILLs after seeded numbers of flowed configurations, then within
+ *   100 ms, and at its flow fault points: the same flow file bit for bit.
  *
  * The counts go to data/validation/faults.{md,json} with the command that made them.
  */
@@ -22,6 +24,7 @@ import { generateEnsemble } from '../src/montecarlo/generate.js';
 import { FAULT_POINTS } from '../src/core/faultPoint.js';
 import { KillSchedule, runLgt, runWithKills, startLgt, waitUntil } from '../test/lgtProcess.js';
 import { ensembleDifference, savedInCheckpoint } from '../test/faults/ensembleRun.js';
+import { flowDifference, flowedInCheckpoint } from '../test/faults/flowRun.js';
 
 /** What one scenario did. */
 interface Tally {
@@ -151,7 +154,9 @@ async function killSeries(
 /** Every named fault point of generate, at its 1st to 3rd passage, then resumed. */
 async function pointSeries(t: Tally, dir: string): Promise<void> {
   const ref = await reference(dir, GENERATE(31), 'ref-points.h5');
-  const names = Object.keys(FAULT_POINTS).filter((n) => !n.startsWith('train:'));
+  const names = Object.keys(FAULT_POINTS).filter(
+    (n) => !n.startsWith('train:') && !n.startsWith('flow:'),
+  );
   for (const name of names) {
     for (let k = 1; k <= 3; k++) {
       // finalize and finalized pass once per run
@@ -349,6 +354,80 @@ function report(tallies: Tally[], command: string): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * `lgt flow` of one SU(2) 4^4 ensemble of 16 configurations: series of `kills` SIGKILLs after
+ * seeded numbers of flowed configurations (then within 100 ms), and the flow fault points at
+ * their 1st to 3rd passage; each resumed to the end and compared bit for bit.
+ */
+async function flowSeries(t: Tally, dir: string, series: number, kills: number): Promise<void> {
+  const count = 16;
+  const ensemble = await reference(
+    dir,
+    [...GENERATE(41).map((a) => (a === '2.2,2.5' ? '2.3' : a === '12' ? String(count) : a))],
+    'flow-ensemble.h5',
+  );
+  const args = (output: string): string[] => [
+    'flow',
+    ensemble,
+    '-o',
+    output,
+    '--t-max',
+    '1',
+    '--epsilon',
+    '0.02',
+    '--measure-every',
+    '0.25',
+    '--no-progress',
+  ];
+  const ref = join(dir, 'ref.flow.h5');
+  const r = await runLgt(args(ref));
+  if (r.code !== 0) throw new Error(`reference flow: ${r.stderr}`);
+  const compare = async (label: string, output: string): Promise<void> => {
+    t.series++;
+    const d = existsSync(output) ? await flowDifference(output, ref) : `no output ${output}`;
+    if (d === undefined) t.identical++;
+    else t.failures.push(`${label}: ${d}`);
+  };
+  for (let s = 0; s < series; s++) {
+    const seed = 4000 + s;
+    const output = join(mkdtempSync(join(dir, 'flow-')), 'run.flow.h5');
+    const schedule = new KillSchedule(seed);
+    const after = Array.from({ length: kills }, () => schedule.below(count)).sort((a, b) => a - b);
+    const report = await runWithKills(args(output), {
+      kills,
+      schedule,
+      ready: (k) => flowedInCheckpoint(output) >= after[k],
+      maxDelayMs: 100,
+    });
+    t.attempted += kills;
+    t.landed += report.killed;
+    const last = report.runs.at(-1)!;
+    if (last.code !== 0) t.failures.push(`flow seed ${seed}: exit ${last.code}: ${last.stderr}`);
+    await compare(`flow seed ${seed}`, output);
+  }
+  const points = [
+    'atomic-write:partial',
+    'atomic-write:before-rename',
+    'atomic-write:after-rename',
+    'flow:flushed',
+    'flow:finalized',
+  ];
+  for (const name of points) {
+    for (let k = 1; k <= 3; k++) {
+      if (k > 1 && name === 'flow:finalized') continue; // passed once per run
+      const output = join(mkdtempSync(join(dir, 'flow-point-')), 'run.flow.h5');
+      const killed = await runLgt(args(output), { env: { LGT_TEST_KILL_AT: `${name}@${k}` } });
+      t.attempted++;
+      if (killed.signal === 'SIGKILL') t.landed++;
+      else t.failures.push(`flow ${name}@${k}: not killed (${killed.code}): ${killed.stderr}`);
+      const resumed = await runLgt([...args(output), '--resume']);
+      if (resumed.code !== 0)
+        t.failures.push(`flow ${name}@${k}: resume exit ${resumed.code}: ${resumed.stderr}`);
+      await compare(`flow ${name}@${k}`, output);
+    }
+  }
+}
+
 /** Runs the suite (`quick`: a few series, for a smoke test) and writes data/validation/faults.*. */
 export async function faultValidation(quick: boolean, command: string): Promise<boolean> {
   const dir = mkdtempSync(join(tmpdir(), 'lgt-validate-faults-'));
@@ -372,6 +451,8 @@ export async function faultValidation(quick: boolean, command: string): Promise<
   tallies.push(await timed(gpu, () => killSeries(gpu, dir, GPU, [], n(5, 1), 8, 16, 2000)));
   const train = tally('train: SIGKILL series and fault points');
   tallies.push(await timed(train, () => trainSeries(train, dir, n(5, 1), 8)));
+  const flow = tally('flow: SIGKILL series and fault points');
+  tallies.push(await timed(flow, () => flowSeries(flow, dir, n(10, 1), 8)));
   const text = report(tallies, command);
   process.stdout.write(text);
   if (!quick) {

@@ -29,6 +29,10 @@ export const FAULT_POINTS = {
   'finalize:before-rename': 'src/io/ensembleWriter.ts',
   /** generateEnsemble: the output renamed to its final name, the checkpoint not yet removed. */
   'generate:finalized': 'src/montecarlo/generate.ts',
+  /** flowEnsemble: a flowed configuration appended and flushed, its checkpoint not yet written. */
+  'flow:flushed': 'src/flow/flowEnsemble.ts',
+  /** flowEnsemble: the flow file renamed to its final name, the checkpoint not yet removed. */
+  'flow:finalized': 'src/flow/flowEnsemble.ts',
   /** The training loop: an epoch's metrics logged, its checkpoint not yet written. */
   'train:epoch-logged': 'src/lcnn/training/loop.ts',
 } as const;

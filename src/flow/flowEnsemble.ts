@@ -3,7 +3,9 @@
  * time into a flow file (src/io/flowFile.ts, docs/flow-format.md), optionally the flowed
  * links at chosen times into ensemble files (src/io/ensembleWriter.ts, so that L-CNNs train
  * on them), with a checkpoint after every configuration from which a killed run resumes bit
- * for bit (the flow is deterministic: a configuration flowed again gives the same numbers).
+ * for bit (the flow is deterministic: a configuration flowed again gives the same numbers),
+ * a clean stop between configurations through an AbortSignal, and the lock file
+ * `<output>.lock` (src/core/fileLock.ts) that keeps a second process off the same output.
  *
  * Progress and results are reported through callbacks; this module does no printing.
  *
@@ -12,11 +14,13 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { writeFileAtomic } from '../core/atomicWrite.js';
 import { FileError } from '../core/fileError.js';
+import { acquireLock } from '../core/fileLock.js';
+import { faultPoint } from '../core/faultPoint.js';
 import { checkInteger, rangeError, typeError } from '../core/validate.js';
 import { openEnsemble, type Ensemble } from '../io/ensembleReader.js';
 import { EnsembleWriter } from '../io/ensembleWriter.js';
 import { formatMetadataValue, metadataDifference } from '../io/ensembleMetadata.js';
-import { FlowWriter, type FlowFileSpec, type FlowRecord } from '../io/flowFile.js';
+import { FlowWriter, openFlowFile, type FlowFileSpec, type FlowRecord } from '../io/flowFile.js';
 import { checkFlowAction, type FlowAction } from './flowAction.js';
 import type { FlowMeasurement } from './flowObservables.js';
 import {
@@ -67,6 +71,15 @@ export interface FlowEnsembleOptions {
   onConfiguration?: (record: FlowRecord, measurements: FlowMeasurement[]) => void;
   /** Stop after this many configurations in this call (tests of interruption). */
   stopAfterConfigurations?: number;
+  /**
+   * Stop cleanly when aborted (Ctrl-C in `lgt flow`): after the configuration being flowed,
+   * whose checkpoint is written; the summary then says `interrupted`.
+   */
+  signal?: AbortSignal;
+  /** What runs, for the lock file's message to a second writer (default "flowEnsemble"). */
+  command?: string;
+  /** Called with what the run wants its user to know (a stale lock taken over). */
+  onNotice?: (message: string) => void;
 }
 
 /** Reported after every integration step. */
@@ -99,6 +112,8 @@ export interface FlowEnsembleSummary {
   configurations: number;
   /** False when it stopped early and can be resumed. */
   finished: boolean;
+  /** True when it stopped through `signal`, with a checkpoint of its last configuration. */
+  interrupted: boolean;
   /** Configurations already done when this call resumed, if it did. */
   resumedFrom?: number;
 }
@@ -128,7 +143,9 @@ const CHECKPOINT_FORMAT = 'lattice-gauge-flow-checkpoint 1';
  * @throws RangeError/TypeError naming the spec field that is invalid (tMax below a requested
  *   time, epsilon or tolerance not > 0, an action the lattice cannot use, charge outside 4D,
  *   an index out of range, a save time that is not measured); Error naming the file for
- *   unreadable inputs, non-unitary links, or outputs that exist (without force).
+ *   unreadable inputs, non-unitary links, outputs that exist (without force), another process
+ *   writing the same output (its lock file names it), or a checkpoint or `.partial` file to
+ *   resume from that is missing, damaged or of another run.
  */
 export async function flowEnsemble(
   spec: FlowEnsembleSpec,
@@ -136,9 +153,25 @@ export async function flowEnsemble(
 ): Promise<FlowEnsembleSummary> {
   const fn = 'flowEnsemble';
   if (spec === null || typeof spec !== 'object') throw typeError(fn, 'spec', 'an object', spec);
+  const output = options?.output;
+  if (typeof output !== 'string' || output === '') {
+    throw typeError(fn, 'options.output', 'a file name', output);
+  }
   const ensemble = await openEnsemble(spec.input);
   try {
-    return await run(spec, options, ensemble);
+    const lock = acquireLock(`${output}.lock`, output, options.command ?? fn);
+    try {
+      if (lock.staleFrom !== undefined) {
+        const h = lock.staleFrom;
+        options.onNotice?.(
+          `took over the stale lock ${lock.path} of process ${h.pid} on ${h.host} ` +
+            `(since ${h.started}; no longer running)`,
+        );
+      }
+      return await run(spec, options, ensemble);
+    } finally {
+      lock.release();
+    }
   } finally {
     ensemble.close();
   }
@@ -223,23 +256,46 @@ async function run(
   const flow = new GradientFlow(lattice, N, { action, workers });
   const output = options.output;
   const checkpointPath = `${output}.checkpoint`;
+  const partialPath = `${output}.partial`;
   let done = 0;
   let resumedFrom: number | undefined;
   let writer: FlowWriter | undefined;
   const linkWriters: EnsembleWriter[] = [];
   try {
-    if (options.resume && existsSync(checkpointPath)) {
+    const hasCheckpoint = options.resume === true && existsSync(checkpointPath);
+    if (hasCheckpoint) {
       done = readFlowCheckpoint(checkpointPath, fileSpec);
       resumedFrom = done;
+      if (done === indices.length && !existsSync(partialPath) && existsSync(output)) {
+        // killed after the final rename, before the checkpoint was removed
+        await checkComplete(output, fileSpec, done, checkpointPath);
+        rmSync(checkpointPath, { force: true });
+        return summary(true, false);
+      }
       writer = await FlowWriter.resume(output, fileSpec, done, { force: options.force });
       for (const t of saveLinks) {
+        const path = flowedLinksPath(output, t);
+        // the links are finalized before the flow file: complete ones stay as they are
+        if (done === indices.length && !existsSync(`${path}.partial`) && existsSync(path)) continue;
         linkWriters.push(
-          await EnsembleWriter.resume(flowedLinksPath(output, t), linksMetadata(t), done, {
-            force: options.force,
-          }),
+          await EnsembleWriter.resume(path, linksMetadata(t), done, { force: options.force }),
         );
       }
     } else {
+      if (options.resume === true && existsSync(partialPath)) {
+        // A .partial file holds rows only after its first checkpoint (written right after it
+        // is created): one killed before that holds nothing to lose and is started over.
+        if (await holdsNoRows(partialPath)) {
+          rmSync(partialPath);
+          for (const t of saveLinks)
+            rmSync(`${flowedLinksPath(output, t)}.partial`, { force: true });
+        } else
+          throw new FileError(
+            `cannot resume: ${partialPath} exists but its checkpoint ${checkpointPath} is ` +
+              `missing, so where the run stood is unknown; to start over, pass { force: true } ` +
+              `(lgt: --force), which replaces ${partialPath}`,
+          );
+      }
       writer = await FlowWriter.create(output, fileSpec, { force: options.force });
       for (const t of saveLinks) {
         linkWriters.push(
@@ -248,18 +304,24 @@ async function run(
           }),
         );
       }
+      // from here on the .partial file always has a checkpoint
+      await writeFlowCheckpoint(checkpointPath, fileSpec, 0);
     }
 
     let doneThisCall = 0;
     for (; done < indices.length; done++) {
+      // let signals, timers and I/O run between configurations
+      await new Promise((resolve) => setImmediate(resolve));
+      const interrupted = options.signal?.aborted === true;
       if (
-        options.stopAfterConfigurations !== undefined &&
-        doneThisCall >= options.stopAfterConfigurations
+        interrupted ||
+        (options.stopAfterConfigurations !== undefined &&
+          doneThisCall >= options.stopAfterConfigurations)
       ) {
         writer.close();
         for (const w of linkWriters) w.close();
         await flow.close();
-        return summary(false);
+        return summary(false, interrupted);
       }
       const i = indices[done];
       const field = ensemble.configuration(i, {
@@ -314,14 +376,17 @@ async function run(
       writer.append(record);
       writer.flush();
       for (const w of linkWriters) w.flush();
+      faultPoint('flow:flushed');
       await writeFlowCheckpoint(checkpointPath, fileSpec, done + 1);
       doneThisCall++;
       options.onConfiguration?.(record, ms);
     }
-    await writer.finalize();
+    // the links first: a flow file under its final name means that everything is
     for (const w of linkWriters) await w.finalize();
+    await writer.finalize();
+    faultPoint('flow:finalized');
     rmSync(checkpointPath, { force: true });
-    return summary(true);
+    return summary(true, false);
   } catch (error) {
     writer?.close();
     for (const w of linkWriters) w.close();
@@ -330,20 +395,67 @@ async function run(
     await flow.close();
   }
 
-  function summary(finished: boolean): FlowEnsembleSummary {
+  function summary(finished: boolean, interrupted: boolean): FlowEnsembleSummary {
     return {
       output,
       links: saveLinks.map((t) => ({ t, path: flowedLinksPath(output, t) })),
       configurations: done,
       finished,
+      interrupted,
       resumedFrom,
     };
   }
 }
 
+/** Whether the flow file `path` is readable and holds no configuration. */
+async function holdsNoRows(path: string): Promise<boolean> {
+  try {
+    return (await openFlowFile(path)).count === 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A run found complete on resume (killed after its final rename, before its checkpoint was
+ * removed): checks that the flow file is this run's.
+ *
+ * @throws FileError naming the file and the difference when it is another run's.
+ */
+async function checkComplete(
+  output: string,
+  spec: FlowFileSpec,
+  count: number,
+  checkpointPath: string,
+): Promise<void> {
+  const file = await openFlowFile(output);
+  const normalized = JSON.parse(JSON.stringify(spec.metadata)) as Record<string, unknown>;
+  const d = metadataDifference(
+    Object.fromEntries(Object.keys(normalized).map((k) => [k, file.metadata[k]])),
+    normalized,
+  );
+  if (d) {
+    throw new FileError(
+      `cannot resume: ${output}: metadata mismatch in ${d.key}: file has ` +
+        `${formatMetadataValue(d.a)}, run has ${formatMetadataValue(d.b)}`,
+    );
+  }
+  if (file.count !== count) {
+    throw new FileError(
+      `cannot resume: ${output} holds ${file.count} configurations, the run flows ${count} ` +
+        `(its checkpoint ${checkpointPath} is stale)`,
+    );
+  }
+}
+
 async function writeFlowCheckpoint(path: string, spec: FlowFileSpec, done: number): Promise<void> {
-  const text = `${CHECKPOINT_FORMAT}\n${JSON.stringify({ done, spec })}\n`;
-  await writeFileAtomic(path, [new TextEncoder().encode(text)]);
+  // two parts: the format line, then the state (a kill between them leaves a half-written
+  // temporary file, the target intact: the window of the fault point atomic-write:partial)
+  const encoder = new TextEncoder();
+  await writeFileAtomic(path, [
+    encoder.encode(`${CHECKPOINT_FORMAT}\n`),
+    encoder.encode(`${JSON.stringify({ done, spec })}\n`),
+  ]);
 }
 
 function readFlowCheckpoint(path: string, spec: FlowFileSpec): number {

@@ -129,7 +129,11 @@ describe('lgt flow through the CLI', () => {
     });
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     const checkpoint = `${killed}.checkpoint`;
-    for (let waited = 0; !existsSync(checkpoint) && waited < 60_000; waited += 10) {
+    // the checkpoint of a run that has flowed a configuration (the first one says 0)
+    const flowed = (): boolean =>
+      existsSync(checkpoint) &&
+      (JSON.parse(readFileSync(checkpoint, 'utf8').split('\n')[1]) as { done: number }).done > 0;
+    for (let waited = 0; !flowed() && waited < 60_000; waited += 10) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     child.kill('SIGKILL');

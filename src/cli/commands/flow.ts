@@ -2,8 +2,10 @@
  * `lgt flow ENSEMBLE -o FLOWED.h5`: the gradient flow of every configuration of an ensemble
  * (src/flow), the observables per configuration and flow time into a flow file
  * (docs/flow-format.md), optionally the flowed links at chosen times as ensemble files, with a
- * progress bar, a checkpoint after every configuration and `--resume`; then the scale (t0,
- * w0) and the topological susceptibility with Gamma-method errors.
+ * progress bar, a checkpoint after every configuration and `--resume` (Ctrl-C or SIGTERM
+ * stop cleanly after the current configuration, exit 130/143; a second `lgt flow` on the same
+ * output is refused while the first runs, OUTPUT.lock); then the scale (t0, w0) and the
+ * topological susceptibility with Gamma-method errors.
  *
  * @module
  */
@@ -18,6 +20,7 @@ import { flowEnsemble } from '../../flow/flowEnsemble.js';
 import { flowStatistics, flowStatisticsJson } from '../../flow/flowStatistics.js';
 import { DEFAULT_EPSILON, DEFAULT_MAX_EPSILON } from '../../flow/gradientFlow.js';
 import { UserError } from '../errors.js';
+import { InterruptedError, resumeCommand, shellCommand, stopOnSignals } from '../interrupt.js';
 import {
   addOptions,
   forceOption,
@@ -157,12 +160,21 @@ export function measuredTimes(o: OptionValues<typeof flowOptions>): {
   return { times: all, tMax };
 }
 
-/** Registers `lgt flow`. */
-export function registerFlow(program: Command): void {
+/** Registers `lgt flow`; `argv` is repeated in the command that resumes an interrupted run. */
+export function registerFlow(program: Command, argv: readonly string[] = []): void {
   const command = program
     .command('flow')
     .description('gradient flow of an ensemble: t^2 E(t), t0, w0, the flowed charge, chi')
-    .argument('<ensemble>', 'ensemble HDF5 file written by lgt generate');
+    .argument('<ensemble>', 'ensemble HDF5 file written by lgt generate')
+    .addHelpText(
+      'after',
+      `
+A checkpoint after every configuration: Ctrl-C or SIGTERM stops cleanly after the current
+configuration (exit code 130 or 143); the same command with --resume continues bit for bit,
+also after a crash or kill -9. A second lgt flow on the same output is refused while the
+first runs (OUTPUT.lock).
+`,
+    );
   addOptions(command, flowOptions).action(async function (this: Command, input: string) {
     const o = readOptions(this, flowOptions);
     const { times, tMax } = measuredTimes(o);
@@ -200,36 +212,60 @@ export function registerFlow(program: Command): void {
     });
     const showProgress = o.progress && !o.json;
     let started = false;
-    const summary = await flowEnsemble(
-      {
-        input,
-        action: o.action,
-        tMax,
-        times,
-        epsilon: o.epsilon ?? DEFAULT_EPSILON,
-        tolerance: o.adaptive,
-        maxEpsilon: o.maxEpsilon,
-        indices,
-        saveLinks: o.saveLinks,
-      },
-      {
-        output: o.output,
-        workers: o.workers > 1 ? o.workers : 0,
-        force: o.force,
-        resume: o.resume,
-        metadata: { software: `lattice-gauge ${packageVersion()}` },
-        onProgress: (p) => {
-          if (!showProgress) return;
-          const value = Math.round(1000 * (p.done + p.t / p.tMax));
-          const payload = { config: p.done, t: p.t.toFixed(3) };
-          if (!started) {
-            bar.start(1000 * p.total, value, payload);
-            started = true;
-          } else bar.update(value, payload);
-        },
-      },
+    const stop = stopOnSignals(
+      () => `stopping after the current configuration, with a checkpoint (again: stop at once)`,
     );
-    if (started) bar.stop();
+    let summary;
+    try {
+      summary = await flowEnsemble(
+        {
+          input,
+          action: o.action,
+          tMax,
+          times,
+          epsilon: o.epsilon ?? DEFAULT_EPSILON,
+          tolerance: o.adaptive,
+          maxEpsilon: o.maxEpsilon,
+          indices,
+          saveLinks: o.saveLinks,
+        },
+        {
+          output: o.output,
+          workers: o.workers > 1 ? o.workers : 0,
+          force: o.force,
+          resume: o.resume,
+          metadata: { software: `lattice-gauge ${packageVersion()}` },
+          command: `lgt ${shellCommand(argv)}`,
+          signal: stop.signal,
+          onNotice: (message) => {
+            if (started) bar.stop();
+            started = false;
+            process.stderr.write(`lgt: ${message}\n`);
+          },
+          onProgress: (p) => {
+            if (!showProgress) return;
+            const value = Math.round(1000 * (p.done + p.t / p.tMax));
+            const payload = { config: p.done, t: p.t.toFixed(3) };
+            if (!started) {
+              bar.start(1000 * p.total, value, payload);
+              started = true;
+            } else bar.update(value, payload);
+          },
+        },
+      );
+    } finally {
+      if (started) bar.stop();
+      stop.dispose();
+    }
+    if (summary.interrupted) {
+      const signal = stop.received ?? 'SIGINT';
+      throw new InterruptedError(
+        `stopped by ${signal} after ${summary.configurations} of ${indices?.length ?? count} ` +
+          `configurations; the checkpoint ${o.output}.checkpoint and ${o.output}.partial hold ` +
+          `the run. Resume with:\n  ${resumeCommand(argv)}`,
+        signal,
+      );
+    }
 
     const file = await openFlowFile(summary.output);
     const stats = flowStatistics(file, { chargeTime: o.chargeTime });
