@@ -63,8 +63,13 @@ export interface FlowEnsembleOptions {
   force?: boolean;
   /** Continue from the checkpoint `${output}.checkpoint`, if there is one. */
   resume?: boolean;
-  /** Extra metadata for the files (e.g. the software version); a resumed run must match. */
+  /** Extra identifying metadata for the files; a resumed run must match. */
   metadata?: Record<string, unknown>;
+  /**
+   * Describing entries for the files' provenance (e.g. the command), never compared: the
+   * writers stamp time, software and host themselves, and a resume keeps the first run's.
+   */
+  provenance?: Record<string, unknown>;
   /** Called after every integration step. */
   onProgress?: (progress: FlowProgress) => void;
   /** Called after every flowed configuration. */
@@ -272,13 +277,19 @@ async function run(
         rmSync(checkpointPath, { force: true });
         return summary(true, false);
       }
-      writer = await FlowWriter.resume(output, fileSpec, done, { force: options.force });
+      writer = await FlowWriter.resume(output, fileSpec, done, {
+        force: options.force,
+        provenance: options.provenance,
+      });
       for (const t of saveLinks) {
         const path = flowedLinksPath(output, t);
         // the links are finalized before the flow file: complete ones stay as they are
         if (done === indices.length && !existsSync(`${path}.partial`) && existsSync(path)) continue;
         linkWriters.push(
-          await EnsembleWriter.resume(path, linksMetadata(t), done, { force: options.force }),
+          await EnsembleWriter.resume(path, linksMetadata(t), done, {
+            force: options.force,
+            provenance: options.provenance,
+          }),
         );
       }
     } else {
@@ -296,11 +307,15 @@ async function run(
               `(lgt: --force), which replaces ${partialPath}`,
           );
       }
-      writer = await FlowWriter.create(output, fileSpec, { force: options.force });
+      writer = await FlowWriter.create(output, fileSpec, {
+        force: options.force,
+        provenance: options.provenance,
+      });
       for (const t of saveLinks) {
         linkWriters.push(
           await EnsembleWriter.create(flowedLinksPath(output, t), linksMetadata(t), {
             force: options.force,
+            provenance: options.provenance,
           }),
         );
       }

@@ -32,6 +32,14 @@ import { fsyncDirectory, fsyncFile, fsyncFileSync } from '../core/atomicWrite.js
 import { FileError } from '../core/fileError.js';
 import { checkObservableName, SERIES_CHUNK } from './ensembleFormat.js';
 import {
+  PROVENANCE_ATTRIBUTE,
+  newProvenance,
+  parseProvenance,
+  resumedProvenance,
+  type EnsembleProvenance,
+} from './ensembleProvenance.js';
+import {
+  asciiJson,
   checkMetadata,
   formatMetadataValue,
   isPlainObject,
@@ -99,6 +107,12 @@ export interface FlowRecord {
 export interface FlowWriterOptions {
   /** Replace an existing file at `path` (at finalize) and an existing `.partial`. */
   force?: boolean;
+  /**
+   * Describing entries for the root attribute `provenance` (the ensemble file's, see
+   * ensembleProvenance.ts): never compared on resume. The writer stamps the time, software and
+   * host itself; on resume the first run's provenance is kept and these go into its record.
+   */
+  provenance?: Record<string, unknown>;
 }
 
 const SCALARS = [
@@ -170,6 +184,7 @@ export class FlowWriter {
           '{ force: true } (lgt: --force) to start over',
       );
     }
+    const provenance = newProvenance(fn, options.provenance);
     const { lib, module } = await loadHdf5();
     const file = new lib.File(resolve(partialPath), 'w');
     if (file.file_id < 0n) {
@@ -183,11 +198,8 @@ export class FlowWriter {
       writeInteger(file, 'N', N);
       file.create_attribute('dims', BigInt64Array.from(dims, BigInt), [dims.length], '<q');
       writeInteger(file, 'D', dims.length);
-      const json = JSON.stringify(rest).replace(
-        /[\u007f-\uffff]/g,
-        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-      );
-      file.create_attribute('metadata', json);
+      file.create_attribute('metadata', asciiJson(rest));
+      file.create_attribute(PROVENANCE_ATTRIBUTE, asciiJson(provenance));
       for (const [key, value] of Object.entries(rest)) mirrorAttribute(file, key, value);
       const m = normalized.times.length;
       file.create_dataset({
@@ -284,6 +296,13 @@ export class FlowWriter {
           resizeDataset(module, file, fn, partialPath, `/observables/${name}`, [count, s.m]);
         }
       }
+      const attributes = new Set(Object.keys(file.attrs));
+      const storedProvenance = attributes.has(PROVENANCE_ATTRIBUTE)
+        ? parseProvenance(file.get_attribute(PROVENANCE_ATTRIBUTE, false))
+        : undefined;
+      const provenance = resumedProvenance(fn, storedProvenance, options.provenance);
+      if (attributes.has(PROVENANCE_ATTRIBUTE)) file.delete_attribute(PROVENANCE_ATTRIBUTE);
+      file.create_attribute(PROVENANCE_ATTRIBUTE, asciiJson(provenance));
     } catch (error) {
       file.close();
       throw error;
@@ -426,6 +445,11 @@ export interface FlowFile {
   readonly path: string;
   /** N, dims and the other metadata entries. */
   readonly metadata: EnsembleMetadata;
+  /**
+   * When, where and by what the file was made and resumed (never compared); undefined for
+   * files written before it was kept.
+   */
+  readonly provenance: EnsembleProvenance | undefined;
   /** The measured flow times. */
   readonly times: Float64Array;
   /** Number of configurations. */
@@ -484,9 +508,11 @@ export async function openFlowFile(path: string): Promise<FlowFile> {
     }
     const m = s.m;
     const count = s.count;
+    const provenance = rootAttributes(file).get(PROVENANCE_ATTRIBUTE);
     return {
       path,
       metadata: s.metadata,
+      provenance: parseProvenance(provenance),
       times,
       count,
       index: scalars.index,

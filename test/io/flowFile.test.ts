@@ -80,6 +80,30 @@ describe('flow files', () => {
     expect(Array.from(f.column('energy_clover', 0))).toEqual([1, 2, 6]);
   });
 
+  it("keeps the first run's provenance on resume and appends the resume, never comparing it", async () => {
+    const path = join(dir, 'p.h5');
+    const writer = await FlowWriter.create(path, spec, {
+      provenance: { command: 'lgt flow first', software: 'lattice-gauge 0.0.1' },
+    });
+    writer.append(record(0));
+    writer.flush();
+    writer.close();
+    // another version and command resume it: describing entries are not compared
+    const resumed = await FlowWriter.resume(path, spec, 1, {
+      provenance: { command: 'lgt flow second', software: 'lattice-gauge 9.9.9' },
+    });
+    resumed.append(record(1));
+    await resumed.finalize();
+    const p = (await openFlowFile(path)).provenance!;
+    expect(p.command).toBe('lgt flow first');
+    expect(p.software).toBe('lattice-gauge 0.0.1');
+    expect(p.resumed).toHaveLength(1);
+    expect(p.resumed[0].command).toBe('lgt flow second');
+    expect(p.resumed[0].software).toBe('lattice-gauge 9.9.9');
+    expect(Date.parse(p.created)).toBeLessThanOrEqual(Date.parse(p.resumed[0].at));
+    expect((await openFlowFile(path)).metadata).toEqual(spec.metadata);
+  });
+
   it('refuses rows that do not fit the spec, and files that are not flow files', async () => {
     const path = join(dir, 'c.h5');
     const writer = await FlowWriter.create(path, spec);

@@ -12,7 +12,6 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { packageVersion } from '../../core/version.js';
 import { openEnsemble } from '../../io/ensembleReader.js';
 import { openFlowFile } from '../../io/flowFile.js';
 import { FLOW_ACTIONS } from '../../flow/flowAction.js';
@@ -234,7 +233,7 @@ first runs (OUTPUT.lock).
           workers: o.workers > 1 ? o.workers : 0,
           force: o.force,
           resume: o.resume,
-          metadata: { software: `lattice-gauge ${packageVersion()}` },
+          provenance: { command: `lgt ${shellCommand(argv)}` },
           command: `lgt ${shellCommand(argv)}`,
           signal: stop.signal,
           onNotice: (message) => {
