@@ -19,9 +19,13 @@
  *
  * Trained models and their scores are kept under data/reproduce/4d/<mode>/ (a rerun skips
  * what is there); the tables go to data/validation/reproduce-prl2022-4d.{md,json} (not with
- * --quick).
+ * --quick). At the end, `lgt report` (the real CLI, the README's command) draws the QC study's
+ * best seed (lowest validation MSE) on 6x8^3 and the largest test lattice:
+ * data/reproduce/4d/<mode>/report-QC/report.html and its charts under report-QC/svg (the
+ * README's figure docs/img/qc-prediction-12x32x32x32.svg is the prediction chart there).
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { openEnsemble } from '../src/io/ensembleReader.js';
@@ -470,6 +474,31 @@ async function main(): Promise<void> {
       JSON.stringify({ command, split, trainPlan, testPlans, results: all }, null, 2),
     );
   }
+  // the report's ensemble section needs two configurations per beta: the first test lattice
+  // that has them (6x8^3 unless --quick), else the training file
+  const shown = [...testPlans, trainPlan].find((p) => p.perBeta >= 2)!;
+  reportBestQc(all, join(dir, `${shown.name}.h5`), join(dir, `${testPlans.at(-1)!.name}.h5`));
+}
+
+/**
+ * The README's chart: `lgt report` of the QC study's best seed (by validation MSE, the
+ * selection a user could make without the test data) on the largest test lattice, through
+ * the real CLI, so the figure is what the README's command gives. The report's ensemble is a
+ * lattice with two configurations per beta (its section needs them; the largest lattice has
+ * one at the default size), the largest one is its `--test` file.
+ */
+function reportBestQc(results: SeedResult[], ensemble: string, largest: string): void {
+  const qc = results.filter((r) => r.study === 'QC');
+  if (qc.length === 0) return;
+  const best = qc.reduce((a, b) => (b.validation < a.validation ? b : a));
+  const model = join(dir, 'models', `QC-seed${best.seed}.json`);
+  const out = join(dir, 'report-QC');
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const command = ['dist/src/cli/lgt.js', 'report', ensemble, model, '--test', largest];
+  command.push('-o', join(out, 'report.html'), '--svg', join(out, 'svg'));
+  process.stderr.write(`reproduce:4d: node ${command.join(' ')}\n`);
+  execFileSync(process.execPath, command, { stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
 await main();

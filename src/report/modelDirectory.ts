@@ -12,10 +12,14 @@
  * {@link EpochMetrics} (`epoch`, `trainLoss`, `validationLoss`, ...), as the trainers write it.
  * Every missing or malformed piece is reported by name: a report never draws empty charts.
  *
+ * A bare model file (a `lgt train -o` JSON, or a per-seed model of `npm run reproduce:4d`) is
+ * read by {@link readModelSource} too: it has no metrics log, so its report has no learning
+ * curves, only the predictions and errors.
+ *
  * @module
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { FileError } from '../core/fileError.js';
 import type { EpochMetrics } from '../lcnn/training/learner.js';
 
@@ -35,9 +39,9 @@ export const MODEL_DIRECTORY_FILES = {
 export interface TrainedModelFiles {
   /** Path of the model file. */
   model: string;
-  /** Path of its metrics log. */
-  metrics: string;
-  /** The metrics log, one entry per epoch. */
+  /** Path of its metrics log; absent for a bare model file. */
+  metrics?: string;
+  /** The metrics log, one entry per epoch; empty for a bare model file. */
   history: EpochMetrics[];
 }
 
@@ -132,4 +136,28 @@ export function readModelDirectory(directory: string): ModelDirectory {
   if (existsSync(join(directory, f.baseline)))
     result.baseline = entry(f.baseline, f.baselineMetrics);
   return result;
+}
+
+/**
+ * Reads what `lgt report` is given for a model: a model directory ({@link readModelDirectory})
+ * or a bare model file (a `.json` file), which comes without a metrics log (empty history)
+ * and without a baseline.
+ *
+ * @throws FileError naming the path when it does not exist or is a file that is not `.json`,
+ *   and as readModelDirectory for a directory.
+ */
+export function readModelSource(path: string): ModelDirectory {
+  if (!existsSync(path)) {
+    throw new FileError(
+      `${path}: no such model file or directory: expected a model JSON file or a directory with ` +
+        `${MODEL_DIRECTORY_FILES.model} and ${MODEL_DIRECTORY_FILES.metrics}`,
+    );
+  }
+  if (statSync(path).isDirectory()) return readModelDirectory(path);
+  if (!path.endsWith('.json')) {
+    throw new FileError(
+      `${path}: not a model: expected a model JSON file (lgt train -o FILE.json) or a model directory`,
+    );
+  }
+  return { directory: dirname(path), model: { model: path, history: [] } };
 }

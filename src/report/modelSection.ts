@@ -1,6 +1,7 @@
 /**
  * The report's section on trained models (an L-CNN and, when present, the baseline CNN
- * trained on the same data): training and validation loss per epoch on a log scale,
+ * trained on the same data): training and validation loss per epoch on a log scale (when
+ * there is a metrics log),
  * predicted against true values per beta, and the error table per test lattice size with
  * its per-beta breakdown.
  *
@@ -178,19 +179,16 @@ function safe(text: string): string {
  * Builds the section of one model directory (or one training run).
  *
  * @param title - the section heading.
- * @param models - the model and, optionally, the baseline; every one with at least one
- *   epoch of history and the same evaluation sets in the same order.
+ * @param models - the model and, optionally, the baseline, with the same evaluation sets in
+ *   the same order; a model with an empty history (a bare model file, no metrics log) has no
+ *   learning curve, and without any history the section has no learning-curves chart.
  * @param prefix - prefix of the chart names, unique per section in a report.
- * @throws RangeError when there is no model, a model has no history, or the models were
- *   evaluated on different sets.
+ * @throws RangeError when there is no model or the models were evaluated on different sets.
  */
 export function modelSection(title: string, models: TrainedModelData[], prefix: string): Section {
   const fn = 'modelSection';
   if (models.length === 0) throw new RangeError(`${fn}: invalid models: expected at least one`);
   for (const m of models) {
-    if (m.history.length === 0) {
-      throw new RangeError(`${fn}: invalid ${m.file}: expected a training history of >= 1 epoch`);
-    }
     const labels = m.evaluations.map((e) => e.label).join(', ');
     const first = models[0].evaluations.map((e) => e.label).join(', ');
     if (labels !== first) {
@@ -207,7 +205,9 @@ export function modelSection(title: string, models: TrainedModelData[], prefix: 
         (m) =>
           `${m.name}: ${m.file}, target ${m.target}` +
           (m.parameters !== undefined ? `, ${m.parameters} weights` : '') +
-          `, ${m.history.length} epochs`,
+          (m.history.length > 0
+            ? `, ${m.history.length} epochs`
+            : ', no metrics log (a bare model file): no learning curves'),
       )
       .join('; '),
   });
@@ -226,16 +226,23 @@ export function modelSection(title: string, models: TrainedModelData[], prefix: 
       }
     }
   }
-  blocks.push({ kind: 'heading', text: 'Learning curves' });
-  blocks.push({
-    kind: 'chart',
-    name: `${prefix}-loss`,
-    spec: lossChart(`Training and validation loss: ${models.map((m) => m.name).join(', ')}`, loss),
-    caption:
-      'Mean squared error per epoch: solid the training batches (weights changing during the epoch), ' +
-      'dashed the validation split after the epoch.' +
-      (dropped > 0 ? ` ${dropped} values of exactly 0 are not drawn on the log scale.` : ''),
-  });
+  const trained = models.filter((m) => m.history.length > 0);
+  // a bare model file has no metrics log: no curve for it, no chart without any
+  if (trained.length > 0) {
+    blocks.push({ kind: 'heading', text: 'Learning curves' });
+    blocks.push({
+      kind: 'chart',
+      name: `${prefix}-loss`,
+      spec: lossChart(
+        `Training and validation loss: ${trained.map((m) => m.name).join(', ')}`,
+        loss,
+      ),
+      caption:
+        'Mean squared error per epoch: solid the training batches (weights changing during the epoch), ' +
+        'dashed the validation split after the epoch.' +
+        (dropped > 0 ? ` ${dropped} values of exactly 0 are not drawn on the log scale.` : ''),
+    });
+  }
 
   // Errors per evaluation set (lattice size), then per beta.
   const columns = ['data', 'lattice'];

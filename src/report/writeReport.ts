@@ -83,7 +83,7 @@ export interface ModelRun {
   name?: string;
   /** The model file. */
   file: string;
-  /** Its metrics log. */
+  /** Its metrics log; empty for a bare model file (then no learning curve is drawn). */
   history: EpochMetrics[];
 }
 

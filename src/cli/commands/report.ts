@@ -3,7 +3,9 @@
  * the ensemble's histories, autocorrelations, histograms, Gamma-method table and metadata
  * (or, given the `summary.json` of a scan from `lgt merge`, the table of its points and the
  * plaquette against beta), and for each model directory the learning curves, predicted-vs-true
- * plots and error tables (on ENSEMBLE.h5 and every `--test` ensemble). `--svg DIR` also writes every chart as
+ * plots and error tables (on ENSEMBLE.h5 and every `--test` ensemble). A bare model file
+ * (FILE.json, e.g. a per-seed model of `npm run reproduce:4d`) gives the same without the
+ * learning curves, which need the metrics log. `--svg DIR` also writes every chart as
  * `DIR/<name>.svg` with its Vega-Lite specification `DIR/<name>.vl.json`.
  *
  * The job itself is `writeReport` (src/report/writeReport.ts), which `lgt generate --report` and
@@ -12,7 +14,7 @@
  * @module
  */
 import type { Command } from 'commander';
-import { readModelDirectory } from '../../report/modelDirectory.js';
+import { readModelSource } from '../../report/modelDirectory.js';
 import type { EvaluationSet, ModelGroup, ModelRun } from '../../report/writeReport.js';
 import { isFlowFile } from '../../io/flowFile.js';
 import { refuseExisting, UserError } from '../errors.js';
@@ -68,7 +70,8 @@ export function registerReport(program: Command): void {
     .argument(
       '[models...]',
       'model directories: model.json + metrics.jsonl (lgt train -o DIR/model.json --metrics ' +
-        'DIR/metrics.jsonl), optionally cnn.json + cnn.metrics.jsonl for the baseline CNN',
+        'DIR/metrics.jsonl), optionally cnn.json + cnn.metrics.jsonl for the baseline CNN; ' +
+        'or bare model files (FILE.json: no learning curves)',
     );
   addOptions(command, reportOptions).action(async function (
     this: Command,
@@ -81,7 +84,7 @@ export function registerReport(program: Command): void {
     const isScan = ensemble.endsWith('.json');
     const sets: EvaluationSet[] = [ensemble, ...tests].map((p) => ({ label: p, paths: [p] }));
     const models: ModelGroup[] = directories.map((dir) => {
-      const d = readModelDirectory(dir);
+      const d = readModelSource(dir);
       const runs: ModelRun[] = [{ file: d.model.model, history: d.model.history }];
       if (d.baseline) runs.push({ file: d.baseline.model, history: d.baseline.history });
       return { title: `Model ${dir}`, runs, sets };
