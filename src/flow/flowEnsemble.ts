@@ -292,6 +292,12 @@ async function run(
           }),
         );
       }
+    } else if (options.resume === true && !existsSync(partialPath) && existsSync(output)) {
+      // finished by an earlier process that was killed after removing its checkpoint, before
+      // it could report: checked to be this run's, then reported complete (as lgt generate)
+      await checkComplete(output, fileSpec, indices.length);
+      done = indices.length;
+      return summary(true, false);
     } else {
       if (options.resume === true && existsSync(partialPath)) {
         // A .partial file holds rows only after its first checkpoint (written right after it
@@ -432,8 +438,8 @@ async function holdsNoRows(path: string): Promise<boolean> {
 }
 
 /**
- * A run found complete on resume (killed after its final rename, before its checkpoint was
- * removed): checks that the flow file is this run's.
+ * A run found complete on resume (killed after its final rename, before or after its checkpoint
+ * was removed): checks that the flow file is this run's.
  *
  * @throws FileError naming the file and the difference when it is another run's.
  */
@@ -441,7 +447,7 @@ async function checkComplete(
   output: string,
   spec: FlowFileSpec,
   count: number,
-  checkpointPath: string,
+  checkpointPath?: string,
 ): Promise<void> {
   const file = await openFlowFile(output);
   const normalized = JSON.parse(JSON.stringify(spec.metadata)) as Record<string, unknown>;
@@ -457,8 +463,8 @@ async function checkComplete(
   }
   if (file.count !== count) {
     throw new FileError(
-      `cannot resume: ${output} holds ${file.count} configurations, the run flows ${count} ` +
-        `(its checkpoint ${checkpointPath} is stale)`,
+      `cannot resume: ${output} holds ${file.count} configurations, the run flows ${count}` +
+        (checkpointPath === undefined ? '' : ` (its checkpoint ${checkpointPath} is stale)`),
     );
   }
 }

@@ -125,6 +125,19 @@ describe('lgt flow, killed and resumed', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(`${output}.checkpoint`)).toBe(false);
     expect(await flowDifference(output, reference)).toBeUndefined();
+    // killed after removing its checkpoint, before it could report: --resume finds the run
+    // complete (this run's file) and reports it; another run's parameters are refused
+    const again = await runLgt(flowArgs(output, '--resume'));
+    expect(again.code, again.stderr).toBe(0);
+    expect(await flowDifference(output, reference)).toBeUndefined();
+    const other = await runLgt(
+      flowArgs(output, '--resume').map((a) => (a === '0.02' ? '0.025' : a)),
+    );
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(
+      /cannot resume: \S+run\.flow\.h5: metadata mismatch in integrator/,
+    );
+    expect(await flowDifference(output, reference)).toBeUndefined();
   });
 
   it('stops cleanly on SIGINT (exit 130) and SIGTERM (exit 143) after the current configuration, says how to resume, and resumes bit for bit', async () => {
