@@ -126,6 +126,7 @@ export {
   type ObservableEstimate,
   type BetaStatistics,
 } from './ensembleStatistics.js';
+export type { ScanSummary, ScanSummaryPoint } from './scanSummary.js';
 export { writeCheckpoint, readCheckpoint, type Checkpoint } from './checkpoint.js';
 export {
   generateEnsemble,

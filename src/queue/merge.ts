@@ -22,8 +22,11 @@ import { FileError } from '../core/fileError.js';
 import { openEnsemble, type Ensemble } from '../io/ensembleReader.js';
 import { formatMetadataValue, metadataDifference } from '../io/ensembleMetadata.js';
 import { EnsembleWriter } from '../io/ensembleWriter.js';
-import { ensembleStatistics, type ObservableEstimate } from '../montecarlo/ensembleStatistics.js';
+import { ensembleStatistics } from '../montecarlo/ensembleStatistics.js';
+import type { ScanSummary, ScanSummaryPoint } from '../montecarlo/scanSummary.js';
 import { pointName, scanDirectory, validateScan, type ScanSpec } from './scan.js';
+
+export type { ScanSummary, ScanSummaryPoint };
 
 /**
  * Metadata entries that may differ between the chains of one merge: the seed above all, and
@@ -140,51 +143,6 @@ export async function mergeChains(
   } finally {
     for (const e of ensembles) e.close();
   }
-}
-
-/** One row of a scan summary: a point and its results. */
-export interface ScanSummaryPoint {
-  /** Index of the point in the scan. */
-  point: number;
-  /** Its directory name, e.g. `SU2_8x8_beta2.2_heatbath`. */
-  name: string;
-  /** Number of colours. */
-  group: number;
-  /** Lattice extents. */
-  dims: number[];
-  /** The coupling. */
-  beta: number;
-  /** The algorithm's name. */
-  algorithm: string;
-  /** Chains of the point in the scan. */
-  chains: number;
-  /** Chains that were complete and merged. */
-  finished: number;
-  /** The merged file (relative to the summary), or null when no chain was complete. */
-  file: string | null;
-  /** Configurations merged. */
-  configurations: number;
-  /** Every recorded observable with its Gamma-method error over the chains (as replica). */
-  observables: Record<string, ObservableEstimate>;
-}
-
-/** The summary of a scan (`summary.json`). */
-export interface ScanSummary {
-  /** The format of this file. */
-  format: 'lattice-gauge-scan-summary';
-  /** The scan. */
-  scan: {
-    /** Its name. */
-    name: string;
-    /** Its id. */
-    id: string;
-    /** Its seed. */
-    seed: number;
-    /** Chains per point. */
-    chains: number;
-  };
-  /** One row per point, in the scan's order. */
-  points: ScanSummaryPoint[];
 }
 
 /** What {@link mergeScan} wrote. */

@@ -7,51 +7,14 @@
  * @module
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { ObservableEstimate } from '../montecarlo/ensembleStatistics.js';
+import type { ScanSummary, ScanSummaryPoint } from '../montecarlo/scanSummary.js';
+
+export type { ScanSummary, ScanSummaryPoint };
 import { formatEstimate } from './ensembleSection.js';
 import type { Block, Section, TableCell } from './htmlPage.js';
 
-/** A point of a scan summary, as `lgt merge` writes it. */
-export interface ScanSummaryPointData {
-  /** Index of the point in the scan. */
-  point: number;
-  /** Its name, e.g. `SU2_8x8_beta2.2_heatbath`. */
-  name: string;
-  /** Number of colours. */
-  group: number;
-  /** Lattice extents. */
-  dims: number[];
-  /** The coupling. */
-  beta: number;
-  /** The algorithm's name. */
-  algorithm: string;
-  /** Chains of the point. */
-  chains: number;
-  /** Chains complete and merged. */
-  finished: number;
-  /** Configurations merged. */
-  configurations: number;
-  /** Observables with their errors (empty without a complete chain). */
-  observables: Record<string, ObservableEstimate>;
-}
-
-/** A scan summary, as `lgt merge` writes it to `summary.json`. */
-export interface ScanSummaryData {
-  /** `lattice-gauge-scan-summary`. */
-  format: string;
-  /** The scan. */
-  scan: {
-    /** Its name. */
-    name: string;
-    /** Its id. */
-    id: string;
-  };
-  /** One row per point. */
-  points: ScanSummaryPointData[];
-}
-
 /** The plaquette against beta, with error bars, one colour per (group, lattice, algorithm). */
-function plaquetteChart(points: ScanSummaryPointData[]): TopLevelSpec {
+function plaquetteChart(points: ScanSummaryPoint[]): TopLevelSpec {
   const values = points
     .filter((p) => p.observables.plaquette !== undefined)
     .map((p) => {
@@ -100,7 +63,7 @@ function plaquetteChart(points: ScanSummaryPointData[]): TopLevelSpec {
  * The section of a scan summary (module header); `prefix` names its chart (unique in a
  * report).
  */
-export function scanSection(summary: ScanSummaryData, prefix = 'scan'): Section {
+export function scanSection(summary: ScanSummary, prefix = 'scan'): Section {
   const names = [...new Set(summary.points.flatMap((p) => Object.keys(p.observables)))].sort(
     (a, b) => (a === 'plaquette' ? -1 : b === 'plaquette' ? 1 : a.localeCompare(b)),
   );

@@ -25,7 +25,8 @@ import { formatTarget } from '../lcnn/targets.js';
 import type { EpochMetrics } from '../lcnn/training/learner.js';
 import type { BetaStatistics } from '../montecarlo/ensembleStatistics.js';
 import { ensembleSection } from './ensembleSection.js';
-import { scanSection, type ScanSummaryData } from './scanSection.js';
+import type { ScanSummary } from '../montecarlo/scanSummary.js';
+import { scanSection } from './scanSection.js';
 import { renderReport, type Section } from './htmlPage.js';
 import {
   modelSection,
@@ -44,10 +45,10 @@ function refuseExisting(path: string, force: boolean): void {
 }
 
 /** Reads a scan summary written by `lgt merge`. */
-function readScanSummary(path: string): ScanSummaryData {
-  let data: ScanSummaryData;
+function readScanSummary(path: string): ScanSummary {
+  let data: ScanSummary;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8')) as ScanSummaryData;
+    data = JSON.parse(readFileSync(path, 'utf8')) as ScanSummary;
   } catch (error) {
     throw new FileError(
       `writeReport: ${path}: cannot read the scan summary: ${(error as Error).message}`,

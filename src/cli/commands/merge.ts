@@ -14,7 +14,6 @@ import type { Command } from 'commander';
 import { writeFileAtomic } from '../../core/atomicWrite.js';
 import { mergeChains, mergeScan, type ScanSummary } from '../../queue/merge.js';
 import { formatEstimate } from '../../report/ensembleSection.js';
-import type { ScanSummaryData } from '../../report/scanSection.js';
 import { refuseExisting, UserError } from '../errors.js';
 import { addOptions, forceOption, jsonOption, option, readOptions, rules } from '../optionTable.js';
 
@@ -29,9 +28,6 @@ const mergeOptions = {
   force: forceOption('replace existing merged files'),
   json: jsonOption('print JSON: the merged files, or the scan summary'),
 };
-
-// The summary lgt merge writes is what lgt report reads (checked here by the compiler).
-const asReportData = (summary: ScanSummary): ScanSummaryData => summary;
 
 function summaryTable(summary: ScanSummary): string {
   const lines = [`scan ${summary.scan.name} (${summary.scan.id})`];
@@ -79,7 +75,7 @@ export function registerMerge(program: Command): void {
     refuseExisting(summaryPath, o.force, 'the summary');
     const { summary, files } = await mergeScan(inputs[0], outputDir, { force: o.force });
     await writeFileAtomic(summaryPath, [
-      new TextEncoder().encode(`${JSON.stringify(asReportData(summary), null, 2)}\n`),
+      new TextEncoder().encode(`${JSON.stringify(summary, null, 2)}\n`),
     ]);
     if (o.json)
       process.stdout.write(`${JSON.stringify({ summary: summaryPath, files, ...summary })}\n`);
