@@ -333,22 +333,31 @@ export function ensembleSection(
     if (key === 'N' || key === 'dims') continue;
     metadataRows.push([key, typeof value === 'string' ? value : formatMetadataValue(value)]);
   }
-  const provenance = ensemble.provenance;
-  if (provenance !== undefined) {
-    metadataRows.push(['created', `${provenance.created} on ${provenance.host}`]);
-    metadataRows.push(['software', provenance.software]);
-    for (const [k, r] of provenance.resumed.entries()) {
-      metadataRows.push([`resumed (${k + 1})`, `${r.at} on ${r.host}, ${r.software}`]);
-    }
-  }
-  blocks.push({ kind: 'heading', text: 'Run metadata' });
-  blocks.push({
-    kind: 'table',
-    table: {
-      caption: 'Metadata recorded in the file',
-      columns: ['entry', 'value'],
-      rows: metadataRows,
-    },
-  });
+  metadataRows.push(...provenanceRows(ensemble.provenance));
+  blocks.push(...metadataTable('Run metadata', metadataRows));
   return { section: { title: `Ensemble ${path}`, blocks }, statistics };
+}
+
+/** Table rows of a file's provenance: creation, software and every resume (none without one). */
+export function provenanceRows(provenance: EnsembleProvenance | undefined): TableCell[][] {
+  if (provenance === undefined) return [];
+  const rows: TableCell[][] = [
+    ['created', `${provenance.created} on ${provenance.host}`],
+    ['software', provenance.software],
+  ];
+  for (const [k, r] of provenance.resumed.entries()) {
+    rows.push([`resumed (${k + 1})`, `${r.at} on ${r.host}, ${r.software}`]);
+  }
+  return rows;
+}
+
+/** A heading and the table of the metadata recorded in a file. */
+export function metadataTable(heading: string, rows: TableCell[][]): Block[] {
+  return [
+    { kind: 'heading', text: heading },
+    {
+      kind: 'table',
+      table: { caption: 'Metadata recorded in the file', columns: ['entry', 'value'], rows },
+    },
+  ];
 }

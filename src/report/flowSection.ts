@@ -18,7 +18,7 @@ import {
   type HistogramRow,
   type ReadOffMark,
 } from './chartSpecs.js';
-import { formatEstimate } from './ensembleSection.js';
+import { formatEstimate, metadataTable, provenanceRows } from './ensembleSection.js';
 import type { Block, Section, TableCell } from './htmlPage.js';
 
 function scaleCell(s: ScaleOutcome, key: string): TableCell {
@@ -173,14 +173,7 @@ export function flowSection(file: FlowFile, stats: FlowBetaStatistics[], prefix:
     if (key === 'N' || key === 'dims' || key === 'indices') continue;
     metadataRows.push([key, typeof value === 'string' ? value : formatMetadataValue(value)]);
   }
-  blocks.push({ kind: 'heading', text: 'Flow metadata' });
-  blocks.push({
-    kind: 'table',
-    table: {
-      caption: 'Metadata recorded in the file',
-      columns: ['entry', 'value'],
-      rows: metadataRows,
-    },
-  });
+  metadataRows.push(...provenanceRows(file.provenance));
+  blocks.push(...metadataTable('Flow metadata', metadataRows));
   return { title: `Flow ${file.path}`, blocks };
 }
