@@ -216,18 +216,15 @@ async function run(
   const workers = options.workers ?? 0;
   checkInteger(fn, 'workers', workers, 0, 256);
   // everything the flow will check, before any file is written
-  checkFlowRunOptions(
-    fn,
-    {
-      tMax: spec.tMax,
-      times: spec.times,
-      epsilon: spec.epsilon,
-      tolerance: spec.tolerance,
-      maxEpsilon: spec.maxEpsilon,
-      charge,
-    },
-    lattice,
-  );
+  const flowRunOptions = {
+    tMax: spec.tMax,
+    times: spec.times,
+    epsilon: spec.epsilon,
+    tolerance: spec.tolerance,
+    maxEpsilon: spec.maxEpsilon,
+    charge,
+  };
+  checkFlowRunOptions(fn, flowRunOptions, lattice);
 
   const observables = FLOW_OBSERVABLES.filter((name) => name !== 'topological_charge' || charge);
   const flowMetadata: Record<string, unknown> = {
@@ -351,12 +348,7 @@ async function run(
       const beta = ensemble.beta[i];
       const sweep = ensemble.sweep[i];
       const runResult = await flow.run(field, {
-        tMax: spec.tMax,
-        times: spec.times,
-        epsilon: spec.epsilon,
-        tolerance: spec.tolerance,
-        maxEpsilon: spec.maxEpsilon,
-        charge,
+        ...flowRunOptions,
         onStep: (step) =>
           options.onProgress?.({ done, total: indices.length, t: step.t, tMax: spec.tMax }),
         onMeasure: (m, flowed) => {
