@@ -19,7 +19,8 @@ import { MatrixField } from '../../src/lattice/matrixField.js';
 import { topologicalChargeDensity } from '../../src/lattice/observables/topologicalCharge.js';
 import { transformGaugeField, transformSiteValues } from '../../src/lattice/symmetryActions.js';
 import { liftedInputChannels, liftedInputFeatures } from '../../src/lcnn/liftedInput.js';
-import { Model, type ModelSpec } from '../../src/lcnn/model.js';
+import { Model, meanSquaredError, type ModelSpec } from '../../src/lcnn/model.js';
+import { Adam } from '../../src/lcnn/optimizer.js';
 import { liftedReach } from '../../src/lcnn/reach.js';
 import { symmetryGroup, transformLifted } from '../../src/lcnn/symmetry.js';
 import { GaugeBatch } from '../../src/lcnn/tensors.js';
@@ -350,4 +351,28 @@ describe('the per-site clover charge of SU(2) in the symmetric constructions', (
     const { worst: parity } = parityDeviation(model, roughField([2, 2, 2, 2], 2, 8, 0.9), 16);
     expect(parity).toBeLessThan(1e-12);
   });
+
+  it('frame input: trained by Adam from its initialisation on two 2^4 fields, MSE < 1e-8 on held-out 3^4 flux fields', () => {
+    const model = new Model(
+      pseudoscalar(4, [{ type: 'lbilin', out: 1 }, ...head], { liftedInput: 'frame', seed: 1 }),
+    );
+    const train = [
+      roughField([2, 2, 2, 2], 2, 41, 0.8),
+      abelianFluxField([2, 2, 2, 2], { '0,1': 1, '2,3': 1 }),
+    ];
+    const gauge = GaugeBatch.fromFields(train);
+    const target = charges(train);
+    const adam = new Adam(model.parameters, { learningRate: 0.01 });
+    for (let step = 0; step < 175; step++) {
+      const { grad } = meanSquaredError(model.forward(gauge), target);
+      model.zeroGrad();
+      model.backward(grad);
+      adam.update();
+      if (step === 100) adam.setLearningRate(0.003);
+    }
+    const test = [fields[2], fields[3], roughField([3, 3, 3, 3], 2, 43, 0.7)];
+    expect(meanSquaredError(model.forward(gauge), target).loss).toBeLessThan(1e-8);
+    const { loss } = meanSquaredError(model.forward(GaugeBatch.fromFields(test)), charges(test));
+    expect(loss).toBeLessThan(1e-8);
+  }, 120_000);
 });
