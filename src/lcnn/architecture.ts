@@ -7,6 +7,7 @@
 import { rangeError } from '../core/validate.js';
 import type { LayerSpec } from './layers/layer.js';
 import type { ModelSpec } from './model.js';
+import type { LiftedInput } from './liftedInput.js';
 import type { Symmetry } from './symmetry.js';
 import { targetParity, type TargetSpec } from './targets.js';
 
@@ -55,11 +56,13 @@ export function symmetricSpec(
   symmetry: Symmetry,
   target: TargetSpec,
   mixOrientations?: boolean,
-): Pick<ModelSpec, 'symmetry' | 'parity' | 'mixOrientations'> {
+  liftedInput?: LiftedInput,
+): Pick<ModelSpec, 'symmetry' | 'parity' | 'mixOrientations' | 'liftedInput'> {
   if (symmetry === 'none') return {};
   return {
     symmetry,
     ...(symmetry === 'rotations+reflections' ? { parity: targetParity(target) } : {}),
     ...(mixOrientations === undefined ? {} : { mixOrientations }),
+    ...(liftedInput === undefined ? {} : { liftedInput }),
   };
 }

@@ -58,7 +58,13 @@ export { GroupLConv } from './layers/groupLConv.js';
 export { OrientationWise } from './layers/orientationWise.js';
 export { OrientationPool } from './layers/orientationPool.js';
 export type { LCBSymmetry } from './layers/lcb.js';
-export { liftedInputFeatures, liftedInputChannels } from './liftedInput.js';
+export {
+  LIFTED_INPUTS,
+  liftedInputFeatures,
+  liftedInputChannels,
+  type LiftedInput,
+} from './liftedInput.js';
+export { liftedReach, pseudoscalarOutOfReach } from './reach.js';
 export {
   SymmetryGroup,
   symmetryGroup,

@@ -12,12 +12,35 @@
  * every plane and both of its orientations. Loops R x T with R != T keep their T x R partner,
  * as in the plain input, because a rotation alone does not turn one into the other.
  *
+ * Two variants ({@link LiftedInput}): "plane" carries, per orientation g, only the loops of the
+ * plane (g e_0, g e_1), as above; "frame" carries the loops of every plane of g's frame,
+ * W_c(g e_mu, g e_nu)(x) for all mu < nu, in the plane order (0,1), (0,2), ..., (D-2,D-1). With
+ * "plane", an orientation's network that never mixes orientations sees one plane only, so no
+ * product such as F_01 F_23 forms and a det-weighted pool cancels (the charge is out of reach);
+ * with "frame" each orientation sees what a plain L-CNN sees, in its own axes, and the
+ * non-mixing model is the group average of a plain L-CNN. The law above holds for both, since
+ * every channel is a loop along straight lines g e_mu. In 2D both are the same.
+ *
  * @module
  */
 import type { InputSpec } from './inputFeatures.js';
 import type { SymmetryGroup } from './symmetry.js';
 import { MatrixTensor, type GaugeBatch } from './tensors.js';
 import type { TransportCache } from './transportCache.js';
+
+/** Which loops the lifted input carries per orientation g (see the module comment). */
+export type LiftedInput = 'plane' | 'frame';
+
+/** The accepted values of {@link LiftedInput}. */
+export const LIFTED_INPUTS: readonly LiftedInput[] = ['plane', 'frame'];
+
+/** The frame planes (mu, nu), mu < nu, of each orientation: only (0, 1) for "plane". */
+function framePlanes(D: number, mode: LiftedInput): Array<[number, number]> {
+  if (mode === 'plane') return [[0, 1]];
+  const out: Array<[number, number]> = [];
+  for (let mu = 0; mu < D; mu++) for (let nu = mu + 1; nu < D; nu++) out.push([mu, nu]);
+  return out;
+}
 
 /** The (R, T) extents of the rectangular channels: the plaquette, then the loops. */
 function rectangles(spec: InputSpec): Array<[number, number]> {
@@ -29,9 +52,16 @@ function rectangles(spec: InputSpec): Array<[number, number]> {
   return out;
 }
 
-/** Channels per orientation of the lifted input. */
-export function liftedInputChannels(spec: InputSpec = {}): number {
-  return rectangles(spec).length + (spec.polyakov ? 1 : 0);
+/**
+ * Channels per orientation of the lifted input: planes x rectangles (+1 for the Polyakov
+ * loop), one plane for "plane" (the default) and D (D - 1) / 2 for "frame".
+ */
+export function liftedInputChannels(
+  spec: InputSpec = {},
+  D = 2,
+  mode: LiftedInput = 'plane',
+): number {
+  return framePlanes(D, mode).length * rectangles(spec).length + (spec.polyakov ? 1 : 0);
 }
 
 /** The lifted input of a batch: [B, V, G C] in orientation-major channel order. */
@@ -40,34 +70,45 @@ export function liftedInputFeatures(
   transport: TransportCache,
   spec: InputSpec,
   group: SymmetryGroup,
+  mode: LiftedInput = 'plane',
 ): MatrixTensor {
   const { lattice, group: g, batch } = gauge;
   const { volume: V, D } = lattice;
   const m = g.matrixSize;
   const rects = rectangles(spec);
-  const C = liftedInputChannels(spec);
+  const planes = framePlanes(D, mode);
+  const C = liftedInputChannels(spec, D, mode);
   const G = group.size;
   const out = new MatrixTensor(batch, V, G * C, g);
   const a = new Float64Array(m);
   const c = new Float64Array(m);
   for (let o = 0; o < G; o++) {
     const R = group.elements[o];
-    // g e_0 = s0 e_mu, g e_1 = s1 e_nu
-    const [mu, nu] = [R.perm[0], R.perm[1]];
-    const [s0, s1] = [R.signs[0], R.signs[1]];
-    rects.forEach(([r, t], k) => {
-      // W(x) = L_a^r(x) L_b^t(x + r a) [L_b^t(x) L_a^r(x + t b)]^+ (./inputFeatures.ts)
-      const La = transport.get(mu, s0 * r);
-      const Lb = transport.get(nu, s1 * t);
-      for (let b = 0; b < batch; b++) {
-        for (let x = 0; x < V; x++) {
-          const xa = lattice.shift(x, mu, s0 * r);
-          const xb = lattice.shift(x, nu, s1 * t);
-          g.multiply(a, 0, La, (b * V + x) * m, Lb, (b * V + xa) * m);
-          g.multiply(c, 0, Lb, (b * V + x) * m, La, (b * V + xb) * m);
-          g.multiplyAdjoint(out.data, out.offset(b, x, o * C + k), a, 0, c, 0);
+    planes.forEach(([i, j], plane) => {
+      // g e_i = s0 e_mu, g e_j = s1 e_nu
+      const [mu, nu] = [R.perm[i], R.perm[j]];
+      const [s0, s1] = [R.signs[i], R.signs[j]];
+      rects.forEach(([r, t], k) => {
+        // W(x) = L_a^r(x) L_b^t(x + r a) [L_b^t(x) L_a^r(x + t b)]^+ (./inputFeatures.ts)
+        const La = transport.get(mu, s0 * r);
+        const Lb = transport.get(nu, s1 * t);
+        for (let b = 0; b < batch; b++) {
+          for (let x = 0; x < V; x++) {
+            const xa = lattice.shift(x, mu, s0 * r);
+            const xb = lattice.shift(x, nu, s1 * t);
+            g.multiply(a, 0, La, (b * V + x) * m, Lb, (b * V + xa) * m);
+            g.multiply(c, 0, Lb, (b * V + x) * m, La, (b * V + xb) * m);
+            g.multiplyAdjoint(
+              out.data,
+              out.offset(b, x, o * C + plane * rects.length + k),
+              a,
+              0,
+              c,
+              0,
+            );
+          }
         }
-      }
+      });
     });
     if (spec.polyakov) {
       const axis = R.perm[D - 1];
@@ -93,8 +134,9 @@ export function invariantInputFeatures(
   transport: TransportCache,
   spec: InputSpec,
   group: SymmetryGroup,
+  mode: LiftedInput = 'plane',
 ): MatrixTensor {
-  const lifted = liftedInputFeatures(gauge, transport, spec, group);
+  const lifted = liftedInputFeatures(gauge, transport, spec, group, mode);
   const G = group.size;
   const C = lifted.channels / G;
   const out = new MatrixTensor(lifted.batch, lifted.volume, C, lifted.group);

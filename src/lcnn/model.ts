@@ -41,7 +41,14 @@ import { OrientationPool } from './layers/orientationPool.js';
 import { OrientationWise } from './layers/orientationWise.js';
 import { SiteMean } from './layers/siteMean.js';
 import { Trace } from './layers/trace.js';
-import { invariantInputFeatures, liftedInputChannels, liftedInputFeatures } from './liftedInput.js';
+import {
+  LIFTED_INPUTS,
+  invariantInputFeatures,
+  liftedInputChannels,
+  liftedInputFeatures,
+  type LiftedInput,
+} from './liftedInput.js';
+import { pseudoscalarOutOfReach } from './reach.js';
 import {
   SYMMETRIES,
   symmetryGroup,
@@ -78,6 +85,14 @@ export interface ModelSpec {
    * scalar outputs only).
    */
   construction?: 'lifted' | 'tied';
+  /**
+   * What the lifted input carries per orientation g (./liftedInput.ts): "plane" (the default,
+   * so that older model files keep their meaning), the loops of the plane (g e_0, g e_1) only,
+   * or "frame", the loops of every plane of g's frame (what a plain L-CNN sees, in g's axes).
+   * Without orientation mixing only "frame" (or deep enough layers) can form a pseudo-scalar
+   * such as the topological charge. The same in 2D.
+   */
+  liftedInput?: LiftedInput;
   /**
    * How L-Conv weights start (plain models): "glorot" (default) or "identity", a pass-through of
    * the input channels plus small noise (./layers/lconv.ts).
@@ -163,9 +178,23 @@ export class Model {
     if (convInit !== 'glorot' && convInit !== 'identity') {
       throw rangeError('Model', 'spec.convInit', 'glorot or identity', convInit);
     }
+    const liftedInput = spec.liftedInput ?? 'plane';
+    if (!LIFTED_INPUTS.includes(liftedInput)) {
+      throw rangeError('Model', 'spec.liftedInput', LIFTED_INPUTS.join(' or '), liftedInput);
+    }
     const sym = symmetryGroup(spec.D, symmetry);
     this.symmetry = sym;
     const tied = construction === 'tied' && sym.size > 1;
+    if (tied && liftedInput === 'frame') {
+      // the group maps every frame plane onto every other, so their orbit averages coincide
+      throw rangeError(
+        'Model',
+        'spec.liftedInput',
+        '"plane" for the tied construction (its input is averaged over the group, and every ' +
+          'plane of the frame averages to the same matrices: "frame" would only copy channels)',
+        liftedInput,
+      );
+    }
     if (tied && parity === 'pseudoscalar') {
       throw rangeError(
         'Model',
@@ -180,7 +209,9 @@ export class Model {
     const rng = new Xoshiro128(spec.seed ?? 0);
     this.layers = [];
     let channels =
-      lifted || tied ? liftedInputChannels(spec.input) : inputChannels(spec.D, spec.input);
+      lifted || tied
+        ? liftedInputChannels(spec.input, spec.D, liftedInput)
+        : inputChannels(spec.D, spec.input);
     let features = -1; // -1 while the activations are matrices
     let perConfiguration = false;
     let pooled = !lifted;
@@ -306,6 +337,19 @@ export class Model {
         'none',
       );
     }
+    const outOfReach =
+      lifted && parity === 'pseudoscalar' && !mix && liftedInput === 'plane'
+        ? pseudoscalarOutOfReach(spec.D, spec.layers)
+        : undefined;
+    if (outOfReach !== undefined) {
+      throw rangeError(
+        'Model',
+        'spec',
+        `a model that can form a pseudo-scalar (this one outputs exactly zero: ${outOfReach}); ` +
+          'set liftedInput: "frame" (lgt train --lifted-input frame) or mixOrientations: true',
+        'a pseudo-scalar head on the one-plane lifted input without orientation mixing',
+      );
+    }
     pool();
     this.outputFeatures = features;
     this.perConfiguration = perConfiguration;
@@ -380,7 +424,7 @@ export class Model {
         ? inputFeatures(gauge, transport, this.spec.input)
         : this.spec.construction === 'tied'
           ? invariantInputFeatures(gauge, transport, input, this.symmetry)
-          : liftedInputFeatures(gauge, transport, input, this.symmetry);
+          : liftedInputFeatures(gauge, transport, input, this.symmetry, this.spec.liftedInput);
     for (const layer of this.layers) a = layer.forward(a, this.ctx);
     const out = a as FeatureTensor;
     const map = this.currentSpec.output;

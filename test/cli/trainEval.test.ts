@@ -145,6 +145,7 @@ describe('lgt train, eval and predict', () => {
       symmetry: 'rotations+reflections',
       parity: 'scalar',
       mixOrientations: false,
+      liftedInput: 'frame', // the default of lgt train, the same as 'plane' in 2D
     });
     cli.stdout = '';
     expect(await main(['eval', model, test, '--json'])).toBe(0);
@@ -172,6 +173,10 @@ describe('lgt train, eval and predict', () => {
     expect(cli.stderr).toMatch(
       /invalid --symmetry "cubic": expected none, rotations or rotations\+reflections/,
     );
+    cli.stderr = '';
+    const sideways = ['--symmetry', 'rotations', '--lifted-input', 'sideways'];
+    expect(await main(['train', '--data', train, '-o', join(dir, 'y.json'), ...sideways])).toBe(2);
+    expect(cli.stderr).toMatch(/invalid --lifted-input "sideways": expected plane or frame/);
     expect(existsSync(join(dir, 'y.json'))).toBe(false);
   });
 

@@ -111,6 +111,12 @@ const trainOptions = {
     rules.flag(),
     { default: true },
   ),
+  liftedInput: option(
+    '--lifted-input <what>',
+    "symmetric L-CNN input per orientation g: frame (the loops of every plane of g's frame; needed for pseudo-scalars such as the charge without orientation mixing) or plane (the plane (g e0, g e1) only, as models before it); the same in 2D",
+    rules.choice(['plane', 'frame'], 'plane or frame'),
+    { default: 'frame' },
+  ),
   augment: option(
     '--augment <group>',
     'move each training configuration by a random element of this group (none | rotations | rotations+reflections)',
@@ -343,6 +349,7 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
               layers,
               symmetry: o.symmetry,
               mixOrientations: o.mixOrientations,
+              liftedInput: o.liftedInput,
               input: {
                 polyakov: o.inputPolyakov,
                 loops: o.inputLoops

@@ -15,6 +15,7 @@ import { Dataset, splitDataset, type Split } from '../dataset.js';
 import { evaluatePredictor, type Evaluation } from '../evaluation.js';
 import { predict } from '../gradient.js';
 import type { InputSpec } from '../inputFeatures.js';
+import type { LiftedInput } from '../liftedInput.js';
 import type { LayerSpec } from '../layers/layer.js';
 import { Model, type ModelSpec } from '../model.js';
 import { loadModel, saveModel, type ModelInfo } from '../modelFile.js';
@@ -93,6 +94,8 @@ export interface TrainJob extends TrainingJob {
   symmetry?: Symmetry;
   /** Symmetric L-Conv layers sum over all input orientations (default true). */
   mixOrientations?: boolean;
+  /** What the lifted input carries per orientation (symmetric models; default "plane"). */
+  liftedInput?: LiftedInput;
 }
 
 /** The result of a training job. */
@@ -380,7 +383,7 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
         layers: job.layers,
         seed: job.modelSeed,
         ...(job.input ? { input: job.input } : {}),
-        ...symmetricSpec(job.symmetry ?? 'none', job.target, job.mixOrientations),
+        ...symmetricSpec(job.symmetry ?? 'none', job.target, job.mixOrientations, job.liftedInput),
       };
       return trainableLcnn(new Model(spec));
     },
