@@ -45,3 +45,19 @@ export function batchOrder(train: readonly number[], seed: number, epoch: number
 export function augmentationStream(seed: number, epoch: number): Xoshiro128 {
   return new Xoshiro128(epochSeed(seed, epoch) ^ AUGMENTATION_SALT);
 }
+
+/**
+ * The seeds of the members of an ensemble (`lgt train --ensemble M`) step by this prime, so
+ * that member 0 has the run's seed (an ensemble of one is the plain run) and ensembles whose
+ * seeds differ by less than it share no member.
+ */
+export const MEMBER_SEED_STRIDE = 1000003;
+
+/**
+ * The seed of member `member` (from 0) of an ensemble trained with seed s:
+ * `s + member * MEMBER_SEED_STRIDE`; it seeds the member's weights and its batch order and
+ * augmentation draws, as `--seed` does for a single model.
+ */
+export function memberSeed(seed: number, member: number): number {
+  return seed + member * MEMBER_SEED_STRIDE;
+}
