@@ -41,9 +41,16 @@ export function batchOrder(train: readonly number[], seed: number, epoch: number
   return order;
 }
 
-/** The stream that draws an epoch's augmentation elements, one per training configuration. */
+/**
+ * The stream that draws an epoch's augmentation elements, one per training configuration. The
+ * salt is XORed into the low 32 bits of the epoch seed, the high bits kept: for epoch seeds
+ * below 2^31 this is the plain `^`, and larger ones (seeds from about 21,475 on, and ensemble
+ * members' seeds) stay non-negative instead of wrapping to a negative int32.
+ */
 export function augmentationStream(seed: number, epoch: number): Xoshiro128 {
-  return new Xoshiro128(epochSeed(seed, epoch) ^ AUGMENTATION_SALT);
+  const s = epochSeed(seed, epoch);
+  const low = s % 2 ** 32;
+  return new Xoshiro128(s - low + ((low ^ AUGMENTATION_SALT) >>> 0));
 }
 
 /**
