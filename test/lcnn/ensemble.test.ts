@@ -231,6 +231,13 @@ describe('lgt train --ensemble (the training job)', () => {
     );
   });
 
+  it('refuses to resume into a file that holds another number of members', async () => {
+    const output = join(dir, 'e.json');
+    await expect(
+      runTrainJob({ ...job(output, 1, 2), train: { ...job(output, 1, 2).train, resume: true } }),
+    ).rejects.toThrow(`cannot resume: ${output} exists and holds 3 model(s), this job trains 2`);
+  });
+
   it('refuses an ensemble size that is not an integer >= 1', async () => {
     await expect(runTrainJob(job(join(dir, 'x.json'), 1, 0))).rejects.toThrow(
       /runTrainJob: invalid ensemble: expected an integer/,

@@ -45,6 +45,23 @@ describe('invarianceError', () => {
     expect(invarianceError(perSite('none'), fields).max).toBeGreaterThan(1e-6);
   });
 
+  it('weights the copies by det g for a pseudo-scalar: a pseudo-scalar symmetric model is invariant so, and not as a scalar', () => {
+    const model = new Model({
+      N: 2,
+      D: 2,
+      seed: 1,
+      symmetry: 'rotations+reflections',
+      parity: 'pseudoscalar',
+      layers: [...layers, { type: 'mean' }],
+    });
+    expect(invarianceError(model, fields).max).toBeLessThan(1e-12);
+    // read as a scalar, its sign flips under reflections: the deviation is its own size
+    const predictions = model.forward(GaugeBatch.fromFields(fields)).data;
+    const asScalar = invarianceError(model, fields, { parity: 'scalar' });
+    expect(asScalar.max).toBeGreaterThan(1e-6);
+    expect(asScalar.max).toBeCloseTo(Math.max(...predictions.map(Math.abs)), 12);
+  });
+
   it('measures an ensemble by its mean: an ensemble of symmetric members is invariant', () => {
     const ensemble = new EnsembleModel(
       [1, 2].map((s) => perConfiguration('rotations+reflections', s)),
