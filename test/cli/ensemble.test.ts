@@ -4,7 +4,7 @@
  * the members and their spread (and `--invariance` the invariance error), `lgt predict` on the
  * mean; bad ensemble sizes and the baseline CNN refused with one line naming the option.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -33,24 +33,27 @@ beforeAll(() => {
   expect(r.status, r.stderr).toBe(0);
 });
 
-const train = (output: string, extra: string[]) =>
-  runLgt([
-    'train',
-    '--data',
-    data,
-    '-o',
-    output,
-    '--target',
-    'wilson:1x1:mean',
-    '--architecture',
-    'lcb:2:1,trace,dense:1,mean',
-    '--epochs',
-    '3',
-    '--batch-size',
-    '4',
-    '--no-progress',
-    ...extra,
-  ]);
+const train = (output: string, extra: string[], env?: NodeJS.ProcessEnv) =>
+  runLgt(
+    [
+      'train',
+      '--data',
+      data,
+      '-o',
+      output,
+      '--target',
+      'wilson:1x1:mean',
+      '--architecture',
+      'lcb:2:1,trace,dense:1,mean',
+      '--epochs',
+      '3',
+      '--batch-size',
+      '4',
+      '--no-progress',
+      ...extra,
+    ],
+    env,
+  );
 
 describe('lgt train --ensemble', () => {
   it('trains 2 members into one file; lgt eval --json reports the members, their spread and MSEs, and the invariance error', () => {
@@ -72,6 +75,50 @@ describe('lgt train --ensemble', () => {
     const p = runLgt(['predict', model, data, '-o', join(dir, 'p.json')]);
     expect(p.status, p.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'p.json'), 'utf8')).configurations).toHaveLength(20);
+  });
+
+  it('killed in member 2 (SIGKILL, no --checkpoint), then --resume: member 1 kept, the model file and metrics log of an uninterrupted run', () => {
+    const run = (name: string, extra: string[], env?: NodeJS.ProcessEnv) => {
+      const model = join(dir, `${name}.json`);
+      const metrics = join(dir, `${name}.jsonl`);
+      const r = train(model, ['--ensemble', '2', '--metrics', metrics, ...extra], env);
+      return { r, model, metrics };
+    };
+    const withoutTimes = (metrics: string) =>
+      readFileSync(metrics, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => {
+          const m = JSON.parse(line);
+          delete m.seconds;
+          return m;
+        });
+    const reference = run('reference', []);
+    expect(reference.r.status, reference.r.stderr).toBe(0);
+    // the fifth epoch logged is member 2's second (3 epochs each)
+    const killed = run('killed', [], { ...process.env, LGT_TEST_KILL_AT: 'train:epoch-logged@5' });
+    expect(killed.r.signal).toBe('SIGKILL');
+    const member1 = `${killed.model}.checkpoint.member1`;
+    const before = readFileSync(member1, 'utf8');
+    const written = statSync(member1).mtimeMs;
+    const resumed = run('killed', ['--resume', '--json']);
+    expect(resumed.r.status, resumed.r.stderr).toBe(0);
+    // member 1 was not trained again: its checkpoint is untouched
+    expect(statSync(member1).mtimeMs).toBe(written);
+    expect(readFileSync(member1, 'utf8')).toBe(before);
+    expect(readFileSync(resumed.model, 'utf8').replaceAll('killed', 'reference')).toBe(
+      readFileSync(reference.model, 'utf8'),
+    );
+    const log = withoutTimes(resumed.metrics);
+    expect(log.map((m) => [m.member, m.epoch])).toEqual([
+      [1, 1],
+      [1, 2],
+      [1, 3],
+      [2, 1],
+      [2, 2],
+      [2, 3],
+    ]);
+    expect(log).toEqual(withoutTimes(reference.metrics));
   });
 
   it.each([
