@@ -56,7 +56,7 @@ const train = (output: string, extra: string[], env?: NodeJS.ProcessEnv) =>
   );
 
 describe('lgt train --ensemble', () => {
-  it('trains 2 members into one file; lgt eval --json reports the members, their spread and MSEs, and the invariance error', () => {
+  it('trains 2 members into one file; lgt eval --json reports the members, their spread and MSEs, and the invariance error; lgt predict and lgt report take the file', () => {
     const model = join(dir, 'ensemble.json');
     const t = train(model, ['--ensemble', '2', '--augment', 'rotations+reflections', '--json']);
     expect(t.status, t.stderr).toBe(0);
@@ -75,6 +75,11 @@ describe('lgt train --ensemble', () => {
     const p = runLgt(['predict', model, data, '-o', join(dir, 'p.json')]);
     expect(p.status, p.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'p.json'), 'utf8')).configurations).toHaveLength(20);
+    const html = join(dir, 'report.html');
+    const r = runLgt(['report', data, model, '-o', html]);
+    expect(r.status, r.stderr).toBe(0);
+    // both members' weights counted (45 each)
+    expect(readFileSync(html, 'utf8')).toContain('90 weights');
   });
 
   it('killed in member 2 (SIGKILL, no --checkpoint), then --resume: member 1 kept, the model file and metrics log of an uninterrupted run', () => {
