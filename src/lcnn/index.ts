@@ -145,7 +145,12 @@ export type { ForwardModel } from './forwardModel.js';
 export { EnsembleModel, ensembleMean, ensembleSpread, type EnsembleSpread } from './ensemble.js';
 export { evaluateEnsemble, predictMembers, type EnsembleEvaluation } from './ensembleEvaluation.js';
 export { invarianceError, type InvarianceError, type InvarianceOptions } from './invariance.js';
-export { trainableEnsemble, memberCheckpoint, memberSeeds } from './training/ensembleJob.js';
+export {
+  trainableEnsemble,
+  trainEnsemble,
+  memberCheckpoint,
+  memberSeeds,
+} from './training/ensembleJob.js';
 export { loadPredictor, checkModelTarget, type LoadedPredictor } from './modelLoader.js';
 export {
   evaluateModel,

@@ -20,6 +20,8 @@ import { modelFromJson, modelOrEnsembleFromJson, modelToJson } from '../../src/l
 import { parseTarget } from '../../src/lcnn/targets.js';
 import { runTrainJob, type TrainJob } from '../../src/lcnn/training/job.js';
 import { memberSeed } from '../../src/lcnn/training/seeds.js';
+import { trainEnsemble } from '../../src/lcnn/training/ensembleJob.js';
+import { trainModel } from '../../src/lcnn/training/lcnn.js';
 import { GaugeBatch } from '../../src/lcnn/tensors.js';
 import { generateEnsemble } from '../../src/montecarlo/generate.js';
 import { roughField, twoDimensionalSpec } from '../helpers.js';
@@ -87,6 +89,21 @@ describe('EnsembleModel', () => {
     expect(() => new EnsembleModel([new Model(spec(1)), other])).toThrow(
       /EnsembleModel: invalid members\[1\]: expected the spec of members\[0\] except seed and output/,
     );
+  });
+});
+
+describe('trainEnsemble', () => {
+  it('trains member k as trainModel does with seed memberSeed(seed, k), tagging its epochs', async () => {
+    const split = { train: [0, 1, 2, 3], validation: [4, 5], test: [] };
+    const options = { epochs: 2, batchSize: 2, learningRate: 0.02, seed: 4 };
+    const members = [0, 1].map((k) => new Model(spec(memberSeed(4, k))));
+    const result = await trainEnsemble(members, data, split, options);
+    expect(result.history.map((m) => m.member)).toEqual([1, 1, 2, 2]);
+    for (const k of [0, 1]) {
+      const alone = new Model(spec(memberSeed(4, k)));
+      await trainModel(alone, data, split, { ...options, seed: memberSeed(4, k) });
+      expect(members[k].getWeights()).toEqual(alone.getWeights());
+    }
   });
 });
 

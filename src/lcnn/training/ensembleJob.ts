@@ -21,7 +21,8 @@ import type { Model } from '../model.js';
 import { saveModel } from '../modelFile.js';
 import type { EpochMetrics, TrainResult } from './learner.js';
 import type { TrainableModel } from './job.js';
-import { trainModel } from './lcnn.js';
+import { trainModel, type TrainOptions } from './lcnn.js';
+import type { Dataset, Split } from '../dataset.js';
 import { memberSeed } from './seeds.js';
 
 /** The checkpoint file of member `member` (from 1) of an ensemble whose run checkpoints at `path`. */
@@ -96,6 +97,22 @@ export function trainableEnsemble(members: readonly Model[]): TrainableModel {
       };
     },
   };
+}
+
+/**
+ * Trains the members of an ensemble in place, one after another, member k with the loop seed
+ * `memberSeed(options.seed, k)` and its own checkpoint (module header); returns what
+ * {@link trainableEnsemble}'s `train` returns. For scripts (reproduce/symmetry.ts): build the
+ * members with `seed: memberSeed(seed, k)` in their specs, train them here, and predict with
+ * `new EnsembleModel(members)`.
+ */
+export function trainEnsemble(
+  members: readonly Model[],
+  dataset: Dataset,
+  split: Split,
+  options: TrainOptions,
+): Promise<TrainResult> {
+  return trainableEnsemble(members).train(dataset, split, options);
 }
 
 /** The seeds of the members of an ensemble of `size` built from a job with model seed `seed`. */
