@@ -432,8 +432,11 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
     if (o.json) {
       process.stdout.write(`${JSON.stringify({ ...rest, lastEpoch: history.at(-1) ?? null })}\n`);
     } else {
+      const trained = ensemble
+        ? `an ensemble of ${o.ensemble}, ${summary.parameters} weights in all, ${summary.epochs} epochs in all (test: of the members' mean)`
+        : `${summary.parameters} weights, best epoch ${summary.bestEpoch} of ${summary.epochs}`;
       process.stdout.write(
-        `model ${summary.output}: ${summary.parameters} weights, best epoch ${summary.bestEpoch} of ${summary.epochs}\n` +
+        `model ${summary.output}: ${trained}\n` +
           `test: MSE ${summary.test.mse.toExponential(3)}, R^2 ${summary.test.r2.toFixed(6)} (${summary.test.n} values)\n`,
       );
     }
