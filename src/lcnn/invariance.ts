@@ -12,7 +12,9 @@
  *
  * (p = 1 for a pseudo-scalar such as the topological charge, 0 otherwise; the per-site law is
  * that of a site-centred field, W'(R x) = W(x) of src/lattice/symmetryActions.ts; a model
- * equivariant under G gives q_R = f(U) for all R). With qbar the mean over R of q_R, per value:
+ * equivariant under G gives q_R = f(U) for all R; a per-site target anchored at a corner, such
+ * as the per-site Wilson loop, does not move so, and even an exact model of it shows an error
+ * here). With qbar the mean over R of q_R, per value:
  *
  *     largest deviation  e(U) = max over R and values of |q_R - qbar|,
  *     spread             s(U) = mean over values of sqrt((1/|G|) sum_R (q_R - qbar)^2).
