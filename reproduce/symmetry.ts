@@ -29,7 +29,7 @@ import { transformGaugeField } from '../src/lattice/symmetryActions.js';
 import { Dataset } from '../src/lcnn/dataset.js';
 import { evaluateModel } from '../src/lcnn/evaluation.js';
 import { parseArchitecture, symmetricSpec } from '../src/lcnn/architecture.js';
-import { predict } from '../src/lcnn/gradient.js';
+import { invarianceError } from '../src/lcnn/invariance.js';
 import { Model } from '../src/lcnn/model.js';
 import { symmetryGroup, type Symmetry } from '../src/lcnn/symmetry.js';
 import { parseTarget } from '../src/lcnn/targets.js';
@@ -128,24 +128,13 @@ function movedCopy(data: Dataset, seed: number): Dataset {
   return Dataset.fromFields(fields, data.target, data.beta);
 }
 
-/** Mean over configurations of the standard deviation of the predictions over all |G| copies. */
+/**
+ * Mean over configurations of the standard deviation of the predictions over all |G| copies:
+ * the `stdMean` of the library's invariance error (src/lcnn/invariance.ts).
+ */
 function spread(model: Model, data: Dataset, count: number): number {
-  const group = symmetryGroup(data.lattice.D, 'rotations+reflections');
-  let sum = 0;
-  for (let i = 0; i < count; i++) {
-    const copies = Dataset.fromFields(
-      group.elements.map((R) => transformGaugeField(data.field(i), R)),
-      data.target,
-    );
-    const p = predict(
-      model,
-      copies,
-      group.elements.map((_, k) => k),
-    );
-    const mean = p.reduce((a, b) => a + b, 0) / p.length;
-    sum += Math.sqrt(p.reduce((a, b) => a + (b - mean) ** 2, 0) / p.length);
-  }
-  return sum / count;
+  const fields = Array.from({ length: count }, (_, i) => data.field(i));
+  return invarianceError(model, fields).stdMean;
 }
 
 /** A seeded shuffle of 0..n-1. */

@@ -128,7 +128,14 @@ export {
 // L-CNN inference
 export { MatrixTensor, FeatureTensor, GaugeBatch, type Activation } from './lcnn/tensors.js';
 export { Model, meanSquaredError, type ModelSpec } from './lcnn/model.js';
-export { modelFromJson, modelToJson, MODEL_FORMAT, type ModelInfo } from './lcnn/modelJson.js';
+export {
+  modelFromJson,
+  modelOrEnsembleFromJson,
+  modelToJson,
+  MODEL_FORMAT,
+  type ModelInfo,
+} from './lcnn/modelJson.js';
+export { EnsembleModel, ensembleMean, ensembleSpread } from './lcnn/ensemble.js';
 export {
   parseTarget,
   formatTarget,

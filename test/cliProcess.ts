@@ -12,6 +12,8 @@ export const LGT = join(import.meta.dirname, '..', 'dist', 'src', 'cli', 'lgt.js
 /** What a finished `lgt` process left. */
 export interface LgtRun {
   status: number | null;
+  /** The signal that ended the process, or null. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -21,5 +23,10 @@ export function runLgt(args: string[], env: NodeJS.ProcessEnv = process.env): Lg
   if (!existsSync(LGT)) throw new Error(`${LGT} not found: run npm run build first`);
   const result = spawnSync(process.execPath, [LGT, ...args], { encoding: 'utf8', env });
   if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return {
+    status: result.status,
+    signal: result.signal,
+    stdout: result.stdout,
+    stderr: result.stderr,
+  };
 }

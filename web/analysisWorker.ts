@@ -10,16 +10,18 @@ import {
   GaugeBatch,
   GaugeField,
   Lattice,
-  modelFromJson,
+  modelOrEnsembleFromJson,
   renderSvg,
   sitePlaquette,
   topologicalChargeDensity,
+  type EnsembleModel,
   type Model,
   type ModelInfo,
 } from '../src/browser.js';
 import type { AnalysisReply, AnalysisRequest, SiteMap } from './messages.js';
 
-let lcnn: { model: Model; info: ModelInfo } | undefined;
+/** The loaded model file: one L-CNN, or an ensemble predicting its members' mean. */
+let lcnn: { model: Model | EnsembleModel; info: ModelInfo } | undefined;
 
 /** The (x0, x1) plane at x2 = x3 = ... = 0 of a per-site field: the first L0 * L1 sites. */
 function slice(values: Float64Array, dims: readonly number[]): SiteMap {
@@ -70,7 +72,7 @@ self.onmessage = async (event: MessageEvent<AnalysisRequest>) => {
   try {
     switch (request.type) {
       case 'model': {
-        lcnn = modelFromJson(request.text, request.source);
+        lcnn = modelOrEnsembleFromJson(request.text, request.source);
         self.postMessage({ type: 'model', id: request.id, parameters: lcnn.model.parameterCount });
         return;
       }

@@ -19,7 +19,7 @@
  */
 import type { Dataset } from './dataset.js';
 import { predict } from './gradient.js';
-import type { Model } from './model.js';
+import type { ForwardModel } from './forwardModel.js';
 import { checkCompatible } from './training/lcnn.js';
 
 /** MSE and R^2 of a set of values. */
@@ -137,9 +137,12 @@ export function evaluatePredictor(
   };
 }
 
-/** Evaluates an L-CNN on the given configurations of a dataset (all when omitted). */
+/**
+ * Evaluates an L-CNN (or an ensemble of them, on its mean prediction: ./ensemble.ts) on the
+ * given configurations of a dataset (all when omitted).
+ */
 export function evaluateModel(
-  model: Model,
+  model: ForwardModel,
   dataset: Dataset,
   indices?: readonly number[],
   options?: EvaluateOptions,

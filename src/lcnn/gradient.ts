@@ -8,6 +8,7 @@
  * @module
  */
 import type { Augmentation, Dataset } from './dataset.js';
+import type { ForwardModel } from './forwardModel.js';
 import type { Model } from './model.js';
 
 /** What {@link shardGradient} and {@link predict} read of a dataset. */
@@ -63,10 +64,11 @@ export function shardGradient(
 
 /**
  * Predictions for the given configurations, flattened like the targets (in the order of
- * `indices`), in passes of at most `batchSize` configurations of one lattice.
+ * `indices`), in passes of at most `batchSize` configurations of one lattice. `model` is a
+ * {@link Model} or anything with its forward pass (an ensemble: ./ensemble.ts).
  */
 export function predict(
-  model: Model,
+  model: ForwardModel,
   dataset: BatchSource,
   indices: readonly number[],
   batchSize = 64,

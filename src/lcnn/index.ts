@@ -123,6 +123,8 @@ export {
   epochSeed,
   batchOrder,
   augmentationStream,
+  MEMBER_SEED_STRIDE,
+  memberSeed,
 } from './training/seeds.js';
 export {
   CHECKPOINT_FORMAT,
@@ -130,8 +132,25 @@ export {
   writeTrainCheckpoint,
   type TrainCheckpoint,
 } from './training/checkpoint.js';
-export { saveModel, loadModel } from './modelFile.js';
-export { modelFromJson, modelToJson, MODEL_FORMAT, type ModelInfo } from './modelJson.js';
+export { saveModel, loadModel, loadModelOrEnsemble } from './modelFile.js';
+export {
+  modelFromJson,
+  modelOrEnsembleFromJson,
+  modelToJson,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  type ModelInfo,
+} from './modelJson.js';
+export type { ForwardModel } from './forwardModel.js';
+export { EnsembleModel, ensembleMean, ensembleSpread, type EnsembleSpread } from './ensemble.js';
+export { evaluateEnsemble, predictMembers, type EnsembleEvaluation } from './ensembleEvaluation.js';
+export { invarianceError, type InvarianceError, type InvarianceOptions } from './invariance.js';
+export {
+  trainableEnsemble,
+  trainEnsemble,
+  memberCheckpoint,
+  memberSeeds,
+} from './training/ensembleJob.js';
 export { loadPredictor, checkModelTarget, type LoadedPredictor } from './modelLoader.js';
 export {
   evaluateModel,

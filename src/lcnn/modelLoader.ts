@@ -9,7 +9,9 @@ import { readFileSync, existsSync } from 'node:fs';
 import { FileError } from '../core/fileError.js';
 import type { Predictor } from './evaluation.js';
 import { predict } from './gradient.js';
-import { loadModel, type ModelInfo } from './modelFile.js';
+import { EnsembleModel } from './ensemble.js';
+import type { ForwardModel } from './forwardModel.js';
+import { loadModelOrEnsemble, type ModelInfo } from './modelFile.js';
 import { checkCompatible } from './training/lcnn.js';
 import { formatTarget, parseTarget, type TargetSpec } from './targets.js';
 
@@ -27,6 +29,10 @@ export interface LoadedPredictor {
   D: number;
   /** True when the model predicts per site, false when per configuration. */
   perSite: boolean;
+  /** The L-CNN (one model, or an ensemble predicting its mean); undefined for the baseline. */
+  model?: ForwardModel;
+  /** The ensemble, when the file holds one (format version 2). */
+  ensemble?: EnsembleModel;
 }
 
 /**
@@ -53,7 +59,7 @@ export function checkModelTarget(
   }
 }
 
-/** Loads an L-CNN or baseline CNN model file, by its format tag. */
+/** Loads an L-CNN (one, or an ensemble) or baseline CNN model file, by its format tag. */
 export async function loadPredictor(path: string): Promise<LoadedPredictor> {
   if (!existsSync(path)) throw new FileError(`${path}: no such file`);
   let format: unknown;
@@ -75,10 +81,12 @@ export async function loadPredictor(path: string): Promise<LoadedPredictor> {
       perSite: model.perSite,
     };
   }
-  const { model, info } = loadModel(path);
+  const { model, info } = loadModelOrEnsemble(path);
   return {
     kind: 'lcnn',
     info,
+    model,
+    ...(model instanceof EnsembleModel ? { ensemble: model } : {}),
     predictor: (d, i) => {
       checkCompatible(`model ${path}`, model, d);
       return predict(model, d, i);

@@ -166,9 +166,18 @@ export interface ReportSummary {
   }>;
 }
 
-/** The number of weights in a model file (L-CNN: a list of numbers; CNN: named tensors). */
+/**
+ * The number of weights in a model file (L-CNN: a list of numbers; an L-CNN ensemble: its
+ * members' lists together; CNN: named tensors).
+ */
 function weightCount(file: string): number | undefined {
-  const body = JSON.parse(readFileSync(file, 'utf8')) as { weights?: unknown };
+  const body = JSON.parse(readFileSync(file, 'utf8')) as {
+    weights?: unknown;
+    members?: Array<{ weights?: unknown }>;
+  };
+  if (Array.isArray(body.members)) {
+    return body.members.reduce((n, m) => n + (Array.isArray(m.weights) ? m.weights.length : 0), 0);
+  }
   if (!Array.isArray(body.weights)) return undefined;
   return body.weights.reduce(
     (n: number, w: unknown) =>

@@ -10,9 +10,11 @@
 import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Dataset } from '../../lcnn/dataset.js';
+import { evaluateEnsemble } from '../../lcnn/ensembleEvaluation.js';
 import { evaluatePredictor } from '../../lcnn/evaluation.js';
+import { invarianceError, type InvarianceError } from '../../lcnn/invariance.js';
 import { checkModelTarget, loadPredictor, type LoadedPredictor } from '../../lcnn/modelLoader.js';
-import { formatTarget, parseTarget, type TargetSpec } from '../../lcnn/targets.js';
+import { formatTarget, parseTarget, targetParity, type TargetSpec } from '../../lcnn/targets.js';
 import { refuseExisting, UserError } from '../errors.js';
 import { addOptions, forceOption, jsonOption, option, readOptions, rules } from '../optionTable.js';
 
@@ -25,8 +27,13 @@ const targetOption = option(
 /** The options of `lgt eval`. */
 const evalOptions = {
   target: targetOption,
+  invariance: option(
+    '--invariance <n>',
+    "also the invariance error over the point group's rotations and reflections: every moved copy of the first n configurations predicted, the largest deviation from their mean",
+    rules.optional(rules.integer(1)),
+  ),
   json: jsonOption(
-    'print JSON: {"target", "lattices", "mse", "r2", "n", "siteAveraged", "perBeta": [...]}',
+    'print JSON: {"target", "lattices", "mse", "r2", "n", "siteAveraged", "perBeta": [...]}, with "ensemble": {"members", "spread", "memberMse"} for an ensemble and "invariance": {"max", "mean", "stdMax", "stdMean", "configurations", "elements"} with --invariance',
   ),
 };
 
@@ -101,7 +108,26 @@ export function registerEvaluate(program: Command): void {
       options.target,
     );
     try {
-      const e = evaluatePredictor(loaded.predictor, dataset);
+      let invariance: InvarianceError | undefined;
+      if (options.invariance !== undefined) {
+        if (loaded.model === undefined) {
+          throw new UserError(
+            `invalid --invariance with ${modelPath}: expected an L-CNN model file (the baseline CNN is not measured)`,
+          );
+        }
+        const count = Math.min(options.invariance, dataset.size);
+        try {
+          invariance = invarianceError(
+            loaded.model,
+            Array.from({ length: count }, (_, i) => dataset.field(i)),
+            { parity: targetParity(target) },
+          );
+        } catch (error) {
+          throw new UserError(`invalid --invariance: ${(error as Error).message}`);
+        }
+      }
+      const scored = loaded.ensemble && evaluateEnsemble(loaded.ensemble, dataset);
+      const e = scored ? scored.mean : evaluatePredictor(loaded.predictor, dataset);
       const lattices = dataset.lattices.map((l) => [...l.dims]);
       const result = {
         model: modelPath,
@@ -110,6 +136,27 @@ export function registerEvaluate(program: Command): void {
         lattices,
         configurations: dataset.size,
         ...e,
+        ...(scored
+          ? {
+              ensemble: {
+                members: scored.members,
+                spread: scored.spread,
+                memberMse: scored.memberMse,
+              },
+            }
+          : {}),
+        ...(invariance
+          ? {
+              invariance: {
+                max: invariance.max,
+                mean: invariance.mean,
+                stdMax: invariance.stdMax,
+                stdMean: invariance.stdMean,
+                configurations: invariance.configurations,
+                elements: invariance.elements,
+              },
+            }
+          : {}),
       };
       if (options.json) {
         process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -124,6 +171,16 @@ export function registerEvaluate(program: Command): void {
         `${fmt(m.siteAveraged.mse).padStart(14)}${m.siteAveraged.r2.toFixed(6).padStart(12)}`;
       for (const b of e.perBeta) lines.push(row(String(b.beta), b));
       lines.push(row('all', e));
+      if (scored) {
+        lines.push(
+          `ensemble of ${scored.members}: members' spread ${fmt(scored.spread)} (standard deviation over members, mean over values); member MSE ${scored.memberMse.map((m) => fmt(m)).join(', ')}`,
+        );
+      }
+      if (invariance) {
+        lines.push(
+          `invariance error over ${invariance.elements} copies of ${invariance.configurations} configurations: largest deviation max ${fmt(invariance.max)}, mean ${fmt(invariance.mean)}; spread mean ${fmt(invariance.stdMean)}`,
+        );
+      }
       process.stdout.write(`${lines.join('\n')}\n`);
     } finally {
       dataset.close();

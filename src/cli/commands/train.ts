@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import type { LayerSpec } from '../../lcnn/layers/layer.js';
 import { parseArchitecture } from '../../lcnn/architecture.js';
+import { memberCheckpoint } from '../../lcnn/training/ensembleJob.js';
 import { runTrainJob, type TrainJob } from '../../lcnn/training/job.js';
 import { formatTarget, parseTarget, type TargetSpec } from '../../lcnn/targets.js';
 import { refuseExisting, UserError } from '../errors.js';
@@ -170,6 +171,12 @@ const trainOptions = {
     rules.integer(0),
     { default: '1' },
   ),
+  ensemble: option(
+    '--ensemble <M>',
+    'train M L-CNNs with seeds derived from --seed, one after another, into one model file that predicts their mean',
+    rules.integer(1, 4096),
+    { default: '1' },
+  ),
   workers: option('-w, --workers <n>', 'worker threads for the gradients', rules.integer(1, 256), {
     default: '1',
   }),
@@ -230,10 +237,17 @@ function layersFrom(o: OptionValues<typeof trainOptions>, target: TargetSpec): L
 }
 
 /**
- * Refuses, before any work, what the baseline CNN does not have: symmetry and augmentation,
- * checkpoints (tfjs' Adam cannot continue bit for bit), worker threads, weight decay.
+ * Refuses, before any work, what the baseline CNN does not have: ensembles, symmetry and
+ * augmentation, checkpoints (tfjs' Adam cannot continue bit for bit), worker threads, weight
+ * decay.
  */
 function refuseForBaseline(o: OptionValues<typeof trainOptions>): void {
+  if (o.ensemble !== 1) {
+    throw new UserError(
+      `invalid --ensemble ${o.ensemble} with --model cnn: expected 1 (ensembles are of L-CNNs; ` +
+        "the baseline CNN's tfjs training cannot be checkpointed, so an ensemble of it could not be resumed)",
+    );
+  }
   if (o.symmetry !== 'none' || o.augment !== 'none') {
     throw new UserError(
       'invalid --symmetry/--augment with --model cnn: expected none (the baseline CNN has neither)',
@@ -276,14 +290,16 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
     }
     if (o.model === 'cnn') refuseForBaseline(o);
     const layers = o.model === 'cnn' ? [] : layersFrom(o, target);
+    const ensemble = o.ensemble > 1;
     const bar = new SingleBar({
-      format:
-        'train |{bar}| epoch {value}/{total} | train {train} | val {val} | ETA {eta_formatted}',
+      format: `train |{bar}| ${ensemble ? 'member {member} | ' : ''}epoch {value}/{total} | train {train} | val {val} | ETA {eta_formatted}`,
       stream: process.stderr,
       hideCursor: true,
     });
     const showProgress = o.progress && !o.json;
-    if (showProgress) bar.start(o.epochs, 0, { train: '-', val: '-' });
+    if (showProgress) {
+      bar.start(o.epochs, 0, { train: '-', val: '-', member: `1 of ${o.ensemble}` });
+    }
     const stop = stopOnSignals(() =>
       o.model === 'cnn'
         ? 'stopping at the next mini-batch (the baseline CNN writes no checkpoint)'
@@ -317,6 +333,7 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
       },
       output: o.output,
       force: o.force,
+      ensemble: o.ensemble,
       metricsLog: o.metrics,
       command: `lgt ${shellCommand(argv)}`,
       onNotice: (message) => process.stderr.write(`lgt: ${message}\n`),
@@ -325,6 +342,7 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
           bar.update(m.epoch, {
             train: m.trainLoss.toExponential(2),
             val: m.validationLoss.toExponential(2),
+            member: `${m.member ?? 1} of ${o.ensemble}`,
           });
         }
       },
@@ -368,9 +386,12 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
       const where =
         o.model === 'cnn'
           ? 'the baseline CNN writes no checkpoint: run the command again to train it'
-          : epoch === 0
-            ? 'no epoch had finished, so there is nothing to resume: run the command again'
-            : `the checkpoint ${checkpointPath} holds epochs 1-${epoch}. Resume with:\n  ${resumeCommand(argv)}`;
+          : summary.member !== undefined
+            ? `member ${summary.member} of ${o.ensemble} was training (members before it are finished); ` +
+              `its checkpoint ${memberCheckpoint(checkpointPath, summary.member)} holds epochs 1-${epoch}. Resume with:\n  ${resumeCommand(argv)}`
+            : epoch === 0
+              ? 'no epoch had finished, so there is nothing to resume: run the command again'
+              : `the checkpoint ${checkpointPath} holds epochs 1-${epoch}. Resume with:\n  ${resumeCommand(argv)}`;
       throw new InterruptedError(
         `stopped by ${signal} after ${summary.epochs} finished epoch${summary.epochs === 1 ? '' : 's'}; ${where}`,
         signal,
@@ -411,8 +432,11 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
     if (o.json) {
       process.stdout.write(`${JSON.stringify({ ...rest, lastEpoch: history.at(-1) ?? null })}\n`);
     } else {
+      const trained = ensemble
+        ? `an ensemble of ${o.ensemble}, ${summary.parameters} weights in all, ${summary.epochs} epochs in all (test: of the members' mean)`
+        : `${summary.parameters} weights, best epoch ${summary.bestEpoch} of ${summary.epochs}`;
       process.stdout.write(
-        `model ${summary.output}: ${summary.parameters} weights, best epoch ${summary.bestEpoch} of ${summary.epochs}\n` +
+        `model ${summary.output}: ${trained}\n` +
           `test: MSE ${summary.test.mse.toExponential(3)}, R^2 ${summary.test.r2.toFixed(6)} (${summary.test.n} values)\n`,
       );
     }

@@ -19,7 +19,7 @@ export interface BaselineJob extends TrainingJob {
  * Trains, evaluates and saves a baseline CNN.
  *
  * @throws RangeError for options the baseline does not have: more than one worker, weight
- *   decay, augmentation, checkpoints (tfjs trains on one thread with plain Adam).
+ *   decay, augmentation, checkpoints (tfjs trains on one thread with plain Adam), ensembles.
  */
 export async function runBaselineJob(job: BaselineJob): Promise<TrainSummary> {
   const fn = 'runBaselineJob';
@@ -29,6 +29,14 @@ export async function runBaselineJob(job: BaselineJob): Promise<TrainSummary> {
   }
   if (weightDecay !== 0) {
     throw rangeError(fn, 'train.weightDecay', '0 (the baseline uses plain Adam)', weightDecay);
+  }
+  if ((job.ensemble ?? 1) !== 1) {
+    throw rangeError(
+      fn,
+      'ensemble',
+      '1 (ensembles are of L-CNNs; the baseline CNN cannot be resumed or averaged bit for bit)',
+      job.ensemble,
+    );
   }
   return runTrainingJob(
     job,

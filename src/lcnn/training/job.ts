@@ -18,7 +18,11 @@ import type { InputSpec } from '../inputFeatures.js';
 import type { LiftedInput } from '../liftedInput.js';
 import type { LayerSpec } from '../layers/layer.js';
 import { Model, type ModelSpec } from '../model.js';
-import { loadModel, saveModel, type ModelInfo } from '../modelFile.js';
+import { EnsembleModel } from '../ensemble.js';
+import { loadModelOrEnsemble, saveModel, type ModelInfo } from '../modelFile.js';
+import { checkInteger } from '../../core/validate.js';
+import { trainableEnsemble } from './ensembleJob.js';
+import { memberSeed } from './seeds.js';
 import { symmetricSpec } from '../architecture.js';
 import type { Symmetry } from '../symmetry.js';
 import { formatTarget, type TargetSpec } from '../targets.js';
@@ -82,6 +86,12 @@ export interface TrainingJob {
   onNotice?: (message: string) => void;
   /** Called after every epoch (after the metrics log line is written). */
   onEpoch?: (metrics: EpochMetrics) => void;
+  /**
+   * Members of an ensemble (default 1: one model): M models trained one after another with
+   * the seeds of ./seeds.ts `memberSeed`, saved in one file, predicting their mean
+   * (./ensembleJob.ts). Only L-CNNs make ensembles.
+   */
+  ensemble?: number;
 }
 
 /** Everything `lgt train` needs for an L-CNN. */
@@ -121,6 +131,8 @@ export interface TrainSummary {
   interrupted: boolean;
   /** See `interrupted`. */
   checkpointEpoch?: number;
+  /** Ensembles stopped by `train.signal`: the member, from 1, that was training. */
+  member?: number;
 }
 
 /**
@@ -217,6 +229,13 @@ async function completedJob(
       ...jobRecord(job, dataset),
     };
     const found: Record<string, unknown> = { spec: identity(file.spec), ...file.info };
+    const members = (file as { members?: unknown[] }).members?.length ?? 1;
+    if (members !== (job.ensemble ?? 1)) {
+      throw new FileError(
+        `cannot resume: ${job.output} exists and holds ${members} model(s), this job trains ` +
+          `${job.ensemble ?? 1}; pass { force: true } (lgt: --force) to train it again`,
+      );
+    }
     for (const key of Object.keys(expected)) {
       const [a, b] = [JSON.stringify(found[key]), JSON.stringify(expected[key])];
       if (a !== b) {
@@ -313,6 +332,7 @@ async function runLocked(
         history: result.history,
         interrupted: true,
         checkpointEpoch: result.checkpointEpoch,
+        ...(result.member !== undefined ? { member: result.member } : {}),
       };
     }
     const test = evaluatePredictor(
@@ -372,21 +392,37 @@ export function trainableLcnn(model: Model): TrainableModel {
   };
 }
 
-/** Trains, evaluates and saves an L-CNN (`lgt train`). */
+/**
+ * Trains, evaluates and saves an L-CNN, or an ensemble of `job.ensemble` of them (`lgt train`,
+ * `--ensemble`).
+ *
+ * @throws RangeError for an ensemble size that is not an integer >= 1, and what
+ *   {@link runTrainingJob} throws.
+ */
 export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
+  const size = job.ensemble ?? 1;
+  checkInteger('runTrainJob', 'ensemble', size, 1, 4096);
   return runTrainingJob(
     job,
     (dataset) => {
-      const spec: ModelSpec = {
+      const spec = (seed: number): ModelSpec => ({
         N: dataset.N,
         D: dataset.D,
         layers: job.layers,
-        seed: job.modelSeed,
+        seed,
         ...(job.input ? { input: job.input } : {}),
         ...symmetricSpec(job.symmetry ?? 'none', job.target, job.mixOrientations, job.liftedInput),
-      };
-      return trainableLcnn(new Model(spec));
+      });
+      if (size === 1) return trainableLcnn(new Model(spec(job.modelSeed)));
+      return trainableEnsemble(
+        Array.from({ length: size }, (_, k) => new Model(spec(memberSeed(job.modelSeed, k)))),
+      );
     },
-    (path) => trainableLcnn(loadModel(path).model),
+    (path) => {
+      const { model } = loadModelOrEnsemble(path);
+      return model instanceof EnsembleModel
+        ? trainableEnsemble(model.members)
+        : trainableLcnn(model);
+    },
   );
 }

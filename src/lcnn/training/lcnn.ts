@@ -13,6 +13,7 @@ import { workerFile } from '../../core/workerFile.js';
 import type { Augmentation, Dataset, DatasetDescriptor, Split } from '../dataset.js';
 import { predict, shardGradient } from '../gradient.js';
 import { regressionMetrics } from '../metrics.js';
+import type { ForwardModel } from '../forwardModel.js';
 import type { Model, OutputScaling } from '../model.js';
 import { Adam, type AdamState } from '../optimizer.js';
 import { checkTargetSymmetry, formatTarget, targetParity } from '../targets.js';
@@ -65,7 +66,7 @@ export function targetScaling(dataset: Dataset, train: readonly number[]): Outpu
 }
 
 /** Checks that the model's output matches the dataset's targets. */
-export function checkCompatible(fn: string, model: Model, dataset: Dataset): void {
+export function checkCompatible(fn: string, model: ForwardModel, dataset: Dataset): void {
   if (model.spec.N !== dataset.N || model.spec.D !== dataset.D) {
     throw rangeError(
       fn,

@@ -25,6 +25,8 @@ export interface EpochMetrics {
   learningRate: number;
   /** Wall-clock time of the epoch, in seconds. */
   seconds: number;
+  /** The ensemble member, from 1, whose epoch this is (ensembles only: ./ensembleJob.ts). */
+  member?: number;
 }
 
 /** The result of training. */
@@ -42,6 +44,8 @@ export interface TrainResult {
   finished: boolean;
   /** True when stopped by `signal`. */
   interrupted?: boolean;
+  /** Ensembles: the member, from 1, that was training when stopped (./ensembleJob.ts). */
+  member?: number;
   /**
    * When stopped: the epoch whose state a checkpoint file holds for a resume (0: none, no
    * epoch finished; undefined: no checkpoint file was asked for).

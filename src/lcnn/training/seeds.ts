@@ -41,7 +41,30 @@ export function batchOrder(train: readonly number[], seed: number, epoch: number
   return order;
 }
 
-/** The stream that draws an epoch's augmentation elements, one per training configuration. */
+/**
+ * The stream that draws an epoch's augmentation elements, one per training configuration. The
+ * salt is XORed into the low 32 bits of the epoch seed, the high bits kept: for epoch seeds
+ * below 2^31 this is the plain `^`, and larger ones (seeds from about 21,475 on, and ensemble
+ * members' seeds) stay non-negative instead of wrapping to a negative int32.
+ */
 export function augmentationStream(seed: number, epoch: number): Xoshiro128 {
-  return new Xoshiro128(epochSeed(seed, epoch) ^ AUGMENTATION_SALT);
+  const s = epochSeed(seed, epoch);
+  const low = s % 2 ** 32;
+  return new Xoshiro128(s - low + ((low ^ AUGMENTATION_SALT) >>> 0));
+}
+
+/**
+ * The seeds of the members of an ensemble (`lgt train --ensemble M`) step by this prime, so
+ * that member 0 has the run's seed (an ensemble of one is the plain run) and ensembles whose
+ * seeds differ by less than it share no member.
+ */
+export const MEMBER_SEED_STRIDE = 1000003;
+
+/**
+ * The seed of member `member` (from 0) of an ensemble trained with seed s:
+ * `s + member * MEMBER_SEED_STRIDE`; it seeds the member's weights and its batch order and
+ * augmentation draws, as `--seed` does for a single model.
+ */
+export function memberSeed(seed: number, member: number): number {
+  return seed + member * MEMBER_SEED_STRIDE;
 }
