@@ -99,10 +99,10 @@ const trainOptions = {
   ),
   symmetry: option(
     '--symmetry <group>',
-    'L-CNN equivariant under the point group too: none | rotations | rotations+reflections',
+    'L-CNN equivariant under the point group too: none | rotations | rotations+reflections | lattice | lattice-rotations (lattice: the elements that map the training lattices onto themselves, e.g. 96 of 384 on L^3 x T)',
     rules.choice(
-      ['none', 'rotations', 'rotations+reflections'],
-      'none, rotations or rotations+reflections',
+      ['none', 'rotations', 'rotations+reflections', 'lattice', 'lattice-rotations'],
+      'none, rotations, rotations+reflections, lattice or lattice-rotations',
     ),
     { default: 'none' },
   ),
