@@ -176,7 +176,7 @@ export class SymmetryGroup {
           `equal extents in every direction for symmetry "${this.symmetry}" (its 90-degree ` +
             `rotations map every axis onto every other; "lattice" is the subgroup that ` +
             `preserves the extents)`,
-          `${lattice} (${extents(dims)}): axis 0 has ${L} sites, axis ${odd} has ${dims[odd]}`,
+          `${lattice}: axis 0 has ${L} sites, axis ${odd} has ${dims[odd]}`,
         );
       }
       return;
@@ -189,7 +189,7 @@ export class SymmetryGroup {
           'lattice',
           `a lattice that every element of the ${this} maps onto itself (equal extents ` +
             `along the axes ${equalExtentPattern(this.dims)})`,
-          `${lattice} (${extents(dims)}): the element ${R} maps axis ${mu} (${dims[mu]} ` +
+          `${lattice}: the element ${R} maps axis ${mu} (${dims[mu]} ` +
             `sites) onto axis ${R.perm[mu]} (${dims[R.perm[mu]]} sites)`,
         );
       }

@@ -60,11 +60,13 @@ describe('lgt train --symmetry lattice', () => {
       'lattice',
       '--epochs',
       '2',
-      '--json',
       '--no-progress',
     ]);
     expect(train.stderr).toBe('');
     expect(train.status).toBe(0);
+    expect(train.stdout).toMatch(
+      /weights, symmetric under lattice point group of 4x8 in 2D \(4 elements\), best epoch/,
+    );
     const saved = JSON.parse(readFileSync(model, 'utf8'));
     expect(saved.spec).toMatchObject({
       symmetry: 'lattice',
