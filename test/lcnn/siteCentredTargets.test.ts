@@ -23,6 +23,7 @@ import {
   targetParity,
 } from '../../src/lcnn/targets.js';
 import { GaugeBatch } from '../../src/lcnn/tensors.js';
+import { targetSymbol } from '../../src/report/modelSection.js';
 import { checkCompatible } from '../../src/lcnn/training/lcnn.js';
 import { abelianFluxField, roughField } from '../helpers.js';
 
@@ -87,6 +88,9 @@ describe('site-centred targets', () => {
     expect(targetParity(parseTarget('energy'))).toBe('scalar');
     expect(targetParity(parseTarget('wilson:2x2:clover'))).toBe('scalar');
     expect(targetMismatch(parseTarget('energy'), [4, 6])).toBeUndefined();
+    expect(targetSymbol('wilson:2x2:clover:mean')).toBe('W(2×2) clover (lattice mean)');
+    expect(targetSymbol('energy')).toBe('E(x)');
+    expect(targetSymbol('charge:plaquette:mean')).toBe('q(x) (lattice mean)');
     expect(targetMismatch(parseTarget('wilson:3x1:clover'), [4, 2])).toMatch(
       /extents of at least 3/,
     );
