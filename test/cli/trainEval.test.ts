@@ -198,7 +198,7 @@ describe('lgt train, eval and predict', () => {
       await main(['train', '--data', train, '-o', join(dir, 'x.json'), '--target', 'wilson']),
     ).toBe(2);
     expect(cli.stderr).toMatch(
-      /invalid --target "wilson": expected wilson:RxT, wilson:RxT@MN, polyakov, charge or charge:plaquette/,
+      /invalid --target "wilson": expected wilson:RxT, wilson:RxT@MN, wilson:RxT:clover, polyakov, charge, charge:plaquette or energy/,
     );
     cli.stderr = '';
     expect(

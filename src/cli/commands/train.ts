@@ -44,9 +44,9 @@ const trainOptions = {
   }),
   target: option(
     '-t, --target <name>',
-    'wilson:RxT (wilson:RxT@MN: the plane of axes M, N) | polyakov | charge | charge:plaquette, optionally :mean',
+    'wilson:RxT (wilson:RxT@MN: the plane of axes M, N; wilson:RxT:clover: site-centred) | polyakov | charge | charge:plaquette | energy, optionally :mean',
     rules.anyText(
-      'wilson:RxT, wilson:RxT@MN, polyakov, charge or charge:plaquette, optionally with :mean',
+      'wilson:RxT, wilson:RxT@MN, wilson:RxT:clover, polyakov, charge, charge:plaquette or energy, optionally with :mean',
     ),
     { default: 'wilson:1x2' },
   ),
