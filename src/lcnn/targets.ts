@@ -17,7 +17,7 @@
  *   (2010) 071, sec. 3; src/lattice/observables/actionDensity.ts), any D.
  *
  * Site-centred targets (`charge`, `energy`, `wilson:RxT:clover`) move under a point element R
- * about x as site fields, t[R U](R x) = t[U](x) (times det R for the charge), so symmetric
+ * about x as site fields, `t[R U](R x) = t[U](x)` (times det R for the charge), so symmetric
  * models can learn them per site; corner-anchored ones (`wilson:RxT`, `charge:plaquette`,
  * a plane's loops) cannot.
  *

@@ -150,7 +150,7 @@ export function averageWilsonLoop(field: GaugeField, R: number, T: number): numb
  * averaged over the planes mu < nu and the four quadrants (x + mu + nu, x - mu + nu, ...).
  * Unlike {@link siteWilsonLoop}, whose loops all lie in the quadrant x + mu + nu, this average
  * is centred at x: every rotation and reflection R about x maps its set of loops onto itself,
- * so it moves as a scalar field, w[R U](R x) = w[U](x) (Aronsson, Mueller & Schuh,
+ * so it moves as a scalar field, `w[R U](R x) = w[U](x)` (Aronsson, Mueller & Schuh,
  * arXiv:2303.11448, sec. III, for the action on loops). Re tr W does not depend on the corner
  * a loop starts at nor on its direction, so the loop with corner x in the quadrant
  * (-mu, -nu) is the standard loop W_mu,nu at x - R mu - T nu.
