@@ -1,7 +1,8 @@
 /**
  * `lgt train --symmetry lattice` through the built CLI (a child process): the group is chosen
  * from the training files' extents and saved with the model, which then evaluates on a larger
- * lattice of the same pattern; training files of different patterns, the full group on
+ * lattice of the same pattern; training files of different patterns (for the model's group
+ * or for `--augment lattice`), the full group on
  * unequal extents and a corner-anchored per-site target are refused with exit code 2 and one
  * line that says why.
  */
@@ -83,6 +84,11 @@ describe('lgt train --symmetry lattice', () => {
       'training files of different equal-extent patterns',
       ['--symmetry', 'lattice', '--target', 'wilson:1x1:clover', '--data', '4x8.h5', '6x6.h5'],
       /one pattern of equal extents.*4x8 has equal axes \{0\}, \{1\}.*got 6x6 \(equal axes \{0, 1\}\)/,
+    ],
+    [
+      'augmentation over lattices of different equal-extent patterns',
+      ['--augment', 'lattice', '--target', 'wilson:1x1', '--data', '4x8.h5', '6x6.h5'],
+      /one pattern of equal extents.*4x8 has equal axes \{0\}, \{1\}.*got 6x6/,
     ],
     [
       'the full group on unequal extents',

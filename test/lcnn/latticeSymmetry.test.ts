@@ -22,6 +22,8 @@ import {
 } from '../../src/lcnn/symmetry.js';
 import { parseTarget } from '../../src/lcnn/targets.js';
 import { GaugeBatch } from '../../src/lcnn/tensors.js';
+import { Dataset } from '../../src/lcnn/dataset.js';
+import { trainModel } from '../../src/lcnn/training/lcnn.js';
 import { roughField } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lgt-lattice-symmetry-'));
@@ -208,5 +210,45 @@ describe('a symmetric model with the lattice point group', () => {
           parity: 'pseudoscalar',
         }),
     ).toThrow(/spec.parity: expected "scalar" unless symmetry is .*"lattice"/);
+  });
+});
+
+describe('augmentation by the lattice point group', () => {
+  const fields = (dims: number[], count: number) =>
+    Array.from({ length: count }, (_, i) => roughField(dims, 2, 60 + i, 0.5 + 0.1 * (i % 3)));
+  const spec: ModelSpec = {
+    N: 2,
+    D: 2,
+    seed: 1,
+    layers: [{ type: 'lcb', out: 2, kernel: 1 }, { type: 'trace' }, { type: 'dense', out: 1 }],
+  };
+  const options = { epochs: 2, batchSize: 2, learningRate: 0.01, seed: 3 };
+
+  it('moves each configuration by an element of the group of its extents', async () => {
+    const data = Dataset.fromFields(
+      fields([4, 6], 8),
+      parseTarget('wilson:1x2'),
+      [0, 1, 0, 1, 0, 1, 0, 1],
+    );
+    const group = symmetryGroup(2, 'lattice', [4, 6]);
+    expect(group.size).toBe(4);
+    const { gauge } = data.batch([0, 1, 2], { symmetry: 'lattice', elements: [1, 2, 3] });
+    [1, 2, 3].forEach((r, k) => {
+      const moved = transformGaugeField(data.field(k), group.elements[r]);
+      expect(Array.from(gauge.links.subarray(k * gauge.stride, (k + 1) * gauge.stride))).toEqual(
+        Array.from(moved.links),
+      );
+    });
+    const split = { train: [0, 1, 2, 3, 4, 5], validation: [6], test: [7] };
+    const augmented = new Model(spec);
+    await trainModel(augmented, data, split, { ...options, augment: 'lattice' });
+    const plain = new Model(spec);
+    await trainModel(plain, data, split, options);
+    const [a, b] = [augmented.getWeights(), plain.getWeights()];
+    expect(Math.max(...a.map((v, k) => Math.abs(v - b[k])))).toBeGreaterThan(1e-6);
+    // the full group does not map 4x6 onto itself
+    await expect(
+      trainModel(new Model(spec), data, split, { ...options, augment: 'rotations+reflections' }),
+    ).rejects.toThrow(/equal extents in every direction.*4x6/);
   });
 });

@@ -122,10 +122,10 @@ const trainOptions = {
   ),
   augment: option(
     '--augment <group>',
-    'move each training configuration by a random element of this group (none | rotations | rotations+reflections)',
+    'move each training configuration by a random element of this group (none | rotations | rotations+reflections | lattice | lattice-rotations)',
     rules.choice(
-      ['none', 'rotations', 'rotations+reflections'],
-      'none, rotations or rotations+reflections',
+      ['none', 'rotations', 'rotations+reflections', 'lattice', 'lattice-rotations'],
+      'none, rotations, rotations+reflections, lattice or lattice-rotations',
     ),
     { default: 'none' },
   ),
