@@ -139,26 +139,32 @@ describe('a symmetric model with the lattice point group', () => {
   const dims = [3, 3, 3, 2];
   const field = roughField(dims, 2, 23, 0.9);
 
-  /** Largest |y[R U](R x) - c_R y[U](x)| over the model's group (c_R = det R or 1). */
-  function worstDeviation(model: Model, pseudo: boolean): number {
+  /**
+   * Largest |y[R U](R x) - c_R y[U](x)| over the model's group, for c_R = 1 (invariant) and
+   * c_R = det R (odd), from one forward pass.
+   */
+  function deviations(model: Model): { invariant: number; odd: number } {
     const group = model.symmetry;
     const fields = [field, ...group.elements.map((R) => transformGaugeField(field, R))];
     const out = model.forward(GaugeBatch.fromFields(fields)).data;
     const V = model.perConfiguration ? 1 : field.lattice.volume;
     const base = out.subarray(0, V);
-    let worst = 0;
+    let invariant = 0;
+    let odd = 0;
     group.elements.forEach((R, r) => {
-      const sign = pseudo ? R.determinant : 1;
       const expected = model.perConfiguration
         ? Float64Array.of(base[0])
         : transformSiteValues(field.lattice, base, R);
       const got = out.subarray((r + 1) * V, (r + 2) * V);
-      for (let x = 0; x < V; x++) worst = Math.max(worst, Math.abs(got[x] - sign * expected[x]));
+      for (let x = 0; x < V; x++) {
+        invariant = Math.max(invariant, Math.abs(got[x] - expected[x]));
+        odd = Math.max(odd, Math.abs(got[x] - R.determinant * expected[x]));
+      }
     });
-    return worst;
+    return { invariant, odd };
   }
 
-  it('on 3x3x3x2 SU(2): invariant (scalar) and det-odd (pseudo-scalar) under all 96 elements', () => {
+  it('on 3x3x3x2 SU(2): invariant (scalar, lifted and tied) and det-odd (pseudo-scalar) under all 96 elements', () => {
     const base = {
       N: 2,
       D: 4,
@@ -170,12 +176,17 @@ describe('a symmetric model with the lattice point group', () => {
     expect(base).toMatchObject({ symmetry: 'lattice', symmetryDims: dims, parity: 'pseudoscalar' });
     const pseudo = new Model(base);
     expect(pseudo.symmetry.size).toBe(96);
-    const pseudoDeviation = worstDeviation(pseudo, true);
-    expect(pseudoDeviation).toBeLessThan(1e-12);
+    const pseudoDeviation = deviations(pseudo);
+    expect(pseudoDeviation.odd).toBeLessThan(1e-12);
     const scalar = new Model({ ...base, parity: 'scalar', layers: [...layers, { type: 'mean' }] });
-    expect(worstDeviation(scalar, false)).toBeLessThan(1e-12);
+    expect(deviations(scalar).invariant).toBeLessThan(1e-12);
     // can fail: the pseudo-scalar output is not invariant, so the scalar law does not hold for it
-    expect(worstDeviation(pseudo, false)).toBeGreaterThan(1e-6);
+    expect(pseudoDeviation.invariant).toBeGreaterThan(1e-6);
+    // the tied construction (invariant input, one weight per orbit of offsets) per site
+    const tied = new Model({ ...base, parity: 'scalar', construction: 'tied' });
+    const tiedDeviation = deviations(tied);
+    expect(tiedDeviation.invariant).toBeLessThan(1e-12);
+    expect(tiedDeviation.odd).toBeGreaterThan(1e-6);
   });
 
   it('a model file keeps the symmetry and its extents', async () => {
