@@ -38,7 +38,7 @@ import {
 } from '../lattice/observables/wilsonLoops.js';
 import { cloverEnergyDensity } from '../lattice/observables/actionDensity.js';
 import { rangeError } from '../core/validate.js';
-import type { Parity, Symmetry } from './symmetry.js';
+import type { Parity, Symmetry, SymmetryGroup } from './symmetry.js';
 
 /** The Wilson loop target: (1/N) Re tr W(R x T), averaged over planes and orientations. */
 export interface WilsonTargetSpec {
@@ -226,17 +226,28 @@ export function targetParity(target: TargetSpec): Parity {
 
 /**
  * Checks that a model with this symmetry can represent the target: the target must be
- * invariant (or odd) under the symmetry, as a site field or as a lattice average.
+ * invariant (or odd) under the symmetry, as a site field or as a lattice average. `group`, the
+ * model's, lets the Polyakov loop through when every element keeps the last axis a line (a
+ * "lattice" group of L^3 x T): spatial elements move the loop through x to the one through
+ * R x, the time reflection runs it backwards, P -> P^dagger, and Re tr is unchanged.
  * @throws RangeError saying why the target is not symmetric and what to use instead.
  */
-export function checkTargetSymmetry(fn: string, target: TargetSpec, symmetry: Symmetry): void {
+export function checkTargetSymmetry(
+  fn: string,
+  target: TargetSpec,
+  symmetry: Symmetry,
+  group?: SymmetryGroup,
+): void {
   if (symmetry === 'none') return;
-  if (target.kind === 'polyakov') {
+  const keepsLastAxis =
+    group !== undefined && group.elements.every((R) => R.perm[group.D - 1] === group.D - 1);
+  if (target.kind === 'polyakov' && !keepsLastAxis) {
     throw rangeError(
       fn,
       'target',
       `a target invariant under ${symmetry} (the Polyakov loop runs along the last axis, ` +
-        'which rotations move; use symmetry "none")',
+        'which rotations move; use symmetry "none", or "lattice" on lattices whose last ' +
+        'extent differs from the others)',
       formatTarget(target),
     );
   }

@@ -156,6 +156,21 @@ describe('symmetric models and per-site targets', () => {
     }
   });
 
+  it('the Polyakov loop: accepted for a lattice group that keeps the last axis, invariant', () => {
+    const target = parseTarget('polyakov');
+    const timeLast = symmetryGroup(4, 'lattice', [3, 3, 3, 4]);
+    expect(() => checkTargetSymmetry('test', target, 'lattice', timeLast)).not.toThrow();
+    const field = roughField([3, 3, 3, 4], 2, 12, 0.9);
+    expect(worstDeviation(field, 'polyakov', timeLast.elements)).toBeLessThan(1e-12);
+    // on 4x8x8x8 the last axis is rotated into the others: refused, and indeed not invariant
+    const timeFirst = symmetryGroup(4, 'lattice', [2, 3, 3, 3]);
+    expect(() => checkTargetSymmetry('test', target, 'lattice', timeFirst)).toThrow(
+      /Polyakov loop runs along the last axis.*"lattice" on lattices whose last extent differs/,
+    );
+    const other = roughField([2, 3, 3, 3], 2, 12, 0.9);
+    expect(worstDeviation(other, 'polyakov', timeFirst.elements)).toBeGreaterThan(1e-3);
+  });
+
   it('lifted per-site models for charge and energy: accepted, move with det g / invariant', () => {
     // the lattice group of 3x3x2x4: 32 elements, with reflections, cheap to test
     const dims = [3, 3, 2, 4];

@@ -85,7 +85,7 @@ export function checkCompatible(fn: string, model: ForwardModel, dataset: Datase
     );
   }
   const symmetry = model.spec.symmetry ?? 'none';
-  checkTargetSymmetry(fn, dataset.target, symmetry);
+  checkTargetSymmetry(fn, dataset.target, symmetry, model.symmetry);
   for (const lattice of dataset.lattices) model.symmetry.checkLattice(fn, lattice);
   const parity = targetParity(dataset.target);
   if (hasReflections(symmetry) && (model.spec.parity ?? 'scalar') !== parity) {
