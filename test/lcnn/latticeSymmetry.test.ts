@@ -171,7 +171,7 @@ describe('a symmetric model with the lattice point group', () => {
       seed: 5,
       layers,
       mixOrientations: false,
-      ...symmetricSpec('lattice', parseTarget('charge'), false, dims),
+      ...symmetricSpec('lattice', parseTarget('charge'), false, undefined, dims),
     };
     expect(base).toMatchObject({ symmetry: 'lattice', symmetryDims: dims, parity: 'pseudoscalar' });
     const pseudo = new Model(base);
@@ -195,7 +195,7 @@ describe('a symmetric model with the lattice point group', () => {
       D: 4,
       seed: 9,
       layers: [...layers, { type: 'mean' }],
-      ...symmetricSpec('lattice-rotations', parseTarget('energy:mean'), false, dims),
+      ...symmetricSpec('lattice-rotations', parseTarget('energy:mean'), false, undefined, dims),
     };
     const model = new Model(spec);
     expect(model.symmetry.size).toBe(48);
