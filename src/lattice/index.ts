@@ -54,6 +54,7 @@ export {
   wilsonLoopField,
   planeWilsonLoop,
   siteWilsonLoop,
+  siteCentredWilsonLoop,
   averageWilsonLoop,
 } from './observables/wilsonLoops.js';
 export {

@@ -8,7 +8,7 @@ import { rangeError } from '../core/validate.js';
 import type { LayerSpec } from './layers/layer.js';
 import type { ModelSpec } from './model.js';
 import type { LiftedInput } from './liftedInput.js';
-import type { Symmetry } from './symmetry.js';
+import { hasReflections, isLatticeSymmetry, type Symmetry } from './symmetry.js';
 import { targetParity, type TargetSpec } from './targets.js';
 
 /**
@@ -51,17 +51,31 @@ export function parseArchitecture(text: string): LayerSpec[] {
   });
 }
 
-/** The symmetry keys of a model spec for a target (none for plain models). */
+/**
+ * The symmetry keys of a model spec for a target (none for plain models); `dims`, the extents
+ * of the training lattices, chooses the group of "lattice" and "lattice-rotations".
+ * @throws RangeError when a lattice symmetry comes without dims.
+ */
 export function symmetricSpec(
   symmetry: Symmetry,
   target: TargetSpec,
   mixOrientations?: boolean,
   liftedInput?: LiftedInput,
-): Pick<ModelSpec, 'symmetry' | 'parity' | 'mixOrientations' | 'liftedInput'> {
+  dims?: readonly number[],
+): Pick<ModelSpec, 'symmetry' | 'parity' | 'mixOrientations' | 'liftedInput' | 'symmetryDims'> {
   if (symmetry === 'none') return {};
+  if (isLatticeSymmetry(symmetry) && dims === undefined) {
+    throw rangeError(
+      'symmetricSpec',
+      'dims',
+      `the lattice extents for symmetry "${symmetry}"`,
+      dims,
+    );
+  }
   return {
     symmetry,
-    ...(symmetry === 'rotations+reflections' ? { parity: targetParity(target) } : {}),
+    ...(isLatticeSymmetry(symmetry) ? { symmetryDims: [...dims!] } : {}),
+    ...(hasReflections(symmetry) ? { parity: targetParity(target) } : {}),
     ...(mixOrientations === undefined ? {} : { mixOrientations }),
     ...(liftedInput === undefined ? {} : { liftedInput }),
   };

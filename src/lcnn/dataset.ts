@@ -503,7 +503,9 @@ export class Dataset {
       return { gauge: this.gaugeBatch(indices), target: this.targetsOf(indices) };
     const gauge = new GaugeBatch(this.latticeOf(indices[0]), kernelsFor(this.N), indices.length);
     const lattice = gauge.lattice;
-    const group = symmetryGroup(lattice.D, augment.symmetry);
+    // a "lattice" group is that of the batch's lattice (the same elements for every lattice of
+    // one pattern of equal extents, which the training loop checks)
+    const group = symmetryGroup(lattice.D, augment.symmetry, lattice.dims);
     group.checkLattice('Dataset.batch', lattice);
     const s = this.target.perSite ? lattice.volume : 1;
     const target = new Float64Array(indices.length * s);

@@ -69,6 +69,10 @@ export {
   SymmetryGroup,
   symmetryGroup,
   SYMMETRIES,
+  isLatticeSymmetry,
+  hasReflections,
+  latticeSymmetryDims,
+  equalExtentPattern,
   transformLifted,
   orientationView,
   siteView,
@@ -91,6 +95,7 @@ export {
   type WilsonTargetSpec,
   type PolyakovTargetSpec,
   type ChargeTargetSpec,
+  type EnergyTargetSpec,
 } from './targets.js';
 export {
   Dataset,

@@ -12,7 +12,8 @@
  * mean) after it. Without `mean` the model predicts per site; with it, per configuration.
  *
  * `"symmetry": "rotations" | "rotations+reflections"` makes the same layers equivariant under
- * the lattice's point group as well (Aronsson, Mueller & Schuh, arXiv:2303.11448): the input
+ * the lattice's point group as well (`"lattice"` | `"lattice-rotations"` with `"symmetryDims"`:
+ * the subgroup that maps a lattice of those extents onto itself, ./symmetry.ts) (Aronsson, Mueller & Schuh, arXiv:2303.11448): the input
  * is lifted to one copy per orientation g (./liftedInput.ts), L-Conv kernels are rotated with
  * g (./layers/groupLConv.ts), site-local layers act per orientation (./layers/orientationWise.ts),
  * and the orientations are averaged before `mean` or at the end (./layers/orientationPool.ts),
@@ -51,6 +52,8 @@ import {
 import { pseudoscalarOutOfReach } from './reach.js';
 import {
   SYMMETRIES,
+  hasReflections,
+  isLatticeSymmetry,
   symmetryGroup,
   type Parity,
   type Symmetry,
@@ -75,6 +78,11 @@ export interface ModelSpec {
   seed?: number;
   /** Global symmetry besides gauge and translations (default "none"). */
   symmetry?: Symmetry;
+  /**
+   * The lattice extents the subgroup of symmetry "lattice" or "lattice-rotations" was chosen
+   * for (required for those, ignored otherwise): the elements that map them onto themselves.
+   */
+  symmetryDims?: number[];
   /** How the output transforms under reflections (symmetric models; default "scalar"). */
   parity?: Parity;
   /** Symmetric L-Conv sums over all input orientations (default true; false: group average). */
@@ -157,12 +165,12 @@ export class Model {
     if (parity !== 'scalar' && parity !== 'pseudoscalar') {
       throw rangeError('Model', 'spec.parity', 'scalar or pseudoscalar', parity);
     }
-    if (parity === 'pseudoscalar' && symmetry !== 'rotations+reflections') {
+    if (parity === 'pseudoscalar' && !hasReflections(symmetry)) {
       throw rangeError(
         'Model',
         'spec.parity',
-        '"scalar" unless symmetry is "rotations+reflections" (only reflections tell a ' +
-          'pseudo-scalar from a scalar)',
+        '"scalar" unless symmetry is "rotations+reflections" or "lattice" (only reflections ' +
+          'tell a pseudo-scalar from a scalar)',
         parity,
       );
     }
@@ -182,7 +190,15 @@ export class Model {
     if (!LIFTED_INPUTS.includes(liftedInput)) {
       throw rangeError('Model', 'spec.liftedInput', LIFTED_INPUTS.join(' or '), liftedInput);
     }
-    const sym = symmetryGroup(spec.D, symmetry);
+    if (isLatticeSymmetry(symmetry) && !Array.isArray(spec.symmetryDims)) {
+      throw rangeError(
+        'Model',
+        'spec.symmetryDims',
+        `the ${spec.D} lattice extents the "${symmetry}" group was chosen for`,
+        spec.symmetryDims,
+      );
+    }
+    const sym = symmetryGroup(spec.D, symmetry, spec.symmetryDims);
     this.symmetry = sym;
     const tied = construction === 'tied' && sym.size > 1;
     if (tied && liftedInput === 'frame') {

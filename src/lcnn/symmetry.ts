@@ -12,6 +12,11 @@
  * (bilinears, activations, traces, dense heads) act on each orientation as if it were one more
  * site: a [B, V, G C] tensor is a [B, V G, C] tensor in the same memory.
  *
+ * "lattice" and "lattice-rotations" are the lattice's own point group: the elements (all, or
+ * the rotations) that map a lattice of given extents onto itself, R e_mu = +-e_perm[mu] with
+ * dims[perm[mu]] = dims[mu]. On L^3 x T that is the 48 elements of the spatial cube times the
+ * time reflection (96; 48 rotations), on L^4 the whole group (384; 192).
+ *
  * @module
  */
 import type { Lattice } from '../lattice/lattice.js';
@@ -21,11 +26,49 @@ import { MatrixField } from '../lattice/matrixField.js';
 import { rangeError } from '../core/validate.js';
 import { FeatureTensor, MatrixTensor } from './tensors.js';
 
-/** Which global symmetry a model respects besides gauge and translation symmetry. */
-export type Symmetry = 'none' | 'rotations' | 'rotations+reflections';
+/**
+ * Which global symmetry a model respects besides gauge and translation symmetry: the whole
+ * point group or its rotations, or the subgroup that maps a lattice of given extents onto
+ * itself ("lattice", "lattice-rotations").
+ */
+export type Symmetry =
+  'none' | 'rotations' | 'rotations+reflections' | 'lattice' | 'lattice-rotations';
 
 /** The accepted values of {@link Symmetry}. */
-export const SYMMETRIES: readonly Symmetry[] = ['none', 'rotations', 'rotations+reflections'];
+export const SYMMETRIES: readonly Symmetry[] = [
+  'none',
+  'rotations',
+  'rotations+reflections',
+  'lattice',
+  'lattice-rotations',
+];
+
+/** True for the symmetries whose group depends on the lattice's extents. */
+export function isLatticeSymmetry(symmetry: Symmetry): boolean {
+  return symmetry === 'lattice' || symmetry === 'lattice-rotations';
+}
+
+/** True for the symmetries whose group has reflections (det -1), which tell a pseudo-scalar. */
+export function hasReflections(symmetry: Symmetry): boolean {
+  return symmetry === 'rotations+reflections' || symmetry === 'lattice';
+}
+
+/** "4x8x8x8". */
+function extents(dims: readonly number[]): string {
+  return dims.join('x');
+}
+
+/** The axes with the same extent as each other, e.g. "{0}, {1, 2, 3}" for 4x8x8x8. */
+export function equalExtentPattern(dims: readonly number[]): string {
+  const classes = new Map<number, number[]>();
+  dims.forEach((L, mu) => classes.set(L, [...(classes.get(L) ?? []), mu]));
+  return [...classes.values()].map((axes) => `{${axes.join(', ')}}`).join(', ');
+}
+
+/** True when R maps a lattice of these extents onto itself: dims[R.perm[mu]] = dims[mu]. */
+function preservesExtents(R: PointTransformation, dims: readonly number[]): boolean {
+  return R.perm.every((p, mu) => dims[p] === dims[mu]);
+}
 
 /** How a lattice-wide or per-site output transforms: invariant, or times det R. */
 export type Parity = 'scalar' | 'pseudoscalar';
@@ -42,19 +85,50 @@ export class SymmetryGroup {
   readonly inverse: Int32Array;
   private readonly table: Int32Array;
 
+  /** The extents the group was chosen for ("lattice", "lattice-rotations"; else undefined). */
+  readonly dims: readonly number[] | undefined;
+
+  /**
+   * @throws RangeError when `dims` is missing (or not D positive integers) for the lattice
+   *   kinds.
+   */
   constructor(
     /** The symmetry these elements realise. */
     readonly symmetry: Symmetry,
     /** Number of lattice dimensions. */
     readonly D: number,
+    /** The lattice extents: required for "lattice" and "lattice-rotations", else ignored. */
+    dims?: readonly number[],
   ) {
     const all = pointGroup(D);
-    const elements =
-      symmetry === 'none'
-        ? [all[0]]
-        : symmetry === 'rotations'
-          ? all.filter((R) => R.determinant === 1)
-          : all;
+    let elements: PointTransformation[];
+    if (isLatticeSymmetry(symmetry)) {
+      if (
+        !Array.isArray(dims) ||
+        dims.length !== D ||
+        dims.some((L) => !Number.isInteger(L) || L < 1)
+      ) {
+        throw rangeError(
+          'SymmetryGroup',
+          'dims',
+          `the ${D} lattice extents for symmetry "${symmetry}" (its elements are those that ` +
+            'map the lattice onto itself)',
+          dims,
+        );
+      }
+      this.dims = Object.freeze([...dims]);
+      elements = all.filter(
+        (R) => preservesExtents(R, dims) && (symmetry === 'lattice' || R.determinant === 1),
+      );
+    } else {
+      this.dims = undefined;
+      elements =
+        symmetry === 'none'
+          ? [all[0]]
+          : symmetry === 'rotations'
+            ? all.filter((R) => R.determinant === 1)
+            : all;
+    }
     this.elements = elements;
     const G = elements.length;
     this.size = G;
@@ -80,48 +154,122 @@ export class SymmetryGroup {
   }
 
   /**
-   * Checks that every element maps the lattice onto itself: the rotated axes must have equal
-   * extents (a 4x8 lattice has no 90-degree rotation).
-   * @throws RangeError naming the lattice and the unequal extents.
+   * Checks that every element maps the lattice onto itself: the axes an element exchanges
+   * must have equal extents (a 4x8 lattice has no 90-degree rotation). A "lattice" group
+   * chosen for 4x8x8x8 passes on 8x16x16x16 and on 8^4 (its elements map both onto
+   * themselves), not on 8x8x8x4.
+   * @throws RangeError naming the lattice's extents and the axes an element exchanges.
    */
   checkLattice(fn: string, lattice: Lattice): void {
     if (lattice.D !== this.D) {
       throw rangeError(fn, 'lattice', `a ${this.D}-dimensional lattice`, `${lattice}`);
     }
     if (this.size === 1) return;
-    const L = lattice.dims[0];
-    const odd = lattice.dims.findIndex((l) => l !== L);
-    if (odd >= 0) {
-      throw rangeError(
-        fn,
-        'lattice',
-        `equal extents in every direction for symmetry "${this.symmetry}" (its 90-degree ` +
-          `rotations map every axis onto every other)`,
-        `${lattice}: axis 0 has ${L} sites, axis ${odd} has ${lattice.dims[odd]}`,
-      );
+    const dims = lattice.dims;
+    if (this.dims === undefined) {
+      const L = dims[0];
+      const odd = dims.findIndex((l) => l !== L);
+      if (odd >= 0) {
+        throw rangeError(
+          fn,
+          'lattice',
+          `equal extents in every direction for symmetry "${this.symmetry}" (its 90-degree ` +
+            `rotations map every axis onto every other; "lattice" is the subgroup that ` +
+            `preserves the extents)`,
+          `${lattice}: axis 0 has ${L} sites, axis ${odd} has ${dims[odd]}`,
+        );
+      }
+      return;
+    }
+    for (const R of this.elements) {
+      const mu = R.perm.findIndex((p, m) => dims[p] !== dims[m]);
+      if (mu >= 0) {
+        throw rangeError(
+          fn,
+          'lattice',
+          `a lattice that every element of the ${this} maps onto itself (equal extents ` +
+            `along the axes ${equalExtentPattern(this.dims)})`,
+          `${lattice}: the element ${R} maps axis ${mu} (${dims[mu]} ` +
+            `sites) onto axis ${R.perm[mu]} (${dims[R.perm[mu]]} sites)`,
+        );
+      }
     }
   }
 
-  /** E.g. "rotations+reflections in 2D (8 elements)". */
+  /**
+   * E.g. "rotations+reflections in 2D (8 elements)", "lattice point group of 4x8x8x8 in 4D
+   * (96 elements)".
+   */
   toString(): string {
-    return `${this.symmetry} in ${this.D}D (${this.size} elements)`;
+    const name =
+      this.dims === undefined
+        ? this.symmetry
+        : `lattice ${this.symmetry === 'lattice' ? 'point group' : 'rotations'} of ${extents(this.dims)}`;
+    return `${name} in ${this.D}D (${this.size} elements)`;
   }
 }
 
 const groups = new Map<string, SymmetryGroup>();
 
-/** The (cached) group of a symmetry in D dimensions. */
-export function symmetryGroup(D: number, symmetry: Symmetry): SymmetryGroup {
+/**
+ * The (cached) group of a symmetry in D dimensions; `dims`, the lattice extents, chooses the
+ * subgroup of "lattice" and "lattice-rotations" (and is ignored otherwise).
+ * @throws RangeError for an unknown symmetry, or a lattice kind without D extents.
+ */
+export function symmetryGroup(
+  D: number,
+  symmetry: Symmetry,
+  dims?: readonly number[],
+): SymmetryGroup {
   if (!SYMMETRIES.includes(symmetry)) {
     throw rangeError('symmetryGroup', 'symmetry', SYMMETRIES.join(', '), symmetry);
   }
-  const key = `${D}:${symmetry}`;
+  const lattice = isLatticeSymmetry(symmetry);
+  if (lattice && (!Array.isArray(dims) || dims.length !== D)) {
+    throw rangeError(
+      'symmetryGroup',
+      'dims',
+      `the ${D} lattice extents for symmetry "${symmetry}" (its elements are those that map ` +
+        'the lattice onto itself)',
+      dims,
+    );
+  }
+  const key = lattice ? `${D}:${symmetry}:${dims!.join('x')}` : `${D}:${symmetry}`;
   let group = groups.get(key);
   if (group === undefined) {
-    group = new SymmetryGroup(symmetry, D);
+    group = new SymmetryGroup(symmetry, D, lattice ? dims : undefined);
     groups.set(key, group);
   }
   return group;
+}
+
+/**
+ * The extents a "lattice" group is chosen from for a set of lattices (a training set): those
+ * of the first, after checking that all share its pattern of equal extents (4x8x8x8 and
+ * 8x16x16x16 do, 4x8x8x8 and 8x8x8x8 do not: their groups differ).
+ * @throws RangeError naming the two lattices whose patterns differ.
+ */
+export function latticeSymmetryDims(
+  fn: string,
+  lattices: readonly { dims: readonly number[] }[],
+): number[] {
+  if (lattices.length === 0) {
+    throw rangeError(fn, 'lattices', 'at least one lattice to choose the group from', 0);
+  }
+  const first = lattices[0].dims;
+  const pattern = equalExtentPattern(first);
+  for (const l of lattices) {
+    if (l.dims.length !== first.length || equalExtentPattern(l.dims) !== pattern) {
+      throw rangeError(
+        fn,
+        'lattices',
+        `one pattern of equal extents for the lattice symmetry (the group is chosen from it; ` +
+          `${extents(first)} has equal axes ${pattern})`,
+        `${extents(l.dims)} (equal axes ${equalExtentPattern(l.dims)})`,
+      );
+    }
+  }
+  return [...first];
 }
 
 /** A [B, V, G C] matrix tensor seen as [B, V G, C]: one "site" per (site, orientation). */

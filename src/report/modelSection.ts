@@ -158,13 +158,21 @@ export class PredictionSampler {
   }
 }
 
-/** "wilson:2x2" -> "W(2×2)", with "(site mean)" for the :mean targets. */
+/**
+ * "wilson:2x2" -> "W(2×2)", "wilson:2x2:clover" -> "W(2×2) clover", "energy" -> "E(x)", with
+ * "(lattice mean)" for the :mean targets.
+ */
 export function targetSymbol(target: string): string {
-  const [kind, size, mean] = target.split(':');
-  const suffix = mean === 'mean' || size === 'mean' ? ' (lattice mean)' : '';
-  if (kind === 'wilson' && size !== undefined) return `W(${size.replace('x', '×')})${suffix}`;
+  const parts = target.split(':');
+  const [kind, size] = parts;
+  const suffix = parts.at(-1) === 'mean' ? ' (lattice mean)' : '';
+  const clover = parts.includes('clover') && kind === 'wilson' ? ' clover' : '';
+  if (kind === 'wilson' && size !== undefined) {
+    return `W(${size.replace('x', '×')})${clover}${suffix}`;
+  }
   if (kind === 'polyakov') return `Re tr L / N${suffix}`;
   if (kind === 'charge') return `q(x)${suffix}`;
+  if (kind === 'energy') return `E(x)${suffix}`;
   return target;
 }
 

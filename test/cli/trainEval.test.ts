@@ -165,13 +165,13 @@ describe('lgt train, eval and predict', () => {
         'rotations',
       ]),
     ).toBe(2);
-    expect(cli.stderr).toMatch(/quadrant.*use wilson:1x2:mean/);
+    expect(cli.stderr).toMatch(/quadrant.*use wilson:1x2:clover.*or wilson:1x2:mean/);
     cli.stderr = '';
     expect(
       await main(['train', '--data', train, '-o', join(dir, 'y.json'), '--symmetry', 'cubic']),
     ).toBe(2);
     expect(cli.stderr).toMatch(
-      /invalid --symmetry "cubic": expected none, rotations or rotations\+reflections/,
+      /invalid --symmetry "cubic": expected none, rotations, rotations\+reflections, lattice or lattice-rotations/,
     );
     cli.stderr = '';
     const sideways = ['--symmetry', 'rotations', '--lifted-input', 'sideways'];
@@ -198,7 +198,7 @@ describe('lgt train, eval and predict', () => {
       await main(['train', '--data', train, '-o', join(dir, 'x.json'), '--target', 'wilson']),
     ).toBe(2);
     expect(cli.stderr).toMatch(
-      /invalid --target "wilson": expected wilson:RxT, wilson:RxT@MN, polyakov, charge or charge:plaquette/,
+      /invalid --target "wilson": expected wilson:RxT, wilson:RxT@MN, wilson:RxT:clover, polyakov, charge, charge:plaquette or energy/,
     );
     cli.stderr = '';
     expect(

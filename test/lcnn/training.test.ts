@@ -143,7 +143,7 @@ describe('L-CNN training', () => {
     const mean = computeTarget(f, parseTarget('wilson:1x2:mean'));
     expect(mean.length).toBe(1);
     expect(() => parseTarget('wilson')).toThrow(
-      /invalid target: expected wilson:RxT .*polyakov, charge \(clover\) or charge:plaquette.*got wilson$/,
+      /invalid target: expected wilson:RxT .*polyakov, charge \(clover\), charge:plaquette or energy.*got wilson$/,
     );
   });
 

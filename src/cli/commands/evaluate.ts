@@ -21,7 +21,9 @@ import { addOptions, forceOption, jsonOption, option, readOptions, rules } from 
 const targetOption = option(
   '-t, --target <name>',
   "the target to score against (default: the model's); a per-site model also gets its site-averaged errors",
-  rules.optional(rules.anyText('wilson:RxT[@MN], polyakov, charge or charge:plaquette')),
+  rules.optional(
+    rules.anyText('wilson:RxT[@MN|:clover], polyakov, charge, charge:plaquette or energy'),
+  ),
 );
 
 /** The options of `lgt eval`. */

@@ -28,6 +28,8 @@ import {
   type OptionValues,
 } from '../optionTable.js';
 import { splitDataset } from '../../lcnn/dataset.js';
+import type { ModelSpec } from '../../lcnn/model.js';
+import { symmetryGroup } from '../../lcnn/symmetry.js';
 
 /** The options of `lgt train`. */
 const trainOptions = {
@@ -42,9 +44,9 @@ const trainOptions = {
   }),
   target: option(
     '-t, --target <name>',
-    'wilson:RxT (wilson:RxT@MN: the plane of axes M, N) | polyakov | charge | charge:plaquette, optionally :mean',
+    'wilson:RxT (wilson:RxT@MN: the plane of axes M, N; wilson:RxT:clover: site-centred) | polyakov | charge | charge:plaquette | energy, optionally :mean',
     rules.anyText(
-      'wilson:RxT, wilson:RxT@MN, polyakov, charge or charge:plaquette, optionally with :mean',
+      'wilson:RxT, wilson:RxT@MN, wilson:RxT:clover, polyakov, charge, charge:plaquette or energy, optionally with :mean',
     ),
     { default: 'wilson:1x2' },
   ),
@@ -99,10 +101,10 @@ const trainOptions = {
   ),
   symmetry: option(
     '--symmetry <group>',
-    'L-CNN equivariant under the point group too: none | rotations | rotations+reflections',
+    'L-CNN equivariant under the point group too: none | rotations | rotations+reflections | lattice | lattice-rotations (lattice: the elements that map the training lattices onto themselves, e.g. 96 of 384 on L^3 x T)',
     rules.choice(
-      ['none', 'rotations', 'rotations+reflections'],
-      'none, rotations or rotations+reflections',
+      ['none', 'rotations', 'rotations+reflections', 'lattice', 'lattice-rotations'],
+      'none, rotations, rotations+reflections, lattice or lattice-rotations',
     ),
     { default: 'none' },
   ),
@@ -120,10 +122,10 @@ const trainOptions = {
   ),
   augment: option(
     '--augment <group>',
-    'move each training configuration by a random element of this group (none | rotations | rotations+reflections)',
+    'move each training configuration by a random element of this group (none | rotations | rotations+reflections | lattice | lattice-rotations)',
     rules.choice(
-      ['none', 'rotations', 'rotations+reflections'],
-      'none, rotations or rotations+reflections',
+      ['none', 'rotations', 'rotations+reflections', 'lattice', 'lattice-rotations'],
+      'none, rotations, rotations+reflections, lattice or lattice-rotations',
     ),
     { default: 'none' },
   ),
@@ -434,11 +436,21 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
     } else {
       const trained = ensemble
         ? `an ensemble of ${o.ensemble}, ${summary.parameters} weights in all, ${summary.epochs} epochs in all (test: of the members' mean)`
-        : `${summary.parameters} weights, best epoch ${summary.bestEpoch} of ${summary.epochs}`;
+        : `${summary.parameters} weights${symmetryNote(summary.output)}, best epoch ${summary.bestEpoch} of ${summary.epochs}`;
       process.stdout.write(
         `model ${summary.output}: ${trained}\n` +
           `test: MSE ${summary.test.mse.toExponential(3)}, R^2 ${summary.test.r2.toFixed(6)} (${summary.test.n} values)\n`,
       );
     }
   });
+}
+
+/**
+ * ", symmetric under lattice point group of 4x8x8x8 in 4D (96 elements)" for a saved symmetric
+ * L-CNN (its spec says which group), "" for plain models and the baseline CNN.
+ */
+function symmetryNote(modelFile: string): string {
+  const spec = (JSON.parse(readFileSync(modelFile, 'utf8')) as { spec?: Partial<ModelSpec> }).spec;
+  if (spec?.symmetry === undefined || spec.symmetry === 'none' || spec.D === undefined) return '';
+  return `, symmetric under ${symmetryGroup(spec.D, spec.symmetry, spec.symmetryDims)}`;
 }

@@ -144,3 +144,32 @@ export function averageWilsonLoop(field: GaugeField, R: number, T: number): numb
   for (const [mu, nu, r, t] of loops) sum += sumLoop(field, cache, mu, nu, r, t);
   return sum / (loops.length * field.lattice.volume);
 }
+
+/**
+ * Per site x: (1/N) Re tr of every R x T loop (and T x R when R != T) that has x as a corner,
+ * averaged over the planes mu < nu and the four quadrants (x + mu + nu, x - mu + nu, ...).
+ * Unlike {@link siteWilsonLoop}, whose loops all lie in the quadrant x + mu + nu, this average
+ * is centred at x: every rotation and reflection R about x maps its set of loops onto itself,
+ * so it moves as a scalar field, `w[R U](R x) = w[U](x)` (Aronsson, Mueller & Schuh,
+ * arXiv:2303.11448, sec. III, for the action on loops). Re tr W does not depend on the corner
+ * a loop starts at nor on its direction, so the loop with corner x in the quadrant
+ * (-mu, -nu) is the standard loop W_mu,nu at x - R mu - T nu.
+ */
+export function siteCentredWilsonLoop(field: GaugeField, R: number, T: number): Float64Array {
+  const loops = orientations(field.lattice.D, R, T);
+  for (const [mu, nu, r, t] of loops) checkLoop('siteCentredWilsonLoop', field, mu, nu, r, t);
+  const lattice = field.lattice;
+  const out = new Float64Array(lattice.volume);
+  const w = new Float64Array(lattice.volume);
+  const cache = new LineCache(field);
+  for (const [mu, nu, r, t] of loops) {
+    w.fill(0);
+    sumLoop(field, cache, mu, nu, r, t, w);
+    for (let x = 0; x < out.length; x++) {
+      const back = lattice.shift(x, mu, -r);
+      out[x] += w[x] + w[back] + w[lattice.shift(x, nu, -t)] + w[lattice.shift(back, nu, -t)];
+    }
+  }
+  for (let x = 0; x < out.length; x++) out[x] /= 4 * loops.length;
+  return out;
+}

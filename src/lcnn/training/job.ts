@@ -24,7 +24,7 @@ import { checkInteger } from '../../core/validate.js';
 import { trainableEnsemble } from './ensembleJob.js';
 import { memberSeed } from './seeds.js';
 import { symmetricSpec } from '../architecture.js';
-import type { Symmetry } from '../symmetry.js';
+import { isLatticeSymmetry, latticeSymmetryDims, type Symmetry } from '../symmetry.js';
 import { formatTarget, type TargetSpec } from '../targets.js';
 import type { EpochMetrics, TrainResult } from './learner.js';
 import { trainModel, type TrainOptions } from './lcnn.js';
@@ -405,13 +405,18 @@ export async function runTrainJob(job: TrainJob): Promise<TrainSummary> {
   return runTrainingJob(
     job,
     (dataset) => {
+      const symmetry = job.symmetry ?? 'none';
+      // the "lattice" groups are chosen from the training files' extents
+      const dims = isLatticeSymmetry(symmetry)
+        ? latticeSymmetryDims('runTrainJob', dataset.lattices)
+        : undefined;
       const spec = (seed: number): ModelSpec => ({
         N: dataset.N,
         D: dataset.D,
         layers: job.layers,
         seed,
         ...(job.input ? { input: job.input } : {}),
-        ...symmetricSpec(job.symmetry ?? 'none', job.target, job.mixOrientations, job.liftedInput),
+        ...symmetricSpec(symmetry, job.target, job.mixOrientations, job.liftedInput, dims),
       });
       if (size === 1) return trainableLcnn(new Model(spec(job.modelSeed)));
       return trainableEnsemble(

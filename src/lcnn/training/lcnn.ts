@@ -11,6 +11,7 @@ import { checkInteger, rangeError } from '../../core/validate.js';
 import { checkKernelChoice, type KernelChoice } from '../../core/webassembly.js';
 import { workerFile } from '../../core/workerFile.js';
 import type { Augmentation, Dataset, DatasetDescriptor, Split } from '../dataset.js';
+import { hasReflections } from '../symmetry.js';
 import { predict, shardGradient } from '../gradient.js';
 import { regressionMetrics } from '../metrics.js';
 import type { ForwardModel } from '../forwardModel.js';
@@ -84,10 +85,10 @@ export function checkCompatible(fn: string, model: ForwardModel, dataset: Datase
     );
   }
   const symmetry = model.spec.symmetry ?? 'none';
-  checkTargetSymmetry(fn, dataset.target, symmetry);
+  checkTargetSymmetry(fn, dataset.target, symmetry, model.symmetry);
   for (const lattice of dataset.lattices) model.symmetry.checkLattice(fn, lattice);
   const parity = targetParity(dataset.target);
-  if (symmetry === 'rotations+reflections' && (model.spec.parity ?? 'scalar') !== parity) {
+  if (hasReflections(symmetry) && (model.spec.parity ?? 'scalar') !== parity) {
     throw rangeError(
       fn,
       'model',

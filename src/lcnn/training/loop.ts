@@ -12,7 +12,7 @@ import { checkInteger, rangeError } from '../../core/validate.js';
 import { faultPoint } from '../../core/faultPoint.js';
 import type { Augmentation, Dataset, Split } from '../dataset.js';
 import { regressionMetrics } from '../metrics.js';
-import { symmetryGroup } from '../symmetry.js';
+import { isLatticeSymmetry, latticeSymmetryDims, symmetryGroup } from '../symmetry.js';
 import {
   readTrainCheckpoint,
   writeTrainCheckpoint,
@@ -63,7 +63,12 @@ async function run<W>(
     throw rangeError(fn, 'split.validation', 'at least one configuration', 0);
   }
   const augmentation = options.augment ?? 'none';
-  const augmentGroup = symmetryGroup(dataset.D, augmentation);
+  // "lattice" augmentation: the elements that map every lattice of the set onto itself
+  const augmentGroup = symmetryGroup(
+    dataset.D,
+    augmentation,
+    isLatticeSymmetry(augmentation) ? latticeSymmetryDims(fn, dataset.lattices) : undefined,
+  );
   for (const lattice of dataset.lattices) augmentGroup.checkLattice(fn, lattice);
   const decay = options.learningRateDecay ?? 1;
   if (!(decay > 0 && decay <= 1)) {
