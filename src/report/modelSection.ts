@@ -54,10 +54,8 @@ export interface EnsembleSizeData {
   configurations: number;
   /** Configurations the MSE is over (all of `data`). */
   scored: number;
-  /** The group, e.g. "rotations+reflections in 2D (8 elements)"; absent when not measured. */
-  group?: string;
-  /** Why the invariance error was not measured (then `mean` and `max` are null). */
-  notMeasured?: string;
+  /** The group, e.g. "rotations+reflections in 2D (8 elements)". */
+  group: string;
   /** One row per size m = 1, 2, 4, ..., M. */
   rows: EnsembleSizeRow[];
 }
@@ -223,12 +221,10 @@ function ensembleSizeBlocks(model: TrainedModelData, e: EnsembleSizeData, prefix
       text:
         `${model.name} is an ensemble of ${e.members} members. For m = ${e.rows.map((r) => r.members).join(', ')}, ` +
         'the mean prediction of its first m members: ' +
-        (e.notMeasured === undefined
-          ? `the invariance error under ${e.group} on the first ${e.configurations} configurations of ${e.data} ` +
-            '(every moved copy predicted; per configuration the largest deviation from the mean over the copies, ' +
-            'then its mean and maximum over the configurations; Gerken & Kessel, arXiv:2403.03103, predict that ' +
-            'it falls with m for members trained with full data augmentation), and '
-          : `the invariance error is not measured (${e.notMeasured}); `) +
+        `the invariance error under ${e.group} on the first ${e.configurations} configurations of ${e.data} ` +
+        '(every moved copy predicted; per configuration the largest deviation from the mean over the copies, ' +
+        'then its mean and maximum over the configurations; Gerken & Kessel, arXiv:2403.03103, predict that ' +
+        'it falls with m for members trained with full data augmentation), and ' +
         `its mean squared error on all ${e.scored} configurations of ${e.data}.`,
     },
   ];
@@ -250,7 +246,6 @@ function ensembleSizeBlocks(model: TrainedModelData, e: EnsembleSizeData, prefix
       ]),
     },
   });
-  if (e.notMeasured !== undefined) return blocks;
   // a log scale cannot show an error of exactly 0 (an exactly invariant mean)
   const points: EnsembleSizeChartRow[] = [];
   let dropped = 0;
@@ -259,7 +254,8 @@ function ensembleSizeBlocks(model: TrainedModelData, e: EnsembleSizeData, prefix
       ['largest over configurations', r.max],
       ['mean over configurations', r.mean],
     ] as const) {
-      if (error !== null && error > 0) points.push({ members: r.members, error, measure });
+      if (error === null) continue;
+      if (error > 0) points.push({ members: r.members, error, measure });
       else dropped++;
     }
   }

@@ -267,9 +267,9 @@ async function modelData(
 /**
  * The invariance error and MSE of an ensemble's first m members (src/lcnn/ensembleSizes.ts) on
  * the first test set (the second set; the first, the report's ensemble, when there is no
- * other): the invariance error on its first {@link INVARIANCE_CONFIGURATIONS} configurations
- * under all rotations and reflections, the MSE on all of it. A lattice with unequal extents is
- * not mapped onto itself by that group: then only the MSEs, and the reason.
+ * other): the invariance error on its first {@link INVARIANCE_CONFIGURATIONS} configurations,
+ * the MSE on all of it. The group is all rotations and reflections on a lattice with equal
+ * extents, else the lattice's own point group (the elements that map it onto itself).
  */
 function ensembleSizeData(
   model: EnsembleModel,
@@ -279,13 +279,14 @@ function ensembleSizeData(
   spec: TargetSpec,
 ): EnsembleSizeData {
   const set = sets[1] ?? sets[0];
-  // opened by the evaluations just before
+  // opened by the evaluations just before; one ensemble file, one lattice
   const d = datasets.get(`${set.paths.join('\n')}|${target}`)!;
   const indices = set.indices?.(d) ?? Array.from({ length: d.size }, (_, i) => i);
-  const lattice = d.lattices[0];
-  const equal = d.lattices.length === 1 && lattice.dims.every((l) => l === lattice.dims[0]);
-  const group = symmetryGroup(lattice.D, 'rotations+reflections');
-  const count = equal ? Math.min(INVARIANCE_CONFIGURATIONS, indices.length) : 0;
+  const { D, dims } = d.lattice;
+  const group = dims.every((l) => l === dims[0])
+    ? symmetryGroup(D, 'rotations+reflections')
+    : symmetryGroup(D, 'lattice', dims);
+  const count = Math.min(INVARIANCE_CONFIGURATIONS, indices.length);
   const rows = invarianceByEnsembleSize(model, d, {
     fields: indices.slice(0, count).map((i) => d.field(i)),
     indices,
@@ -297,13 +298,7 @@ function ensembleSizeData(
     data: set.label,
     configurations: count,
     scored: indices.length,
-    ...(equal
-      ? { group: group.toString() }
-      : {
-          notMeasured:
-            `the lattice ${d.lattices.map((l) => l.dims.join('×')).join(', ')} has unequal extents, ` +
-            `which ${group} does not map onto itself`,
-        }),
+    group: group.toString(),
     rows,
   };
 }
@@ -375,10 +370,7 @@ export async function writeReport(job: ReportJob): Promise<ReportSummary> {
                 data: m.ensemble.data,
                 configurations: m.ensemble.configurations,
                 scored: m.ensemble.scored,
-                ...(m.ensemble.group !== undefined ? { group: m.ensemble.group } : {}),
-                ...(m.ensemble.notMeasured !== undefined
-                  ? { notMeasured: m.ensemble.notMeasured }
-                  : {}),
+                group: m.ensemble.group,
                 invarianceByMembers: m.ensemble.rows,
               },
             }

@@ -4,8 +4,8 @@
  * numbers as invarianceError and evaluateModel of those sub-ensembles computed here through the
  * library; `--json` gives them under models[i].ensemble.invarianceByMembers; the log-log chart
  * is written with --svg and is byte-identical on a rerun; an ensemble of symmetric members is
- * invariant to rounding while plain members are not (the negative control); a test lattice with
- * unequal extents gets the MSEs, the reason, and no chart.
+ * invariant to rounding while plain members are not (the negative control); on a test lattice
+ * with unequal extents (the first --test file) the group is the lattice's own point group.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { EnsembleModel } from '../../src/lcnn/ensemble.js';
 import { evaluateModel } from '../../src/lcnn/evaluation.js';
 import { invarianceError } from '../../src/lcnn/invariance.js';
 import { loadModelOrEnsemble } from '../../src/lcnn/modelFile.js';
+import { symmetryGroup } from '../../src/lcnn/symmetry.js';
 import { parseTarget } from '../../src/lcnn/targets.js';
 import { runLgt } from '../cliProcess.js';
 
@@ -141,7 +142,7 @@ describe('lgt report of an ensemble: invariance error against ensemble size', ()
     );
   });
 
-  it('measures on the first --test file; a lattice with unequal extents gets the MSEs and the reason, no chart', () => {
+  it('measures on the first --test file; on a lattice with unequal extents under its own point group', async () => {
     const wide = join(dir, 'su2-4x6.h5');
     generate(wide, '4,6');
     const svg = join(dir, 'svg-wide');
@@ -158,17 +159,28 @@ describe('lgt report of an ensemble: invariance error against ensemble size', ()
       '--json',
     ]);
     expect(r.status, r.stderr).toBe(0);
-    const e = JSON.parse(r.stdout).models[0].ensemble;
-    expect(e).toMatchObject({ members: 4, data: wide, configurations: 0, scored: 12 });
-    expect(e.group).toBeUndefined();
-    expect(e.notMeasured).toContain('4×6 has unequal extents');
+    const model = JSON.parse(r.stdout).models[0];
+    const e = model.ensemble;
+    const group = symmetryGroup(2, 'lattice', [4, 6]);
+    expect(group.size).toBe(4);
+    expect(e).toMatchObject({
+      members: 4,
+      data: wide,
+      configurations: 12,
+      scored: 12,
+      group: group.toString(),
+    });
+    const dataset = await loadDataset([wide], parseTarget('wilson:1x1:mean'));
+    const fields = Array.from({ length: 12 }, (_, i) => dataset.field(i));
+    const members = (loadModelOrEnsemble(plain).model as EnsembleModel).members;
     for (const row of e.invarianceByMembers as Row[]) {
-      expect(row.mean).toBeNull();
-      expect(row.max).toBeNull();
-      expect(row.mse).toBeGreaterThan(0);
+      const sub = new EnsembleModel(members.slice(0, row.members));
+      const direct = invarianceError(sub, fields, { group });
+      expect(row.mean).toBe(direct.mean);
+      expect(row.max).toBe(direct.max);
+      expect(row.mse).toBe(evaluateModel(sub, dataset).mse);
     }
-    expect(e.invarianceByMembers[2].mse).toBe(JSON.parse(r.stdout).models[0].evaluations[1].mse);
-    expect(existsSync(join(svg, 'model1-model-invariance-by-members.svg'))).toBe(false);
-    expect(readFileSync(join(dir, 'wide.html'), 'utf8')).toContain('is not measured');
+    expect(e.invarianceByMembers[2].mse).toBe(model.evaluations[1].mse);
+    expect(existsSync(join(svg, 'model1-model-invariance-by-members.svg'))).toBe(true);
   });
 });
