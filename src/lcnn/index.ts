@@ -149,6 +149,12 @@ export {
 export type { ForwardModel } from './forwardModel.js';
 export { EnsembleModel, ensembleMean, ensembleSpread, type EnsembleSpread } from './ensemble.js';
 export { evaluateEnsemble, predictMembers, type EnsembleEvaluation } from './ensembleEvaluation.js';
+export {
+  ensembleSizes,
+  invarianceByEnsembleSize,
+  type EnsembleSizeOptions,
+  type EnsembleSizeRow,
+} from './ensembleSizes.js';
 export { invarianceError, type InvarianceError, type InvarianceOptions } from './invariance.js';
 export {
   trainableEnsemble,

@@ -371,3 +371,47 @@ export function flowCurveChart(
     ],
   };
 }
+
+/** A point of the invariance error against the ensemble size. */
+export interface EnsembleSizeChartRow {
+  /** m, the members of the sub-ensemble. */
+  members: number;
+  /** The invariance error (> 0: log scale). */
+  error: number;
+  /** Which summary it is (e.g. "mean over configurations"). */
+  measure: string;
+}
+
+/**
+ * The invariance error of an ensemble's mean against the number of members m, both axes
+ * logarithmic (a power law m^-a is a straight line), points joined by lines, one line per
+ * summary (largest and mean over configurations).
+ */
+export function ensembleSizeChart(title: string, rows: EnsembleSizeChartRow[]): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    config: CONFIG,
+    width: WIDTH,
+    height: HEIGHT,
+    data: { values: rows },
+    mark: { type: 'line', point: { size: 30 }, strokeWidth: 1.5 },
+    encoding: {
+      x: {
+        field: 'members',
+        type: 'quantitative',
+        title: 'ensemble size m (members, log scale)',
+        scale: { type: 'log', base: 2 },
+        axis: { format: 'd' },
+      },
+      y: {
+        field: 'error',
+        type: 'quantitative',
+        title: 'invariance error (log scale)',
+        scale: { type: 'log' },
+        axis: NUMBER_AXIS,
+      },
+      color: { field: 'measure', type: 'nominal', title: null, sort: null },
+    },
+  };
+}

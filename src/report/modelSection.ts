@@ -13,9 +13,17 @@
  */
 import { basename } from 'node:path';
 import type { Evaluation } from '../lcnn/evaluation.js';
+import type { EnsembleSizeRow } from '../lcnn/ensembleSizes.js';
 import type { EpochMetrics } from '../lcnn/training/learner.js';
 import { checkInteger } from '../core/validate.js';
-import { lossChart, predictionChart, type LossRow, type PredictionRow } from './chartSpecs.js';
+import {
+  ensembleSizeChart,
+  lossChart,
+  predictionChart,
+  type EnsembleSizeChartRow,
+  type LossRow,
+  type PredictionRow,
+} from './chartSpecs.js';
 import { strideSample } from './decimate.js';
 import type { Block, Section, TableCell } from './htmlPage.js';
 
@@ -33,6 +41,25 @@ export interface ModelEvaluationData {
   samples: PredictionRow[];
 }
 
+/**
+ * An ensemble's invariance error and error against its size m (first m members), as
+ * src/lcnn/ensembleSizes.ts measures them.
+ */
+export interface EnsembleSizeData {
+  /** M, the members of the whole ensemble. */
+  members: number;
+  /** The data set's label: its first configurations are compared, all of it is scored. */
+  data: string;
+  /** Configurations whose moved copies are compared (the first ones of `data`). */
+  configurations: number;
+  /** Configurations the MSE is over (all of `data`). */
+  scored: number;
+  /** The group, e.g. "rotations+reflections in 2D (8 elements)". */
+  group: string;
+  /** One row per size m = 1, 2, 4, ..., M. */
+  rows: EnsembleSizeRow[];
+}
+
 /** A trained model with its history and evaluations. */
 export interface TrainedModelData {
   /** Display name, e.g. "L-CNN" or "baseline CNN". */
@@ -47,6 +74,8 @@ export interface TrainedModelData {
   history: EpochMetrics[];
   /** Its errors on each evaluation set. */
   evaluations: ModelEvaluationData[];
+  /** For an ensemble of M >= 2 members: the invariance error against the ensemble size. */
+  ensemble?: EnsembleSizeData;
 }
 
 /** Default for the largest number of scatter points of a plot (about 340 bytes of SVG each). */
@@ -183,6 +212,68 @@ function safe(text: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
+/** The heading, text, table and log-log chart of an ensemble's invariance error against m. */
+function ensembleSizeBlocks(model: TrainedModelData, e: EnsembleSizeData, prefix: string): Block[] {
+  const blocks: Block[] = [
+    { kind: 'heading', text: `${model.name}: invariance error against ensemble size` },
+    {
+      kind: 'text',
+      text:
+        `${model.name} is an ensemble of ${e.members} members. For m = ${e.rows.map((r) => r.members).join(', ')}, ` +
+        'the mean prediction of its first m members: ' +
+        `the invariance error under ${e.group} on the first ${e.configurations} configurations of ${e.data} ` +
+        '(every moved copy predicted; per configuration the largest deviation from the mean over the copies, ' +
+        'then its mean and maximum over the configurations; Gerken & Kessel, arXiv:2403.03103, predict that ' +
+        'it falls with m for members trained with full data augmentation), and ' +
+        `its mean squared error on all ${e.scored} configurations of ${e.data}.`,
+    },
+  ];
+  const key = `${model.file}/ensemble`;
+  blocks.push({
+    kind: 'table',
+    table: {
+      caption: `Invariance error and MSE of the first m members' mean (${model.file})`,
+      columns: ['members m', 'invariance error: mean', 'invariance error: max', 'MSE'],
+      rows: e.rows.map((r) => [
+        { text: String(r.members), value: r.members, key: `${key}/m=${r.members}` },
+        r.mean === null
+          ? '—'
+          : { text: r.mean.toExponential(3), value: r.mean, key: `${key}/m=${r.members}/mean` },
+        r.max === null
+          ? '—'
+          : { text: r.max.toExponential(3), value: r.max, key: `${key}/m=${r.members}/max` },
+        { text: r.mse.toExponential(3), value: r.mse, key: `${key}/m=${r.members}/mse` },
+      ]),
+    },
+  });
+  // a log scale cannot show an error of exactly 0 (an exactly invariant mean)
+  const points: EnsembleSizeChartRow[] = [];
+  let dropped = 0;
+  for (const r of e.rows) {
+    for (const [measure, error] of [
+      ['largest over configurations', r.max],
+      ['mean over configurations', r.mean],
+    ] as const) {
+      if (error === null) continue;
+      if (error > 0) points.push({ members: r.members, error, measure });
+      else dropped++;
+    }
+  }
+  blocks.push({
+    kind: 'chart',
+    name: `${prefix}-invariance-by-members`,
+    spec: ensembleSizeChart(
+      `${model.name}: invariance error of the mean of m members, ${e.group}`,
+      points,
+    ),
+    caption:
+      `Invariance error of the first m members' mean on ${e.configurations} configurations of ${e.data}, ` +
+      'both axes logarithmic (a power law m^-a is a straight line).' +
+      (dropped > 0 ? ` ${dropped} values of exactly 0 are not drawn on the log scale.` : ''),
+  });
+  return blocks;
+}
+
 /**
  * Builds the section of one model directory (or one training run).
  *
@@ -280,6 +371,13 @@ export function modelSection(title: string, models: TrainedModelData[], prefix: 
   for (const e of models[0].evaluations) {
     if (e.note) blocks.push({ kind: 'text', text: `${e.label}: ${e.note}` });
   }
+
+  models.forEach((m, i) => {
+    if (m.ensemble)
+      blocks.push(
+        ...ensembleSizeBlocks(m, m.ensemble, `${prefix}-${i === 0 ? 'model' : 'baseline'}`),
+      );
+  });
 
   models[0].evaluations.forEach((first, k) => {
     const perBetaColumns = ['β'];

@@ -20,8 +20,11 @@ import { flowStatistics, flowStatisticsJson } from '../flow/flowStatistics.js';
 import { flowSection } from './flowSection.js';
 import { Dataset } from '../lcnn/dataset.js';
 import { evaluatePredictor, type Evaluation } from '../lcnn/evaluation.js';
+import type { EnsembleModel } from '../lcnn/ensemble.js';
 import { loadPredictor } from '../lcnn/modelLoader.js';
-import { formatTarget } from '../lcnn/targets.js';
+import { invarianceByEnsembleSize } from '../lcnn/ensembleSizes.js';
+import { symmetryGroup } from '../lcnn/symmetry.js';
+import { formatTarget, targetParity, type TargetSpec } from '../lcnn/targets.js';
 import type { EpochMetrics } from '../lcnn/training/learner.js';
 import type { BetaStatistics } from '../montecarlo/ensembleStatistics.js';
 import { ensembleSection } from './ensembleSection.js';
@@ -31,9 +34,13 @@ import { renderReport, type Section } from './htmlPage.js';
 import {
   modelSection,
   PredictionSampler,
+  type EnsembleSizeData,
   type ModelEvaluationData,
   type TrainedModelData,
 } from './modelSection.js';
+
+/** Configurations of the data whose moved copies the ensemble-size curve compares. */
+const INVARIANCE_CONFIGURATIONS = 20;
 
 /** Throws a FileError when `path` exists and may not be replaced. */
 function refuseExisting(path: string, force: boolean): void {
@@ -163,6 +170,11 @@ export interface ReportSummary {
         lattice: number[];
       } & Evaluation
     >;
+    /** For an ensemble of M >= 2 members: the invariance error and MSE of its first m members. */
+    ensemble?: Omit<EnsembleSizeData, 'rows'> & {
+      /** One entry per m = 1, 2, 4, ..., M. */
+      invarianceByMembers: EnsembleSizeData['rows'];
+    };
   }>;
 }
 
@@ -237,6 +249,10 @@ async function modelData(
     });
   }
   const parameters = weightCount(run.file);
+  const ensemble =
+    loaded.ensemble !== undefined && loaded.ensemble.size >= 2
+      ? ensembleSizeData(loaded.ensemble, sets, datasets, target, info.target)
+      : undefined;
   return {
     name: run.name ?? (kind === 'cnn' ? 'baseline CNN' : 'L-CNN'),
     file: run.file,
@@ -244,6 +260,46 @@ async function modelData(
     ...(parameters !== undefined ? { parameters } : {}),
     history: run.history,
     evaluations,
+    ...(ensemble !== undefined ? { ensemble } : {}),
+  };
+}
+
+/**
+ * The invariance error and MSE of an ensemble's first m members (src/lcnn/ensembleSizes.ts) on
+ * the first test set (the second set; the first, the report's ensemble, when there is no
+ * other): the invariance error on its first {@link INVARIANCE_CONFIGURATIONS} configurations,
+ * the MSE on all of it. The group is all rotations and reflections on a lattice with equal
+ * extents, else the lattice's own point group (the elements that map it onto itself).
+ */
+function ensembleSizeData(
+  model: EnsembleModel,
+  sets: EvaluationSet[],
+  datasets: Map<string, Dataset>,
+  target: string,
+  spec: TargetSpec,
+): EnsembleSizeData {
+  const set = sets[1] ?? sets[0];
+  // opened by the evaluations just before; one ensemble file, one lattice
+  const d = datasets.get(`${set.paths.join('\n')}|${target}`)!;
+  const indices = set.indices?.(d) ?? Array.from({ length: d.size }, (_, i) => i);
+  const { D, dims } = d.lattice;
+  const group = dims.every((l) => l === dims[0])
+    ? symmetryGroup(D, 'rotations+reflections')
+    : symmetryGroup(D, 'lattice', dims);
+  const count = Math.min(INVARIANCE_CONFIGURATIONS, indices.length);
+  const rows = invarianceByEnsembleSize(model, d, {
+    fields: indices.slice(0, count).map((i) => d.field(i)),
+    indices,
+    group,
+    parity: targetParity(spec),
+  });
+  return {
+    members: model.size,
+    data: set.label,
+    configurations: count,
+    scored: indices.length,
+    group: group.toString(),
+    rows,
   };
 }
 
@@ -307,6 +363,18 @@ export async function writeReport(job: ReportJob): Promise<ReportSummary> {
           lattice: e.lattice,
           ...e.evaluation,
         })),
+        ...(m.ensemble !== undefined
+          ? {
+              ensemble: {
+                members: m.ensemble.members,
+                data: m.ensemble.data,
+                configurations: m.ensemble.configurations,
+                scored: m.ensemble.scored,
+                group: m.ensemble.group,
+                invarianceByMembers: m.ensemble.rows,
+              },
+            }
+          : {}),
       });
     }
   }

@@ -5,7 +5,9 @@
  * plaquette against beta), and for each model directory the learning curves, predicted-vs-true
  * plots and error tables (on ENSEMBLE.h5 and every `--test` ensemble). A bare model file
  * (FILE.json, e.g. a per-seed model of `npm run reproduce:4d`) gives the same without the
- * learning curves, which need the metrics log. `--svg DIR` also writes every chart as
+ * learning curves, which need the metrics log. An ensemble model file (lgt train --ensemble M,
+ * M >= 2) also gets the invariance error and MSE of its first m = 1, 2, 4, ..., M members, a
+ * table and a log-log chart. `--svg DIR` also writes every chart as
  * `DIR/<name>.svg` with its Vega-Lite specification `DIR/<name>.vl.json`.
  *
  * The job itself is `writeReport` (src/report/writeReport.ts), which `lgt generate --report` and
@@ -55,7 +57,9 @@ const reportOptions = {
     rules.optional(rules.number(0)),
   ),
   force: forceOption('replace existing output files'),
-  json: jsonOption('print JSON: the files written and the numbers of the tables'),
+  json: jsonOption(
+    'print JSON: the files written and the numbers of the tables (an ensemble model: models[i].ensemble.invarianceByMembers)',
+  ),
 };
 
 /** Registers `lgt report`. */
