@@ -375,11 +375,13 @@ const studies4d: Study4d[] = [
         invarianceCount: 4,
       },
       {
-        model: 'symmetric L-CNN (tied)',
+        // frame input: the lattice group keeps the spatial and the time-like planes apart
+        model: 'symmetric L-CNN (tied, frame input)',
         symmetry: 'lattice',
         augment: 'none',
         architecture: 'lcb:2:1,trace,dense:1,mean',
         construction: 'tied',
+        liftedInput: 'frame',
         batchSize: 4,
         passes: passes(1600),
         budgets: budgets4d,

@@ -201,13 +201,14 @@ export class Model {
     const sym = symmetryGroup(spec.D, symmetry, spec.symmetryDims);
     this.symmetry = sym;
     const tied = construction === 'tied' && sym.size > 1;
-    if (tied && liftedInput === 'frame') {
-      // the group maps every frame plane onto every other, so their orbit averages coincide
+    if (tied && liftedInput === 'frame' && planesInOneOrbit(sym)) {
+      // the group maps every frame plane onto every other, so their orbit averages coincide;
+      // a subgroup (the lattice group of L^3 x T) keeps several orbits, which "frame" needs
       throw rangeError(
         'Model',
         'spec.liftedInput',
-        '"plane" for the tied construction (its input is averaged over the group, and every ' +
-          'plane of the frame averages to the same matrices: "frame" would only copy channels)',
+        '"plane" for the tied construction with this group (its input is averaged over the ' +
+          'group, which maps every plane onto every other: "frame" would only copy channels)',
         liftedInput,
       );
     }
@@ -439,7 +440,7 @@ export class Model {
       this.symmetry.size === 1
         ? inputFeatures(gauge, transport, this.spec.input)
         : this.spec.construction === 'tied'
-          ? invariantInputFeatures(gauge, transport, input, this.symmetry)
+          ? invariantInputFeatures(gauge, transport, input, this.symmetry, this.spec.liftedInput)
           : liftedInputFeatures(gauge, transport, input, this.symmetry, this.spec.liftedInput);
     for (const layer of this.layers) a = layer.forward(a, this.ctx);
     const out = a as FeatureTensor;
@@ -527,4 +528,17 @@ export function meanSquaredError(
     grad.data[k] = (2 * d) / n;
   }
   return { loss: loss / n, grad };
+}
+
+/**
+ * True when the group maps the plane (0, 1) onto every plane (mu, nu): the orbit averages of
+ * the frame's planes then coincide (the full group; not the lattice group of L^3 x T).
+ */
+function planesInOneOrbit(group: SymmetryGroup): boolean {
+  const planes = new Set<string>();
+  for (const R of group.elements) {
+    const [a, b] = [R.perm[0], R.perm[1]];
+    planes.add(`${Math.min(a, b)},${Math.max(a, b)}`);
+  }
+  return planes.size === (group.D * (group.D - 1)) / 2;
 }

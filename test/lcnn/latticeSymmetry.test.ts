@@ -187,6 +187,17 @@ describe('a symmetric model with the lattice point group', () => {
     const tiedDeviation = deviations(tied);
     expect(tiedDeviation.invariant).toBeLessThan(1e-12);
     expect(tiedDeviation.odd).toBeGreaterThan(1e-6);
+    // with the frame input: the subgroup keeps the spatial and the time-like planes apart, so
+    // their orbit averages differ (the full group refuses tied + frame: one orbit)
+    const tiedFrame = new Model({
+      ...base,
+      parity: 'scalar',
+      construction: 'tied',
+      liftedInput: 'frame',
+    });
+    const tiedFrameDeviation = deviations(tiedFrame);
+    expect(tiedFrameDeviation.invariant).toBeLessThan(1e-12);
+    expect(tiedFrameDeviation.odd).toBeGreaterThan(1e-6);
   });
 
   it('a model file keeps the symmetry and its extents', async () => {

@@ -191,7 +191,7 @@ describe('pseudo-scalar models that provably output zero are refused', () => {
           liftedInput: 'frame',
           layers: [lcb(1), ...head],
         }),
-    ).toThrow(/every plane of the frame averages to the same matrices/);
+    ).toThrow(/which maps every plane onto every other/);
   });
 
   // SU(3) in 3D: an SU(2) trace is real and cannot tell a plaquette from its reverse, which
