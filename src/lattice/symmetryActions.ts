@@ -34,8 +34,11 @@ function translationSiteMap(fn: string, lattice: Lattice, shift: readonly number
   return map;
 }
 
-/** Site map x -> R x of a point element; the extents it permutes must agree. */
-function pointSiteMap(fn: string, lattice: Lattice, R: PointTransformation): Int32Array {
+/**
+ * The site map x -> R x of a point element (fixed point: the origin), as an array indexed by x;
+ * the extents it permutes must agree.
+ */
+export function pointSiteMap(fn: string, lattice: Lattice, R: PointTransformation): Int32Array {
   if (R.D !== lattice.D) throw rangeError(fn, 'R', `an element for D = ${lattice.D}`, `D = ${R.D}`);
   for (let mu = 0; mu < lattice.D; mu++) {
     if (lattice.dims[R.perm[mu]] !== lattice.dims[mu]) {

@@ -28,8 +28,7 @@
 import { checkInteger, rangeError } from '../core/validate.js';
 import type { GaugeField } from '../lattice/gaugeField.js';
 import type { Lattice } from '../lattice/lattice.js';
-import type { PointTransformation } from '../lattice/pointGroup.js';
-import { transformGaugeField } from '../lattice/symmetryActions.js';
+import { pointSiteMap, transformGaugeField } from '../lattice/symmetryActions.js';
 import type { ForwardModel } from './forwardModel.js';
 import { symmetryGroup, type Parity, type SymmetryGroup } from './symmetry.js';
 import { GaugeBatch } from './tensors.js';
@@ -64,19 +63,6 @@ export interface InvarianceError {
   configurations: number;
   /** |G|, the copies of each configuration. */
   elements: number;
-}
-
-/** The site map x -> R x (coordinates wrap around the periodic lattice). */
-function siteMap(lattice: Lattice, R: PointTransformation): Int32Array {
-  const map = new Int32Array(lattice.volume);
-  const x = new Array<number>(lattice.D);
-  const y = new Array<number>(lattice.D);
-  for (let site = 0; site < lattice.volume; site++) {
-    lattice.coordinates(site, x);
-    for (let mu = 0; mu < lattice.D; mu++) y[R.perm[mu]] = R.signs[mu] * x[mu];
-    map[site] = lattice.index(y);
-  }
-  return map;
 }
 
 /**
@@ -131,7 +117,7 @@ export function invarianceError(
           }
           let lm = maps.get(lattice);
           if (lm === undefined)
-            maps.set(lattice, (lm = group.elements.map((g) => siteMap(lattice, g))));
+            maps.set(lattice, (lm = group.elements.map((g) => pointSiteMap(fn, lattice, g))));
           const map = lm[s + b];
           const F = out.features;
           for (let x = 0; x < out.volume; x++) {
