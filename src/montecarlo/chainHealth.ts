@@ -496,3 +496,29 @@ export function assessEnsemble(
   }
   return findings;
 }
+
+/** What {@link assessRecordedEnsemble} reads of an ensemble file (io/ensembleReader.ts). */
+export interface RecordedEnsemble {
+  /** The beta of every configuration. */
+  readonly beta: ArrayLike<number>;
+  /** The recorded observables by name (the plaquette is judged). */
+  readonly observables: Readonly<Record<string, ArrayLike<number> | undefined>>;
+  /** What the run recorded about its chains. */
+  readonly diagnostics?: Record<string, unknown>;
+  /** The sweep of every configuration. */
+  readonly sweep?: ArrayLike<number>;
+  /** The chain (replicum) of every configuration, in merged files. */
+  readonly chain?: ArrayLike<number>;
+}
+
+/** {@link assessEnsemble} of an opened ensemble file: what `lgt measure` and the report warn of. */
+export function assessRecordedEnsemble(ensemble: RecordedEnsemble, skip = 0): ChainFinding[] {
+  return assessEnsemble(
+    ensemble.beta,
+    ensemble.observables.plaquette,
+    ensemble.diagnostics,
+    skip,
+    ensemble.sweep,
+    ensemble.chain,
+  );
+}

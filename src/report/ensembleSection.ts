@@ -17,7 +17,7 @@ import { formatMetadataValue, type EnsembleMetadata } from '../io/ensembleMetada
 import { FileError } from '../core/fileError.js';
 import { ensembleStatistics, type BetaStatistics } from '../montecarlo/ensembleStatistics.js';
 import { gammaAnalysis } from '../core/gamma.js';
-import { assessEnsemble } from '../montecarlo/chainHealth.js';
+import { assessRecordedEnsemble } from '../montecarlo/chainHealth.js';
 import type { EnsembleProvenance } from '../io/ensembleProvenance.js';
 import { checkInteger } from '../core/validate.js';
 import { displayedAutocorrelation, displayedLagMax } from './autocorrelation.js';
@@ -292,14 +292,7 @@ export function ensembleSection(
       caption: `Histogram of ${name} over all configurations of each β.`,
     });
   }
-  const suspect = assessEnsemble(
-    ensemble.beta,
-    ensemble.observables.plaquette,
-    ensemble.diagnostics,
-    skip,
-    ensemble.sweep,
-    ensemble.chain,
-  );
+  const suspect = assessRecordedEnsemble(ensemble, skip);
   for (const finding of suspect.reverse()) {
     blocks.splice(1, 0, {
       kind: 'text',

@@ -14,7 +14,7 @@ import { FLOW_FORMAT, isFlowFile, openFlowFile } from '../../io/flowFile.js';
 import { flowStatistics, flowStatisticsJson } from '../../flow/flowStatistics.js';
 import { formatFlowStatistics } from './flowReport.js';
 import { ensembleStatistics, type BetaStatistics } from '../../montecarlo/ensembleStatistics.js';
-import { assessEnsemble } from '../../montecarlo/chainHealth.js';
+import { assessRecordedEnsemble } from '../../montecarlo/chainHealth.js';
 import { UserError } from '../errors.js';
 import { addOptions, jsonOption, option, readOptions, rules } from '../optionTable.js';
 
@@ -122,14 +122,7 @@ export function registerMeasure(program: Command): void {
           `${file}: fewer than 2 configurations per beta remain after --skip ${skip}`,
         );
       }
-      const warnings = assessEnsemble(
-        ensemble.beta,
-        ensemble.observables.plaquette,
-        ensemble.diagnostics,
-        skip,
-        ensemble.sweep,
-        ensemble.chain,
-      );
+      const warnings = assessRecordedEnsemble(ensemble, skip);
       process.stdout.write(
         json
           ? `${JSON.stringify({ file, ensembles: stats, warnings }, null, 2)}\n`
