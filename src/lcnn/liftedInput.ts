@@ -64,6 +64,72 @@ export function liftedInputChannels(
   return framePlanes(D, mode).length * rectangles(spec).length + (spec.polyakov ? 1 : 0);
 }
 
+/**
+ * The loops of one signed plane at every site of the batch, [B V] matrices: sides r along
+ * s0 e_mu and t along s1 e_nu, W(x) = L_a^r(x) L_b^t(x + r a) [L_b^t(x) L_a^r(x + t b)]^+
+ * (./inputFeatures.ts). Many orientations share a signed plane (those differing only in the
+ * image of the other axes), so the callers compute each once per batch.
+ */
+function signedPlaneLoops(
+  gauge: GaugeBatch,
+  transport: TransportCache,
+  [mu, s0, nu, s1]: readonly number[],
+  [r, t]: readonly number[],
+): Float64Array {
+  const { lattice, group: g, batch } = gauge;
+  const V = lattice.volume;
+  const m = g.matrixSize;
+  const out = new Float64Array(batch * V * m);
+  const a = new Float64Array(m);
+  const c = new Float64Array(m);
+  const La = transport.get(mu, s0 * r);
+  const Lb = transport.get(nu, s1 * t);
+  for (let b = 0; b < batch; b++) {
+    for (let x = 0; x < V; x++) {
+      const xa = lattice.shift(x, mu, s0 * r);
+      const xb = lattice.shift(x, nu, s1 * t);
+      g.multiply(a, 0, La, (b * V + x) * m, Lb, (b * V + xa) * m);
+      g.multiply(c, 0, Lb, (b * V + x) * m, La, (b * V + xb) * m);
+      g.multiplyAdjoint(out, (b * V + x) * m, a, 0, c, 0);
+    }
+  }
+  return out;
+}
+
+/**
+ * Calls `visit(o, channel, loops)` for every orientation o and rectangular channel with the
+ * loops of that channel at every site ([B V] matrices), each signed plane's loops computed
+ * once.
+ */
+function forEachLiftedLoop(
+  gauge: GaugeBatch,
+  transport: TransportCache,
+  spec: InputSpec,
+  group: SymmetryGroup,
+  mode: LiftedInput,
+  visit: (o: number, channel: number, loops: Float64Array) => void,
+): void {
+  const rects = rectangles(spec);
+  const planes = framePlanes(gauge.lattice.D, mode);
+  const cache = new Map<string, Float64Array>();
+  for (let o = 0; o < group.size; o++) {
+    const R = group.elements[o];
+    planes.forEach(([i, j], plane) => {
+      // g e_i = s0 e_mu, g e_j = s1 e_nu
+      const signed = [R.perm[i], R.signs[i], R.perm[j], R.signs[j]];
+      rects.forEach((rect, k) => {
+        const key = `${signed.join(',')}:${rect.join('x')}`;
+        let loops = cache.get(key);
+        if (loops === undefined) {
+          loops = signedPlaneLoops(gauge, transport, signed, rect);
+          cache.set(key, loops);
+        }
+        visit(o, plane * rects.length + k, loops);
+      });
+    });
+  }
+}
+
 /** The lifted input of a batch: [B, V, G C] in orientation-major channel order. */
 export function liftedInputFeatures(
   gauge: GaugeBatch,
@@ -75,42 +141,17 @@ export function liftedInputFeatures(
   const { lattice, group: g, batch } = gauge;
   const { volume: V, D } = lattice;
   const m = g.matrixSize;
-  const rects = rectangles(spec);
-  const planes = framePlanes(D, mode);
   const C = liftedInputChannels(spec, D, mode);
   const G = group.size;
   const out = new MatrixTensor(batch, V, G * C, g);
-  const a = new Float64Array(m);
-  const c = new Float64Array(m);
-  for (let o = 0; o < G; o++) {
-    const R = group.elements[o];
-    planes.forEach(([i, j], plane) => {
-      // g e_i = s0 e_mu, g e_j = s1 e_nu
-      const [mu, nu] = [R.perm[i], R.perm[j]];
-      const [s0, s1] = [R.signs[i], R.signs[j]];
-      rects.forEach(([r, t], k) => {
-        // W(x) = L_a^r(x) L_b^t(x + r a) [L_b^t(x) L_a^r(x + t b)]^+ (./inputFeatures.ts)
-        const La = transport.get(mu, s0 * r);
-        const Lb = transport.get(nu, s1 * t);
-        for (let b = 0; b < batch; b++) {
-          for (let x = 0; x < V; x++) {
-            const xa = lattice.shift(x, mu, s0 * r);
-            const xb = lattice.shift(x, nu, s1 * t);
-            g.multiply(a, 0, La, (b * V + x) * m, Lb, (b * V + xa) * m);
-            g.multiply(c, 0, Lb, (b * V + x) * m, La, (b * V + xb) * m);
-            g.multiplyAdjoint(
-              out.data,
-              out.offset(b, x, o * C + plane * rects.length + k),
-              a,
-              0,
-              c,
-              0,
-            );
-          }
-        }
-      });
-    });
-    if (spec.polyakov) {
+  forEachLiftedLoop(gauge, transport, spec, group, mode, (o, channel, loops) => {
+    for (let s = 0; s < batch * V; s++) {
+      out.data.set(loops.subarray(s * m, (s + 1) * m), (s * G * C + o * C + channel) * m);
+    }
+  });
+  if (spec.polyakov) {
+    for (let o = 0; o < G; o++) {
+      const R = group.elements[o];
       const axis = R.perm[D - 1];
       const line = transport.get(axis, R.signs[D - 1] * lattice.dims[axis]);
       for (let b = 0; b < batch; b++) {
@@ -127,7 +168,8 @@ export function liftedInputFeatures(
  * The orbit average of the lifted input, (1/|G|) sum_g F_{c,g}(x): invariant matrices,
  * F[R U]_c(R x) = F[U]_c(x), the input of the tied ("mu-independent") construction. With
  * reflections both orientations of every plaquette enter, so for SU(2), where U + U^+ is
- * (tr U) 1, only traces survive; rotations alone keep the orientation in 2D.
+ * (tr U) 1, only traces survive; rotations alone keep the orientation in 2D. Each signed
+ * plane's loops are computed once (./liftedInput.ts forEachLiftedLoop), not once per element.
  */
 export function invariantInputFeatures(
   gauge: GaugeBatch,
@@ -136,15 +178,27 @@ export function invariantInputFeatures(
   group: SymmetryGroup,
   mode: LiftedInput = 'plane',
 ): MatrixTensor {
-  const lifted = liftedInputFeatures(gauge, transport, spec, group, mode);
+  const { lattice, group: g, batch } = gauge;
+  const { volume: V, D } = lattice;
+  const m = g.matrixSize;
+  const C = liftedInputChannels(spec, D, mode);
   const G = group.size;
-  const C = lifted.channels / G;
-  const out = new MatrixTensor(lifted.batch, lifted.volume, C, lifted.group);
-  const block = C * lifted.m;
-  for (let s = 0; s < lifted.batch * lifted.volume; s++) {
-    for (let g = 0; g < G; g++) {
-      const from = (s * G + g) * block;
-      for (let k = 0; k < block; k++) out.data[s * block + k] += lifted.data[from + k] / G;
+  const out = new MatrixTensor(batch, V, C, g);
+  // summed in the order of the elements, as the average of the lifted input was
+  forEachLiftedLoop(gauge, transport, spec, group, mode, (_, channel, loops) => {
+    for (let s = 0; s < batch * V; s++) {
+      const to = (s * C + channel) * m;
+      for (let k = 0; k < m; k++) out.data[to + k] += loops[s * m + k] / G;
+    }
+  });
+  if (spec.polyakov) {
+    for (let o = 0; o < G; o++) {
+      const R = group.elements[o];
+      const axis = R.perm[D - 1];
+      const line = transport.get(axis, R.signs[D - 1] * lattice.dims[axis]);
+      for (let s = 0; s < batch * V; s++) {
+        for (let k = 0; k < m; k++) out.data[(s * C + C - 1) * m + k] += line[s * m + k] / G;
+      }
     }
   }
   return out;
