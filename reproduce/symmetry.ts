@@ -352,44 +352,6 @@ const qcArchitecture = 'lconv:6:1,lconv:6:1,lbilin:1,trace,dense:1';
 
 const studies4d: Study4d[] = [
   {
-    target: 'wilson:1x2:mean',
-    variants: [
-      {
-        model: 'L-CNN',
-        symmetry: 'none',
-        augment: 'none',
-        architecture: 'lcb:2:1,trace,dense:1,mean',
-        batchSize: 4,
-        passes: passes(1600),
-        budgets: budgets4d,
-        invarianceCount: 4,
-      },
-      {
-        model: 'L-CNN + augmentation',
-        symmetry: 'none',
-        augment: 'lattice',
-        architecture: 'lcb:2:1,trace,dense:1,mean',
-        batchSize: 4,
-        passes: passes(1600),
-        budgets: budgets4d,
-        invarianceCount: 4,
-      },
-      {
-        // frame input: the lattice group keeps the spatial and the time-like planes apart
-        model: 'symmetric L-CNN (tied, frame input)',
-        symmetry: 'lattice',
-        augment: 'none',
-        architecture: 'lcb:2:1,trace,dense:1,mean',
-        construction: 'tied',
-        liftedInput: 'frame',
-        batchSize: 4,
-        passes: passes(1600),
-        budgets: budgets4d,
-        invarianceCount: 4,
-      },
-    ],
-  },
-  {
     target: 'charge',
     variants: [
       {
@@ -430,6 +392,44 @@ const studies4d: Study4d[] = [
         budgets: budgets4d.filter((b) => b <= 100),
         invarianceCount: 1,
         testLimit: 40,
+      },
+    ],
+  },
+  {
+    target: 'wilson:1x2:mean',
+    variants: [
+      {
+        model: 'L-CNN',
+        symmetry: 'none',
+        augment: 'none',
+        architecture: 'lcb:2:1,trace,dense:1,mean',
+        batchSize: 4,
+        passes: passes(1600),
+        budgets: budgets4d,
+        invarianceCount: 4,
+      },
+      {
+        model: 'L-CNN + augmentation',
+        symmetry: 'none',
+        augment: 'lattice',
+        architecture: 'lcb:2:1,trace,dense:1,mean',
+        batchSize: 4,
+        passes: passes(1600),
+        budgets: budgets4d,
+        invarianceCount: 4,
+      },
+      {
+        // frame input: the lattice group keeps the spatial and the time-like planes apart
+        model: 'symmetric L-CNN (tied, frame input)',
+        symmetry: 'lattice',
+        augment: 'none',
+        architecture: 'lcb:2:1,trace,dense:1,mean',
+        construction: 'tied',
+        liftedInput: 'frame',
+        batchSize: 4,
+        passes: passes(1600),
+        budgets: budgets4d,
+        invarianceCount: 4,
       },
     ],
   },
