@@ -45,6 +45,8 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const full = args.includes('--full');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+/** `--target T`: only the 4D study of this target (e.g. to run the two studies side by side). */
+const onlyTarget = args.includes('--target') ? args[args.indexOf('--target') + 1] : undefined;
 const workers = Math.max(1, Math.min(2, cpus().length));
 const mode = full ? 'full' : quick ? 'quick' : 'default';
 const dir = join('data', 'reproduce', 'symmetry', mode);
@@ -822,7 +824,9 @@ async function main(): Promise<void> {
   }
   if (only === undefined || only === 'ensemble') await runEnsembleStudy([]);
   if (only === undefined || only === '4d') {
-    for (const study of studies4d) await runStudy4d(study, []);
+    for (const study of studies4d) {
+      if (onlyTarget === undefined || study.target === onlyTarget) await runStudy4d(study, []);
+    }
   }
   const minutes = (performance.now() - t0) / 60000;
   const all = loadRows();
