@@ -558,7 +558,12 @@ async function runStudy4d(study: Study4d, rows: Row4d[]): Promise<void> {
       row.invariance = invarianceError(
         model,
         Array.from({ length: count }, (_, i) => first.field(i)),
-        { group: symmetryGroup(4, 'lattice', dims4d), parity: targetParity(target) },
+        {
+          group: symmetryGroup(4, 'lattice', dims4d),
+          parity: targetParity(target),
+          // a lifted model's input is 96 x 6 matrices per site: few copies per pass
+          batchSize: v.testLimit === undefined ? 16 : 2,
+        },
       ).max;
       row.invarianceConfigurations = count;
       await writeFileAtomic(cached, [

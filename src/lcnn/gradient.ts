@@ -10,6 +10,7 @@
 import type { Augmentation, Dataset } from './dataset.js';
 import type { ForwardModel } from './forwardModel.js';
 import type { Model } from './model.js';
+import { liftedInputChannels } from './liftedInput.js';
 
 /** What {@link shardGradient} and {@link predict} read of a dataset. */
 export type BatchSource = Pick<Dataset, 'batch' | 'gaugeBatch' | 'groups' | 'targetLength'>;
@@ -62,9 +63,27 @@ export function shardGradient(
   return { lossSum, grad };
 }
 
+/** Bytes of input activations one prediction pass may hold (a lifted model's |G| copies). */
+const PASS_BYTES = 256 * 2 ** 20;
+
+/**
+ * Configurations per prediction pass: `batchSize`, fewer for a lifted symmetric model, whose
+ * input holds |G| x (its channels) matrices per site (the WebAssembly kernels' memory is at
+ * most 4 GiB, and a 4x8^3 batch of 64 of the 96-element frame input would be 4.8 GB).
+ */
+function passSize(model: ForwardModel, volume: number, batchSize: number): number {
+  const { spec, symmetry } = model;
+  if (symmetry.size === 1 || spec.construction === 'tied') return batchSize;
+  const m = 2 * spec.N * spec.N;
+  const channels = liftedInputChannels(spec.input, spec.D, spec.liftedInput ?? 'plane');
+  const perConfiguration = volume * symmetry.size * channels * m * 8;
+  return Math.max(1, Math.min(batchSize, Math.floor(PASS_BYTES / perConfiguration)));
+}
+
 /**
  * Predictions for the given configurations, flattened like the targets (in the order of
- * `indices`), in passes of at most `batchSize` configurations of one lattice. `model` is a
+ * `indices`), in passes of at most `batchSize` configurations of one lattice (fewer for lifted
+ * symmetric models, whose input is |G| times wider). `model` is a
  * {@link Model} or anything with its forward pass (an ensemble: ./ensemble.ts).
  */
 export function predict(
@@ -77,11 +96,12 @@ export function predict(
   indices.forEach((i, k) => (offsets[k + 1] = offsets[k] + dataset.targetLength(i)));
   const out = new Float64Array(offsets[indices.length]);
   for (const group of dataset.groups(indices)) {
-    for (let s = 0; s < group.indices.length; s += batchSize) {
-      const gauge = dataset.gaugeBatch(group.indices.slice(s, s + batchSize));
+    const batch = passSize(model, group.lattice.volume, batchSize);
+    for (let s = 0; s < group.indices.length; s += batch) {
+      const gauge = dataset.gaugeBatch(group.indices.slice(s, s + batch));
       const values = model.forward(gauge).data;
       let o = 0;
-      for (const k of group.positions.slice(s, s + batchSize)) {
+      for (const k of group.positions.slice(s, s + batch)) {
         const n = offsets[k + 1] - offsets[k];
         out.set(values.subarray(o, o + n), offsets[k]);
         o += n;
