@@ -411,10 +411,22 @@ export class Model {
         JSON.stringify(output),
       );
     }
-    this.currentSpec = {
-      ...this.currentSpec,
-      output: { scale: output.scale, shift: output.shift },
-    };
+    const spec = this.currentSpec;
+    if (
+      (spec.symmetry ?? 'none') !== 'none' &&
+      spec.parity === 'pseudoscalar' &&
+      output.shift !== 0
+    ) {
+      // y[R U](R x) = det R y[U](x) holds for scale * y, not for scale * y + shift
+      throw rangeError(
+        'Model',
+        'spec.output',
+        'shift 0 for a pseudo-scalar symmetric model (a shift spoils the sign flip under ' +
+          'reflections)',
+        JSON.stringify(output),
+      );
+    }
+    this.currentSpec = { ...spec, output: { scale: output.scale, shift: output.shift } };
   }
 
   /** Number of trainable weights. */

@@ -26,6 +26,9 @@ import { symmetryGroup, transformLifted } from '../../src/lcnn/symmetry.js';
 import { GaugeBatch } from '../../src/lcnn/tensors.js';
 import { TransportCache } from '../../src/lcnn/transportCache.js';
 import type { LayerSpec } from '../../src/lcnn/layers/layer.js';
+import { Dataset } from '../../src/lcnn/dataset.js';
+import { parseTarget } from '../../src/lcnn/targets.js';
+import { targetScaling } from '../../src/lcnn/training/lcnn.js';
 import { abelianFluxField, roughField } from '../helpers.js';
 
 const FLUXES: Array<Record<string, number>> = [
@@ -375,4 +378,35 @@ describe('the per-site clover charge of SU(2) in the symmetric constructions', (
     const { loss } = meanSquaredError(model.forward(GaugeBatch.fromFields(test)), charges(test));
     expect(loss).toBeLessThan(1e-8);
   }, 120_000);
+});
+
+describe('the output map of a pseudo-scalar symmetric model', () => {
+  const bilinearHead: LayerSpec[] = [
+    { type: 'lbilin', out: 1 },
+    { type: 'trace' },
+    { type: 'dense', out: 1 },
+  ];
+
+  it('refuses a shift (it would spoil the sign flip) and keeps a pure scale', () => {
+    const spec = pseudoscalar(4, bilinearHead, { liftedInput: 'frame' });
+    expect(() => new Model({ ...spec, output: { scale: 2, shift: 1e-5 } })).toThrow(
+      /shift 0 for a pseudo-scalar symmetric model/,
+    );
+    const model = new Model(spec);
+    expect(() => model.setOutputScaling({ scale: 2, shift: 0.5 })).toThrow(/spoils the sign flip/);
+    model.setOutputScaling({ scale: 2, shift: 0 });
+    expect(model.spec.output).toEqual({ scale: 2, shift: 0 });
+  });
+
+  it('standardising its training targets scales by their root mean square, without a shift', () => {
+    const fields = [FLUXES[0], FLUXES[3]].map((flux) => abelianFluxField([2, 2, 2, 2], flux));
+    const data = Dataset.fromFields(fields, parseTarget('charge'));
+    const values = fields.flatMap((f) => Array.from(topologicalChargeDensity(f)));
+    const rms = Math.sqrt(values.reduce((a, y) => a + y * y, 0) / values.length);
+    const mean = values.reduce((a, y) => a + y, 0) / values.length;
+    // can fail: the flux fields' charge density has a non-zero mean, so a centred map shifts
+    expect(Math.abs(mean)).toBeGreaterThan(1e-6);
+    expect(targetScaling(data, [0, 1], false)).toEqual({ scale: rms, shift: 0 });
+    expect(targetScaling(data, [0, 1]).shift).toBeCloseTo(mean, 15);
+  });
 });

@@ -48,19 +48,31 @@ export interface TrainOptions extends LoopOptions {
 
 /**
  * The mean and standard deviation of the target values of the configurations `train` (a
- * standard deviation of 0 becomes 1): the output map of a standardised model.
+ * standard deviation of 0 becomes 1): the output map of a standardised model. With
+ * `centred: false` the shift is 0 and the scale the root mean square: the map of a pseudo-scalar
+ * symmetric model, whose output must flip sign under reflections (a shift would spoil that).
  */
-export function targetScaling(dataset: Dataset, train: readonly number[]): OutputScaling {
+export function targetScaling(
+  dataset: Dataset,
+  train: readonly number[],
+  centred = true,
+): OutputScaling {
   let n = 0;
   let mean = 0;
   let m2 = 0;
+  let squares = 0;
   for (const i of train) {
     for (const y of dataset.targetOf(i)) {
       n++;
       const d = y - mean;
       mean += d / n;
       m2 += d * (y - mean);
+      squares += y * y;
     }
+  }
+  if (!centred) {
+    const rms = Math.sqrt(squares / n);
+    return { scale: rms > 0 ? rms : 1, shift: 0 };
   }
   const std = Math.sqrt(m2 / n);
   return { scale: std > 0 ? std : 1, shift: mean };
@@ -261,7 +273,8 @@ export async function trainModel(
   const kernels = checkKernelChoice(fn, 'kernels', options.kernels ?? 'auto');
   const wasm = lcnnKernelsFor(fn, kernels);
   if (options.standardize && split.train.length > 0) {
-    model.setOutputScaling(targetScaling(dataset, split.train));
+    const odd = model.symmetry.size > 1 && model.spec.parity === 'pseudoscalar';
+    model.setOutputScaling(targetScaling(dataset, split.train, !odd));
   }
   const learner = new LcnnLearner(model, dataset, options, workers, kernels, wasm);
   return trainLoop(fn, learner, dataset, split, options);
