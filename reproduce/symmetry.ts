@@ -12,10 +12,18 @@
  * restored. Tested on an independent ensemble (another Markov chain: heatbath without
  * overrelaxation, another seed) and on a copy of it moved by random point elements.
  *
+ * Ensemble part (Gerken & Kessel, ICML 2024): the invariance error of the mean of M plain
+ * networks, M = 1..16, trained with and without augmentation.
+ *
+ * 4D part: SU(2) on 4x8^3 with the lattice's own point group (96 elements): the per-site clover
+ * charge density (plain, augmented, lifted frame model) and the W(1x2) average (plain,
+ * augmented, tied), budgets 25, 100, 400 (and 1,600 with --full), tests on 4x8^3 and 8x16^3.
+ *
  *   npm run reproduce:symmetry                  # 2D budgets 100 and 1,000, 3 seeds
  *   npm run reproduce:symmetry -- --full        # adds the 10,000-configuration budget
  *   npm run reproduce:symmetry -- --quick       # a smoke test
- *   npm run reproduce:symmetry -- --only 2d     # one part
+ *   npm run reproduce:symmetry -- --only 2d     # one part (2d, ensemble, 4d; --4d = --only 4d)
+ *   npm run reproduce:symmetry -- --4d --target charge   # one 4D study
  *
  * Every trained model's row is kept in data/reproduce/symmetry/<mode>/rows/ (an interrupted
  * run continues where it stopped); the tables go to data/validation/reproduce-symmetry.{md,json}
@@ -44,7 +52,12 @@ import { writeFileAtomic } from '../src/core/atomicWrite.js';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const full = args.includes('--full');
-const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+/** `--only 2d|ensemble|4d` runs one part; `--4d` is `--only 4d`. */
+const only = args.includes('--4d')
+  ? '4d'
+  : args.includes('--only')
+    ? args[args.indexOf('--only') + 1]
+    : undefined;
 /** `--target T`: only the 4D study of this target (e.g. to run the two studies side by side). */
 const onlyTarget = args.includes('--target') ? args[args.indexOf('--target') + 1] : undefined;
 const workers = Math.max(1, Math.min(2, cpus().length));
