@@ -186,6 +186,37 @@ const BATCH = 16;
 /** Optimiser steps per model, at every budget (the same training for every row). */
 const MAX_STEPS = quick ? 20 : 1500;
 
+/**
+ * Trains a 2D model the way every 2D model of the study is trained: MAX_STEPS optimiser steps
+ * of batch BATCH whatever the budget, early stopping with patience a fifth of the epochs (at
+ * least 10), standardised targets (as lgt train does).
+ */
+function trainAlike(
+  model: Model,
+  data: Dataset,
+  train: number[],
+  validation: number[],
+  seed: number,
+  augment: Symmetry,
+): ReturnType<typeof trainModel> {
+  const epochs = Math.max(1, Math.round(MAX_STEPS / Math.ceil(train.length / BATCH)));
+  return trainModel(
+    model,
+    data,
+    { train, validation, test: [] },
+    {
+      epochs,
+      batchSize: BATCH,
+      learningRate: 0.01,
+      patience: Math.max(10, Math.round(epochs / 5)),
+      seed,
+      workers,
+      augment,
+      standardize: true,
+    },
+  );
+}
+
 async function runStudy2d(study: Study2d, rows: Row[]): Promise<void> {
   const D = study.dims.length;
   const lattice = study.dims.join('x');
@@ -213,8 +244,6 @@ async function runStudy2d(study: Study2d, rows: Row[]): Promise<void> {
     const train = pool.slice(0, budget);
     const stepsPerEpoch = Math.ceil(budget / BATCH);
     const epochs = Math.max(1, Math.round(MAX_STEPS / stepsPerEpoch));
-    // patience in epochs: a fifth of the run, at least 10 epochs
-    const patience = Math.max(10, Math.round(epochs / 5));
     for (const v of variants2d) {
       for (const seed of seeds) {
         const key = `2d-${lattice}-${study.target}-${budget}-${v.model}-seed${seed}`;
@@ -231,22 +260,7 @@ async function runStudy2d(study: Study2d, rows: Row[]): Promise<void> {
           ...symmetricSpec(v.symmetry, target, study.mixOrientations),
         });
         const t0 = performance.now();
-        const result = await trainModel(
-          model,
-          data,
-          { train, validation: val, test: [] },
-          {
-            epochs,
-            batchSize: BATCH,
-            learningRate: 0.01,
-            patience,
-            seed,
-            workers,
-            augment: v.augment,
-            // as lgt train does: the network fits targets of unit scale
-            standardize: true,
-          },
-        );
+        const result = await trainAlike(model, data, train, val, seed, v.augment);
         const seconds = (performance.now() - t0) / 1000;
         const row: Row = {
           part: '2d',
@@ -667,21 +681,7 @@ async function runEnsembleStudy(rows: EnsembleRow[]): Promise<void> {
     for (let k = 0; k < M; k++) {
       const seed = memberSeed(1, k);
       const member = new Model({ N: 2, D: 2, seed, layers: parseArchitecture(architecture) });
-      await trainModel(
-        member,
-        data,
-        { train, validation: val, test: [] },
-        {
-          epochs,
-          batchSize: BATCH,
-          learningRate: 0.01,
-          patience: Math.max(10, Math.round(epochs / 5)),
-          seed,
-          workers,
-          augment,
-          standardize: true,
-        },
-      );
+      await trainAlike(member, data, train, val, seed, augment);
       members.push(member);
       log(`${key}: member ${k + 1} of ${M} trained`);
     }
