@@ -38,6 +38,7 @@ import { Dataset } from '../src/lcnn/dataset.js';
 import { evaluateModel } from '../src/lcnn/evaluation.js';
 import { parseArchitecture, symmetricSpec } from '../src/lcnn/architecture.js';
 import { invarianceError } from '../src/lcnn/invariance.js';
+import { invarianceByEnsembleSize } from '../src/lcnn/ensembleSizes.js';
 import { Model, type ModelSpec } from '../src/lcnn/model.js';
 import { EnsembleModel } from '../src/lcnn/ensemble.js';
 import { saveModel } from '../src/lcnn/modelFile.js';
@@ -642,7 +643,8 @@ interface EnsembleRow {
   secondsPerMember: number;
 }
 
-const ensembleSizes = quick ? [1, 2] : [1, 2, 4, 8, 16];
+/** Members of the largest ensemble; the sizes 1, 2, 4, ..., M are the library's ensembleSizes. */
+const ENSEMBLE_MEMBERS = quick ? 2 : 16;
 
 /**
  * Gerken & Kessel (ICML 2024): the mean of M plain networks trained with data augmentation
@@ -675,7 +677,7 @@ async function runEnsembleStudy(rows: EnsembleRow[]): Promise<void> {
       rows.push(...(JSON.parse(readFileSync(rowFile(key), 'utf8')) as EnsembleRow[]));
       continue;
     }
-    const M = Math.max(...ensembleSizes);
+    const M = ENSEMBLE_MEMBERS;
     const members: Model[] = [];
     const t0 = performance.now();
     for (let k = 0; k < M; k++) {
@@ -693,23 +695,20 @@ async function runEnsembleStudy(rows: EnsembleRow[]): Promise<void> {
       { target, trainedOn: dims, budget, epochs, augment },
       { force: true },
     );
-    const out: EnsembleRow[] = [];
-    for (const m of ensembleSizes) {
-      const sub = new EnsembleModel(members.slice(0, m));
-      const inv = invarianceError(sub, fields);
-      out.push({
-        part: 'ensemble',
-        lattice: '8x8',
-        target: targetText,
-        augment,
-        members: m,
-        mse: evaluateModel(sub, testSet).mse,
-        invarianceMax: inv.max,
-        invarianceMean: inv.mean,
-        secondsPerMember,
-      });
+    const out: EnsembleRow[] = invarianceByEnsembleSize(ens, testSet, { fields }).map((r) => ({
+      part: 'ensemble',
+      lattice: '8x8',
+      target: targetText,
+      augment,
+      members: r.members,
+      mse: r.mse,
+      invarianceMax: r.max!,
+      invarianceMean: r.mean!,
+      secondsPerMember,
+    }));
+    for (const r of out) {
       log(
-        `${key} M=${m}: MSE ${e(out.at(-1)!.mse)}, invariance error mean ${e(inv.mean)} max ${e(inv.max)}`,
+        `${key} M=${r.members}: MSE ${e(r.mse)}, invariance error mean ${e(r.invarianceMean)} max ${e(r.invarianceMax)}`,
       );
     }
     await writeFileAtomic(rowFile(key), [

@@ -97,9 +97,9 @@ function signedPlaneLoops(
 }
 
 /**
- * Calls `visit(o, channel, loops)` for every orientation o and rectangular channel with the
- * loops of that channel at every site ([B V] matrices), each signed plane's loops computed
- * once.
+ * Calls `visit(o, channel, loops)` for every orientation o and channel with that channel's
+ * matrices at every site ([B V] matrices): the loops of each rectangle and frame plane, each
+ * signed plane's loops computed once, then the Polyakov line if the spec asks for it.
  */
 function forEachLiftedLoop(
   gauge: GaugeBatch,
@@ -109,8 +109,9 @@ function forEachLiftedLoop(
   mode: LiftedInput,
   visit: (o: number, channel: number, loops: Float64Array) => void,
 ): void {
+  const D = gauge.lattice.D;
   const rects = rectangles(spec);
-  const planes = framePlanes(gauge.lattice.D, mode);
+  const planes = framePlanes(D, mode);
   const cache = new Map<string, Float64Array>();
   for (let o = 0; o < group.size; o++) {
     const R = group.elements[o];
@@ -127,6 +128,12 @@ function forEachLiftedLoop(
         visit(o, plane * rects.length + k, loops);
       });
     });
+    if (spec.polyakov) {
+      // the line along g e_{D-1}, the last channel
+      const axis = R.perm[D - 1];
+      const line = transport.get(axis, R.signs[D - 1] * gauge.lattice.dims[axis]);
+      visit(o, planes.length * rects.length, line);
+    }
   }
 }
 
@@ -149,18 +156,6 @@ export function liftedInputFeatures(
       out.data.set(loops.subarray(s * m, (s + 1) * m), (s * G * C + o * C + channel) * m);
     }
   });
-  if (spec.polyakov) {
-    for (let o = 0; o < G; o++) {
-      const R = group.elements[o];
-      const axis = R.perm[D - 1];
-      const line = transport.get(axis, R.signs[D - 1] * lattice.dims[axis]);
-      for (let b = 0; b < batch; b++) {
-        for (let x = 0; x < V; x++) {
-          g.copy(out.data, out.offset(b, x, o * C + C - 1), line, (b * V + x) * m);
-        }
-      }
-    }
-  }
   return out;
 }
 
@@ -191,15 +186,5 @@ export function invariantInputFeatures(
       for (let k = 0; k < m; k++) out.data[to + k] += loops[s * m + k] / G;
     }
   });
-  if (spec.polyakov) {
-    for (let o = 0; o < G; o++) {
-      const R = group.elements[o];
-      const axis = R.perm[D - 1];
-      const line = transport.get(axis, R.signs[D - 1] * lattice.dims[axis]);
-      for (let s = 0; s < batch * V; s++) {
-        for (let k = 0; k < m; k++) out.data[(s * C + C - 1) * m + k] += line[s * m + k] / G;
-      }
-    }
-  }
   return out;
 }
