@@ -25,9 +25,10 @@ import { join } from 'node:path';
 import { Dataset, splitDataset } from '../src/lcnn/dataset.js';
 import { evaluateModel } from '../src/lcnn/evaluation.js';
 import { parseArchitecture } from '../src/lcnn/architecture.js';
-import { Model, type ModelSpec } from '../src/lcnn/model.js';
+import { Model } from '../src/lcnn/model.js';
 import { parseTarget } from '../src/lcnn/targets.js';
 import { trainModel } from '../src/lcnn/training/lcnn.js';
+import type { CurriculumOptions, StageResult } from '../src/lcnn/training/curriculum.js';
 import { generateEnsemble, type RunSpec } from '../src/montecarlo/generate.js';
 import { BaselineCnn } from '../src/lcnn/baseline/index.js';
 
@@ -105,22 +106,16 @@ async function ensemble(L: number, perBeta: number, seed: number): Promise<strin
   return output;
 }
 
-/** One stage of a curriculum: the first `layers` L-CB layers (+ trace, dense:1) on `target`. */
-interface Stage {
-  layers: number;
-  target: string;
-  epochs: number;
-  learningRate: number;
-  learningRateDecay: number;
-}
-
 /** How a target's L-CNN is trained: one run at the shared settings, or a curriculum. */
 interface TargetStudy {
   name: string;
   target: string;
   architecture: string;
-  /** Smaller loops first, the model growing by one L-CB layer per stage. */
-  curriculum?: Stage[];
+  /**
+   * Smaller loops first, the model growing by one L-CB layer per stage (trainModel's
+   * `curriculum`, src/lcnn/training/curriculum.ts; `lgt train --curriculum`).
+   */
+  curriculum?: CurriculumOptions;
   /** The final training's step size and decay per epoch, if not the shared 1e-2 and 1. */
   learningRate?: number;
   learningRateDecay?: number;
@@ -140,57 +135,17 @@ const targets: TargetStudy[] = [
     architecture: 'lcb:4:1,lcb:4:1,lcb:4:2,lcb:4:2,trace,dense:1',
     // layer 1 (reach 1) forms 1x2 from the plaquette and its neighbour along axis 1, layer 2
     // doubles along axis 0 (2x2), layer 3 (reach 2) along axis 1 (2x4), layer 4 along axis 0
-    curriculum: [
-      {
-        layers: 1,
-        target: 'wilson:1x2@01',
-        epochs: stageEpochs,
-        learningRate: 1e-2,
-        learningRateDecay: 0.8,
-      },
-      {
-        layers: 2,
-        target: 'wilson:2x2',
-        epochs: stageEpochs,
-        learningRate: 1e-2,
-        learningRateDecay: 0.8,
-      },
-      {
-        layers: 3,
-        target: 'wilson:2x4@01',
-        epochs: stageEpochs,
-        learningRate: 1e-2,
-        learningRateDecay: 0.8,
-      },
-    ],
+    curriculum: {
+      targets: ['wilson:1x2@01', 'wilson:2x2', 'wilson:2x4@01'].map(parseTarget),
+      epochs: stageEpochs,
+      learningRate: 1e-2,
+      learningRateDecay: 0.8,
+    },
     learningRate: 1e-3,
     learningRateDecay: 0.9,
     standardize: true,
   },
 ];
-
-/**
- * The model of `spec` with the weights of `from` in its first L-CB layers and in its dense head
- * (`from` is `spec` cut after fewer L-CB layers: the same channels, so the same head).
- */
-function grow(from: Model, spec: ModelSpec): Model {
-  const to = new Model(spec);
-  const head = 2; // dense weight and bias, after the L-CB layers' conv and bilinear weights
-  const fromBody = from.parameters.length - head;
-  from.parameters.forEach((p, k) => {
-    const q = to.parameters[k < fromBody ? k : to.parameters.length - (from.parameters.length - k)];
-    if (q.value.length !== p.value.length)
-      throw new Error(`grow: ${p.name} does not fit ${q.name}`);
-    q.value.set(p.value);
-  });
-  return to;
-}
-
-/** The architecture text cut after its first `n` L-CB layers, with the trace and dense head. */
-function truncated(architecture: string, n: number): string {
-  const matrixLayers = architecture.split(',').filter((l) => l.startsWith('lcb'));
-  return [...matrixLayers.slice(0, n), 'trace', 'dense:1'].join(',');
-}
 
 interface Row {
   target: string;
@@ -208,8 +163,7 @@ async function main(): Promise<void> {
   for (const [k, L] of sizes.testLattices.entries())
     testFiles.set(L, await ensemble(L, sizes.test, 10 + k));
   const rows: Row[] = [];
-  const stages: Array<{ target: string; stage: string; layers: number; mse: number; r2: number }> =
-    [];
+  const stages: Array<StageResult & { row: string }> = [];
   const timings: Array<{ target: string; minutes: number }> = [];
   for (const t of targets) {
     const tTarget = performance.now();
@@ -224,42 +178,24 @@ async function main(): Promise<void> {
     for (const [L, file] of testFiles) tests.set(L, await Dataset.fromEnsemble(file, target));
 
     log(`training the L-CNN ${t.architecture} on ${t.name}`);
-    const specOf = (architecture: string): ModelSpec => ({
-      N: 2,
-      D: 2,
-      layers: parseArchitecture(architecture),
-      seed: 1,
-    });
-    let model: Model | undefined;
-    for (const stage of t.curriculum ?? []) {
-      const spec = specOf(truncated(t.architecture, stage.layers));
-      model = model === undefined ? new Model(spec) : grow(model, spec);
-      const stageData = await Dataset.fromEnsemble(trainFile, parseTarget(stage.target));
-      await trainModel(model, stageData, split, {
-        epochs: stage.epochs,
-        batchSize: 16,
-        learningRate: stage.learningRate,
-        learningRateDecay: stage.learningRateDecay,
-        standardize: true,
-        seed: 1,
-        workers,
-      });
-      const e = evaluateModel(model, stageData, split.validation);
-      stages.push({ target: t.name, stage: stage.target, layers: stage.layers, ...e });
-      log(`  stage ${stage.target} (${stage.layers} layers): validation R^2 ${e.r2.toFixed(6)}`);
-    }
-    model =
-      model === undefined ? new Model(specOf(t.architecture)) : grow(model, specOf(t.architecture));
-    await trainModel(model, data, split, {
+    const model = new Model({ N: 2, D: 2, layers: parseArchitecture(t.architecture), seed: 1 });
+    const result = await trainModel(model, data, split, {
       epochs: sizes.epochs,
       batchSize: 16,
       learningRate: t.learningRate ?? 0.01,
       learningRateDecay: t.learningRateDecay ?? 1,
       standardize: t.standardize ?? false,
+      ...(t.curriculum ? { curriculum: t.curriculum } : {}),
       patience: 10,
       seed: 1,
       workers,
     });
+    for (const st of result.curriculum ?? []) {
+      stages.push({ row: t.name, ...st });
+      log(
+        `  stage ${st.target} (${st.layers} layers): validation R^2 ${st.validationR2.toFixed(6)}`,
+      );
+    }
     const train = evaluateModel(model, data, split.validation);
     rows.push({
       target: t.name,
@@ -327,7 +263,7 @@ async function main(): Promise<void> {
     '',
     `Data: Metropolis, 10 hits of step 0.5, beta = linspace(0.1, 6.0, 10); per beta ${sizes.train} training and ${sizes.validation} validation configurations on 8x8 and ${sizes.test} test configurations per test lattice; ${sizes.thermalization} sweeps of thermalisation, ${sizes.separation} between configurations. Targets: per-site (1/N) Re tr W(RxT), averaged over orientations. Training: AdamW (AMSGrad), batch 16, up to ${sizes.epochs} epochs with early stopping on the validation loss (patience 10), step size 1e-2 (the CNN: Adam, 3e-3, standardised targets); the baseline CNN sees the links and the plaquettes (real and imaginary parts of every entry), as the paper's.`,
     '',
-    `W(4x4): a curriculum, the model growing by one L-CB layer per stage (${stageEpochs} epoch${stageEpochs > 1 ? 's' : ''} each, step 1e-2 x 0.8 per epoch, standardised targets), then the full model on W(4x4) at step 1e-3 x 0.9 per epoch. Validation R^2 after each stage: ${stages.map((s) => `${s.stage} (${s.layers} layer${s.layers > 1 ? 's' : ''}) ${s.r2.toFixed(6)}`).join(', ')}.`,
+    `W(4x4): a curriculum, the model growing by one L-CB layer per stage (${stageEpochs} epoch${stageEpochs > 1 ? 's' : ''} each, step 1e-2 x 0.8 per epoch, standardised targets), then the full model on W(4x4) at step 1e-3 x 0.9 per epoch. Validation R^2 after each stage: ${stages.map((s) => `${s.target} (${s.layers} layer${s.layers > 1 ? 's' : ''}) ${s.validationR2.toFixed(6)}`).join(', ')}.`,
     '',
     `Wall time per target (L-CNN and CNN training and evaluation): ${timings.map((t) => `${t.target} ${t.minutes.toFixed(1)} min`).join(', ')}.`,
     '',
