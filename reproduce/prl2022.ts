@@ -28,7 +28,7 @@ import { parseArchitecture } from '../src/lcnn/architecture.js';
 import { Model } from '../src/lcnn/model.js';
 import { parseTarget } from '../src/lcnn/targets.js';
 import { trainModel } from '../src/lcnn/training/lcnn.js';
-import type { CurriculumOptions, StageResult } from '../src/lcnn/training/curriculum.js';
+import type { CurriculumOptions } from '../src/lcnn/training/curriculum.js';
 import { generateEnsemble, type RunSpec } from '../src/montecarlo/generate.js';
 import { BaselineCnn } from '../src/lcnn/baseline/index.js';
 
@@ -163,7 +163,9 @@ async function main(): Promise<void> {
   for (const [k, L] of sizes.testLattices.entries())
     testFiles.set(L, await ensemble(L, sizes.test, 10 + k));
   const rows: Row[] = [];
-  const stages: Array<StageResult & { row: string }> = [];
+  // per stage: the row, the stage's target, its layers, validation MSE and R^2 (best epoch)
+  const stages: Array<{ target: string; stage: string; layers: number; mse: number; r2: number }> =
+    [];
   const timings: Array<{ target: string; minutes: number }> = [];
   for (const t of targets) {
     const tTarget = performance.now();
@@ -191,7 +193,13 @@ async function main(): Promise<void> {
       workers,
     });
     for (const st of result.curriculum ?? []) {
-      stages.push({ row: t.name, ...st });
+      stages.push({
+        target: t.name,
+        stage: st.target,
+        layers: st.layers,
+        mse: st.validationLoss,
+        r2: st.validationR2,
+      });
       log(
         `  stage ${st.target} (${st.layers} layers): validation R^2 ${st.validationR2.toFixed(6)}`,
       );
@@ -263,7 +271,7 @@ async function main(): Promise<void> {
     '',
     `Data: Metropolis, 10 hits of step 0.5, beta = linspace(0.1, 6.0, 10); per beta ${sizes.train} training and ${sizes.validation} validation configurations on 8x8 and ${sizes.test} test configurations per test lattice; ${sizes.thermalization} sweeps of thermalisation, ${sizes.separation} between configurations. Targets: per-site (1/N) Re tr W(RxT), averaged over orientations. Training: AdamW (AMSGrad), batch 16, up to ${sizes.epochs} epochs with early stopping on the validation loss (patience 10), step size 1e-2 (the CNN: Adam, 3e-3, standardised targets); the baseline CNN sees the links and the plaquettes (real and imaginary parts of every entry), as the paper's.`,
     '',
-    `W(4x4): a curriculum, the model growing by one L-CB layer per stage (${stageEpochs} epoch${stageEpochs > 1 ? 's' : ''} each, step 1e-2 x 0.8 per epoch, standardised targets), then the full model on W(4x4) at step 1e-3 x 0.9 per epoch. Validation R^2 after each stage: ${stages.map((s) => `${s.target} (${s.layers} layer${s.layers > 1 ? 's' : ''}) ${s.validationR2.toFixed(6)}`).join(', ')}.`,
+    `W(4x4): a curriculum, the model growing by one L-CB layer per stage (${stageEpochs} epoch${stageEpochs > 1 ? 's' : ''} each, step 1e-2 x 0.8 per epoch, standardised targets), then the full model on W(4x4) at step 1e-3 x 0.9 per epoch. Validation R^2 after each stage: ${stages.map((s) => `${s.stage} (${s.layers} layer${s.layers > 1 ? 's' : ''}) ${s.r2.toFixed(6)}`).join(', ')}.`,
     '',
     `Wall time per target (L-CNN and CNN training and evaluation): ${timings.map((t) => `${t.target} ${t.minutes.toFixed(1)} min`).join(', ')}.`,
     '',
