@@ -369,6 +369,24 @@ export class Dataset {
     };
   }
 
+  /**
+   * The same configurations with another target (the stages of a curriculum,
+   * ./training/curriculum.ts): the sources are shared, so close this dataset, not the new one.
+   * Its targets are computed now when this dataset's are held in memory, else when read.
+   *
+   * @throws RangeError when the target cannot be computed on one of the lattices.
+   */
+  withTarget(target: TargetSpec): Dataset {
+    for (const lattice of this.lattices) {
+      const mismatch = targetMismatch(target, lattice.dims);
+      if (mismatch !== undefined)
+        throw rangeError('Dataset.withTarget', 'target', mismatch, formatTarget(target));
+    }
+    const dataset = new Dataset(this.N, target, this.sources);
+    if (this.cached) dataset.cacheTargets();
+    return dataset;
+  }
+
   /** Closes the files of streaming sources. */
   close(): void {
     for (const s of this.sources) s.close();

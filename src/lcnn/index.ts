@@ -121,6 +121,14 @@ export {
   type TrainOptions,
 } from './training/lcnn.js';
 export type { EpochMetrics, TrainResult, Learner, LoopOptions } from './training/learner.js';
+export {
+  growInto,
+  productLayerCount,
+  runCurriculum,
+  truncatedLayers,
+  type CurriculumOptions,
+  type StageResult,
+} from './training/curriculum.js';
 export { trainLoop } from './training/loop.js';
 export {
   EPOCH_SEED_STRIDE,

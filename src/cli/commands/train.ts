@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { LayerSpec } from '../../lcnn/layers/layer.js';
 import { parseArchitecture } from '../../lcnn/architecture.js';
 import { memberCheckpoint } from '../../lcnn/training/ensembleJob.js';
+import { productLayerCount } from '../../lcnn/training/curriculum.js';
 import { runTrainJob, type TrainJob } from '../../lcnn/training/job.js';
 import { formatTarget, parseTarget, type TargetSpec } from '../../lcnn/targets.js';
 import { refuseExisting, UserError } from '../errors.js';
@@ -146,6 +147,29 @@ const trainOptions = {
     { schema: rules.number(0, 1).schema.refine((x) => x > 0), expected: 'a factor in (0, 1]' },
     { default: '1' },
   ),
+  curriculum: option(
+    '--curriculum <targets>',
+    'L-CNN: train the model cut after its first k product layers (lcb, lbilin, lconv) on the k-th of these targets first, growing by a layer per stage, e.g. wilson:1x2@01,wilson:2x2,wilson:2x4@01 before wilson:4x4 with 4 L-CB layers (see the README)',
+    rules.optional(rules.anyText('comma-separated targets, e.g. wilson:1x2@01,wilson:2x2')),
+  ),
+  curriculumEpochs: option(
+    '--curriculum-epochs <n>',
+    'epochs of every curriculum stage',
+    rules.integer(1),
+    { default: '10' },
+  ),
+  curriculumLr: option(
+    '--curriculum-lr <rate>',
+    "the curriculum stages' learning rate (--lr is the full model's)",
+    rules.positive(),
+    { default: '0.01' },
+  ),
+  curriculumLrDecay: option(
+    '--curriculum-lr-decay <factor>',
+    "the curriculum stages' learning-rate factor per epoch",
+    { schema: rules.number(0, 1).schema.refine((x) => x > 0), expected: 'a factor in (0, 1]' },
+    { default: '0.8' },
+  ),
   weightDecay: option('--weight-decay <lambda>', 'AdamW decoupled weight decay', rules.number(0), {
     default: '0',
   }),
@@ -271,6 +295,51 @@ function refuseForBaseline(o: OptionValues<typeof trainOptions>): void {
       `invalid --weight-decay ${o.weightDecay} with --model cnn: expected 0 (the baseline uses plain Adam)`,
     );
   }
+  if (o.curriculum !== undefined) {
+    throw new UserError(
+      'invalid --curriculum with --model cnn: expected none (a curriculum grows an L-CNN by its product layers)',
+    );
+  }
+}
+
+/**
+ * The stage targets of `--curriculum`, checked against the model before any work: fewer stages
+ * than product layers, targets of the model's kind (per site or :mean), no point-group symmetry.
+ */
+function curriculumFrom(
+  o: OptionValues<typeof trainOptions>,
+  layers: LayerSpec[],
+  target: TargetSpec,
+): TargetSpec[] | undefined {
+  if (o.curriculum === undefined) return undefined;
+  const text = o.curriculum;
+  const targets = text.split(',').map((t) => {
+    try {
+      return parseTarget(t);
+    } catch {
+      throw new UserError(
+        `invalid --curriculum ${JSON.stringify(text)}: stage ${JSON.stringify(t)}: expected ${trainOptions.target.expected}`,
+      );
+    }
+  });
+  const products = productLayerCount(layers);
+  if (targets.length >= products) {
+    throw new UserError(
+      `invalid --curriculum ${JSON.stringify(text)}: expected fewer stages than the model's ${products} product layers (lcb, lbilin, lconv; stage k trains the first k), got ${targets.length}`,
+    );
+  }
+  const odd = targets.find((t) => t.perSite !== target.perSite);
+  if (odd !== undefined) {
+    throw new UserError(
+      `invalid --curriculum ${JSON.stringify(text)}: expected targets ${target.perSite ? 'per site' : 'with :mean'} like --target ${formatTarget(target)}, got ${formatTarget(odd)}`,
+    );
+  }
+  if (o.symmetry !== 'none') {
+    throw new UserError(
+      `invalid --curriculum with --symmetry ${o.symmetry}: expected --symmetry none (curricula grow plain L-CNNs)`,
+    );
+  }
+  return targets;
 }
 
 /** Registers `lgt train`; `argv` is repeated in the command that resumes an interrupted run. */
@@ -292,6 +361,7 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
     }
     if (o.model === 'cnn') refuseForBaseline(o);
     const layers = o.model === 'cnn' ? [] : layersFrom(o, target);
+    const curriculum = o.model === 'cnn' ? undefined : curriculumFrom(o, layers, target);
     const ensemble = o.ensemble > 1;
     const bar = new SingleBar({
       format: `train |{bar}| ${ensemble ? 'member {member} | ' : ''}epoch {value}/{total} | train {train} | val {val} | ETA {eta_formatted}`,
@@ -332,6 +402,16 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
         signal: stop.signal,
         checkpointOnStop: o.model === 'cnn' ? undefined : checkpointPath,
         standardize: o.standardize,
+        ...(curriculum !== undefined
+          ? {
+              curriculum: {
+                targets: curriculum,
+                epochs: o.curriculumEpochs,
+                learningRate: o.curriculumLr,
+                learningRateDecay: o.curriculumLrDecay,
+              },
+            }
+          : {}),
       },
       output: o.output,
       force: o.force,
@@ -437,8 +517,13 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
       const trained = ensemble
         ? `an ensemble of ${o.ensemble}, ${summary.parameters} weights in all, ${summary.epochs} epochs in all (test: of the members' mean)`
         : `${summary.parameters} weights${symmetryNote(summary.output)}, best epoch ${summary.bestEpoch} of ${summary.epochs}`;
+      const stages = (summary.curriculum ?? []).map(
+        (st, k) =>
+          `curriculum stage ${k + 1}: ${st.target} with ${st.layers} product layer${st.layers === 1 ? '' : 's'}, validation MSE ${st.validationLoss.toExponential(3)}, R^2 ${st.validationR2.toFixed(6)}\n`,
+      );
       process.stdout.write(
-        `model ${summary.output}: ${trained}\n` +
+        stages.join('') +
+          `model ${summary.output}: ${trained}\n` +
           `test: MSE ${summary.test.mse.toExponential(3)}, R^2 ${summary.test.r2.toFixed(6)} (${summary.test.n} values)\n`,
       );
     }

@@ -27,6 +27,7 @@ import { symmetricSpec } from '../architecture.js';
 import { isLatticeSymmetry, latticeSymmetryDims, type Symmetry } from '../symmetry.js';
 import { formatTarget, type TargetSpec } from '../targets.js';
 import type { EpochMetrics, TrainResult } from './learner.js';
+import type { StageResult } from './curriculum.js';
 import { trainModel, type TrainOptions } from './lcnn.js';
 
 /** What a training job needs of a model, whatever its kind. */
@@ -133,6 +134,8 @@ export interface TrainSummary {
   checkpointEpoch?: number;
   /** Ensembles stopped by `train.signal`: the member, from 1, that was training. */
   member?: number;
+  /** The stages of `train.curriculum` and what each reached (a single L-CNN). */
+  curriculum?: StageResult[];
 }
 
 /**
@@ -348,6 +351,7 @@ async function runLocked(
         bestValidationLoss: result.bestValidationLoss,
         testMse: test.mse,
         testR2: test.r2,
+        ...(result.curriculum !== undefined ? { curriculumStages: result.curriculum } : {}),
       },
       { force: job.force },
     );
@@ -360,6 +364,7 @@ async function runLocked(
       test,
       history: result.history,
       interrupted: false,
+      ...(result.curriculum !== undefined ? { curriculum: result.curriculum } : {}),
     };
   } finally {
     model.dispose();

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { existsSync } from 'node:fs';
 import { Piscina } from 'piscina';
 import { checkInteger, rangeError } from '../../core/validate.js';
 import { checkKernelChoice, type KernelChoice } from '../../core/webassembly.js';
@@ -20,6 +21,7 @@ import { Adam, type AdamState } from '../optimizer.js';
 import { checkTargetSymmetry, formatTarget, targetParity } from '../targets.js';
 import type { Learner, LoopOptions, TrainResult } from './learner.js';
 import { trainLoop } from './loop.js';
+import { runCurriculum, type CurriculumOptions } from './curriculum.js';
 import type { ShardTask } from './shardWorker.js';
 import type { LcnnWasm } from '../wasm/lcnnWasm.js';
 import { lcnnKernelsFor } from '../wasm/lcnnKernels.js';
@@ -44,6 +46,13 @@ export interface TrainOptions extends LoopOptions {
    * the network fits targets of unit scale (default false; `lgt train` turns it on).
    */
   standardize?: boolean;
+  /**
+   * Train smaller models on smaller targets first, the model growing by one product layer per
+   * stage (./curriculum.ts), with these options less the checkpoints and early stopping; then
+   * the full model with the options. Skipped when resuming from an existing checkpoint (it
+   * holds the weights). Models without point-group symmetry only.
+   */
+  curriculum?: CurriculumOptions;
 }
 
 /**
@@ -276,6 +285,55 @@ export async function trainModel(
     const odd = model.symmetry.size > 1 && model.spec.parity === 'pseudoscalar';
     model.setOutputScaling(targetScaling(dataset, split.train, !odd));
   }
+  const resuming =
+    options.resume === true && options.checkpoint !== undefined && existsSync(options.checkpoint);
+  let stages;
+  if (options.curriculum !== undefined && !resuming) {
+    const c = options.curriculum;
+    const { checkpoint, checkpointOnStop } = options;
+    // the stages share the model's options, less checkpoints, resume, callbacks and patience
+    const shared: TrainOptions = { ...options };
+    for (const key of [
+      'curriculum',
+      'checkpoint',
+      'checkpointOnStop',
+      'resume',
+      'onStart',
+      'onEpoch',
+      'onBatch',
+      'stopAfterEpochs',
+    ] as const) {
+      delete shared[key];
+    }
+    stages = await runCurriculum(model, dataset, c, async (stageModel, stageData) => {
+      const r = await trainModel(stageModel, stageData, split, {
+        ...shared,
+        epochs: c.epochs,
+        learningRate: c.learningRate,
+        learningRateDecay: c.learningRateDecay ?? 1,
+        patience: 0,
+      });
+      if (r.interrupted === true) return undefined;
+      return {
+        validationLoss: r.bestValidationLoss,
+        validationR2: r.history[r.bestEpoch - 1]?.validationR2 ?? NaN,
+      };
+    });
+    if (stages === undefined) {
+      // stopped in a stage: no epoch of the full model, no checkpoint of it
+      return {
+        history: [],
+        bestEpoch: 0,
+        bestValidationLoss: Infinity,
+        finished: false,
+        interrupted: true,
+        ...(checkpoint !== undefined || checkpointOnStop !== undefined
+          ? { checkpointEpoch: 0 }
+          : {}),
+      };
+    }
+  }
   const learner = new LcnnLearner(model, dataset, options, workers, kernels, wasm);
-  return trainLoop(fn, learner, dataset, split, options);
+  const result = await trainLoop(fn, learner, dataset, split, options);
+  return stages === undefined ? result : { ...result, curriculum: stages };
 }

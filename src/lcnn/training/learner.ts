@@ -10,6 +10,7 @@
  */
 import type { Augmentation } from '../dataset.js';
 import type { Symmetry } from '../symmetry.js';
+import type { StageResult } from './curriculum.js';
 
 /** What one epoch reports (the keys of the metrics log). */
 export interface EpochMetrics {
@@ -51,6 +52,8 @@ export interface TrainResult {
    * epoch finished; undefined: no checkpoint file was asked for).
    */
   checkpointEpoch?: number;
+  /** The stages of a curriculum (L-CNN `curriculum` option), when it ran. */
+  curriculum?: StageResult[];
 }
 
 /** The options of the training loop that every model shares. */
