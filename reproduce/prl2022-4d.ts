@@ -37,6 +37,7 @@ import { Model } from '../src/lcnn/model.js';
 import { loadModel, saveModel } from '../src/lcnn/modelFile.js';
 import { parseTarget } from '../src/lcnn/targets.js';
 import { trainModel } from '../src/lcnn/training/lcnn.js';
+import type { StageResult } from '../src/lcnn/training/curriculum.js';
 import { generateEnsemble, type RunSpec } from '../src/montecarlo/generate.js';
 
 const args = process.argv.slice(2);
@@ -114,20 +115,6 @@ const testPlans: EnsemblePlan[] = [
   },
 ];
 
-/** One stage of a curriculum. */
-interface Stage {
-  target: string;
-  epochs: number;
-  /**
-   * Layer-wise growth: train only the first `layers` matrix layers (with the head); the next
-   * stage's model takes their weights and adds fresh layers (default: the whole model).
-   */
-  layers?: number;
-  /** Step size and its factor per epoch (default: the study's). */
-  learningRate?: number;
-  learningRateDecay?: number;
-}
-
 /** A model to train five times, after the reference's scripts. */
 interface Study {
   /** Short name (--only). */
@@ -147,10 +134,22 @@ interface Study {
   /** How the L-Conv weights start ("identity": a pass-through of the input plus noise). */
   convInit?: 'glorot' | 'identity';
   /**
-   * A curriculum: other targets trained first, in order, on the same configurations, before
-   * the target itself (see the README, "L-CNNs in 4D").
+   * Pretraining of the whole model on another target for a few epochs, with the study's step
+   * schedule, before the target itself (QC: the energy density; README, "L-CNNs in 4D").
    */
-  stages?: Stage[];
+  pretrain?: { target: string; epochs: number };
+  /**
+   * A curriculum by growth (trainModel's `curriculum`, src/lcnn/training/curriculum.ts): the
+   * model cut after its first k product layers learns the k-th of these targets, growing by a
+   * layer per stage, each stage `epochs` long at step `learningRate` (decay `learningRateDecay`
+   * per epoch); then the whole model learns the target with the study's step.
+   */
+  curriculum?: {
+    targets: string[];
+    epochs: number;
+    learningRate: number;
+    learningRateDecay: number;
+  };
   /** The reference's best-of-5 test MSE (site-averaged, its normalisation), if reported. */
   reference?: { best: number; perSeed?: number[]; note: string };
 }
@@ -203,7 +202,7 @@ const studies: Study[] = [
     // first the clover energy density (the squares of the same F_ab): it pulls the two
     // convolutions towards the clover sums; trained on the charge directly, seeds stall at
     // R^2 0.6-0.84 with cross-plane terms they cannot shed (README, "L-CNNs in 4D")
-    stages: [{ target: 'energy', epochs: epochs(3) }],
+    pretrain: { target: 'energy', epochs: epochs(3) },
     learningRate: 1e-2,
     learningRateDecay: 0.75,
     batchSize: 2,
@@ -221,11 +220,12 @@ const studies: Study[] = [
     // a generic start no gradient points to it. Layer k first learns the loop it can build
     // (1x2, 2x2, 2x4 in the plane 01), then the next layer is added; the last stage at a
     // tenth of the step, so that Adam does not scramble the trained layers (README).
-    stages: [
-      { target: 'wilson:1x2@01', layers: 1, epochs: epochs(2) },
-      { target: 'wilson:2x2@01', layers: 2, epochs: epochs(2) },
-      { target: 'wilson:2x4@01', layers: 3, epochs: epochs(2) },
-    ].map((s) => ({ ...s, learningRate: 1e-2, learningRateDecay: 0.8 })),
+    curriculum: {
+      targets: ['wilson:1x2@01', 'wilson:2x2@01', 'wilson:2x4@01'],
+      epochs: epochs(2),
+      learningRate: 1e-2,
+      learningRateDecay: 0.8,
+    },
     learningRate: 1e-3,
     learningRateDecay: 0.9,
     batchSize: 2,
@@ -296,6 +296,8 @@ interface SeedResult {
   validation: number;
   /** Test lattice label -> evaluation (the 4x8^3 test split first). */
   tests: Record<string, Evaluation & { seconds: number }>;
+  /** The curriculum's stages (target, layers, validation MSE and R^2), when it ran. */
+  stages?: StageResult[];
 }
 
 const label = (dims: number[]): string =>
@@ -303,25 +305,6 @@ const label = (dims: number[]): string =>
     .slice(0, -1)
     .join('x')
     .replace(/(\d+)x\1x\1/, '$1^3')}`;
-
-/**
- * `to` (the same architecture, more matrix layers) with the weights of `from` where it has
- * them: the matrix layers `from` has, and the head (trace, dense), which moves up by the number
- * of added layers. The added layers keep their fresh start.
- */
-function grownModel(from: Model, to: Model): Model {
-  const added = to.spec.layers.length - from.spec.layers.length;
-  const fromDepth = from.spec.layers.findIndex((l) => l.type === 'trace');
-  const source = new Map(from.parameters.map((p) => [p.name, p.value]));
-  for (const p of to.parameters) {
-    const [, index, ...rest] = p.name.split('.');
-    const i = Number(index);
-    const name = i < fromDepth ? p.name : ['layers', i - added, ...rest].join('.');
-    const value = i < fromDepth || i >= fromDepth + added ? source.get(name) : undefined;
-    if (value !== undefined && value.length === p.value.length) p.value.set(value);
-  }
-  return to;
-}
 
 async function runSeed(
   study: Study,
@@ -342,44 +325,38 @@ async function runSeed(
     1,
   );
   const modelFile = join(dir, 'models', `${study.key}-seed${seed}.json`);
-  const layers = parseArchitecture(study.architecture);
-  const matrixLayers = layers.findIndex((l) => l.type === 'trace');
-  // the architecture truncated after `depth` matrix layers, with the same head
-  const build = (depth: number): Model =>
-    new Model({
-      N: 2,
-      D: 4,
-      layers: [...layers.slice(0, depth), ...layers.slice(matrixLayers)],
-      seed,
-      ...(study.convInit ? { convInit: study.convInit } : {}),
-    });
-  let model = build(study.stages?.[0]?.layers ?? matrixLayers);
-  const growTo = (depth: number): void => {
-    if (depth !== model.spec.layers.findIndex((l) => l.type === 'trace'))
-      model = grownModel(model, build(depth));
-  };
-  log(`${study.key} seed ${seed}: training ${study.architecture}`);
+  const model = new Model({
+    N: 2,
+    D: 4,
+    layers: parseArchitecture(study.architecture),
+    seed,
+    ...(study.convInit ? { convInit: study.convInit } : {}),
+  });
+  log(
+    `${study.key} seed ${seed}: training ${study.architecture} (${model.parameterCount} weights)`,
+  );
   const t0 = performance.now();
-  for (const stage of study.stages ?? []) {
-    growTo(stage.layers ?? matrixLayers);
-    const stageData = await Dataset.open([trainFile], parseTarget(stage.target));
-    await trainModel(model, stageData, parts, {
-      learningRateDecay: stage.learningRateDecay ?? study.learningRateDecay ?? 1,
-      epochs: stage.epochs,
+  if (study.pretrain !== undefined) {
+    const { target: pretarget, epochs: preEpochs } = study.pretrain;
+    const preData = data.withTarget(parseTarget(pretarget));
+    await trainModel(model, preData, parts, {
+      learningRateDecay: study.learningRateDecay ?? 1,
+      epochs: preEpochs,
       batchSize: study.batchSize,
-      learningRate: stage.learningRate ?? study.learningRate,
+      learningRate: study.learningRate,
       standardize: study.standardize,
       seed,
       workers,
       onEpoch: (m) =>
         log(
-          `  ${study.key} seed ${seed} stage ${stage.target} epoch ${m.epoch}: train ${m.trainLoss.toExponential(2)} val ${m.validationLoss.toExponential(2)} (${m.seconds.toFixed(0)} s)`,
+          `  ${study.key} seed ${seed} ${pretarget} epoch ${m.epoch}: train ${m.trainLoss.toExponential(2)} val ${m.validationLoss.toExponential(2)} (${m.seconds.toFixed(0)} s)`,
         ),
     });
-    stageData.close();
   }
-  growTo(matrixLayers);
   const result = await trainModel(model, data, parts, {
+    ...(study.curriculum
+      ? { curriculum: { ...study.curriculum, targets: study.curriculum.targets.map(parseTarget) } }
+      : {}),
     learningRateDecay: study.learningRateDecay ?? 1,
     epochs: study.epochs,
     batchSize: study.batchSize,
@@ -394,6 +371,11 @@ async function runSeed(
       ),
   });
   const trainSeconds = (performance.now() - t0) / 1000;
+  for (const st of result.curriculum ?? []) {
+    log(
+      `  ${study.key} seed ${seed} stage ${st.target} (${st.layers} layers): val ${st.validationLoss.toExponential(2)} R^2 ${st.validationR2.toFixed(6)}`,
+    );
+  }
   await saveModel(
     modelFile,
     model,
@@ -423,6 +405,7 @@ async function runSeed(
     trainSeconds,
     validation: result.bestValidationLoss,
     tests,
+    ...(result.curriculum ? { stages: result.curriculum } : {}),
   };
   writeFileSync(resultFile, JSON.stringify(out, null, 2));
   for (const [k, e] of Object.entries(tests)) {
