@@ -16,6 +16,7 @@
  *   npm run reproduce:4d -- --quick         # a smoke test
  *   ... -- --only QP                        # one study (QP1, QP, QC, W44)
  *   ... -- --data                           # only generate the ensembles
+ *   ... -- --seeds 1,2                      # only these seeds
  *
  * Trained models and their scores are kept under data/reproduce/4d/<mode>/ (a rerun skips
  * what is there); the tables go to data/validation/reproduce-prl2022-4d.{md,json} (not with
@@ -36,6 +37,7 @@ import { Model } from '../src/lcnn/model.js';
 import { loadModel, saveModel } from '../src/lcnn/modelFile.js';
 import { parseTarget } from '../src/lcnn/targets.js';
 import { trainModel } from '../src/lcnn/training/lcnn.js';
+import type { StageResult } from '../src/lcnn/training/curriculum.js';
 import { generateEnsemble, type RunSpec } from '../src/montecarlo/generate.js';
 
 const args = process.argv.slice(2);
@@ -132,11 +134,22 @@ interface Study {
   /** How the L-Conv weights start ("identity": a pass-through of the input plus noise). */
   convInit?: 'glorot' | 'identity';
   /**
-   * A curriculum: smaller loops trained first, each for `stageEpochs`, on the same
-   * configurations and model, before the target itself (see the README).
+   * Pretraining of the whole model on another target for a few epochs, with the study's step
+   * schedule, before the target itself (QC: the energy density; README, "L-CNNs in 4D").
    */
-  stages?: string[];
-  stageEpochs?: number;
+  pretrain?: { target: string; epochs: number };
+  /**
+   * A curriculum by growth (trainModel's `curriculum`, src/lcnn/training/curriculum.ts): the
+   * model cut after its first k product layers learns the k-th of these targets, growing by a
+   * layer per stage, each stage `epochs` long at step `learningRate` (decay `learningRateDecay`
+   * per epoch); then the whole model learns the target with the study's step.
+   */
+  curriculum?: {
+    targets: string[];
+    epochs: number;
+    learningRate: number;
+    learningRateDecay: number;
+  };
   /** The reference's best-of-5 test MSE (site-averaged, its normalisation), if reported. */
   reference?: { best: number; perSeed?: number[]; note: string };
 }
@@ -169,10 +182,11 @@ const studies: Study[] = [
     target: 'charge:plaquette',
     // the reference: 1 L-CB layer, 4 channels, kernel 2 with both orientations (reach 1)
     architecture: 'lcb:4:1,trace,dense:1',
+    convInit: 'identity',
     learningRate: 1e-2,
-    learningRateDecay: 0.7,
+    learningRateDecay: 0.5,
     batchSize: 2,
-    epochs: epochs(full ? 10 : 4),
+    epochs: epochs(full ? 10 : 8),
     patience: 0,
     standardize: true,
     reference: qpReference,
@@ -185,9 +199,14 @@ const studies: Study[] = [
     // transports), one bilinear layer forms the products of the F_ab
     architecture: 'lconv:6:1,lconv:6:1,lbilin:1,trace,dense:1',
     convInit: 'identity',
+    // first the clover energy density (the squares of the same F_ab): it pulls the two
+    // convolutions towards the clover sums; trained on the charge directly, seeds stall at
+    // R^2 0.6-0.84 with cross-plane terms they cannot shed (README, "L-CNNs in 4D")
+    pretrain: { target: 'energy', epochs: epochs(3) },
     learningRate: 1e-2,
+    learningRateDecay: 0.75,
     batchSize: 2,
-    epochs: epochs(full ? 10 : 3),
+    epochs: epochs(full ? 12 : 8),
     patience: 0,
     standardize: true,
   },
@@ -197,9 +216,20 @@ const studies: Study[] = [
     target: 'wilson:4x4@01',
     // the reference's small model: 4 L-CB layers of 2 channels, kernels (2,2,3,3) = reach 1,1,2,2
     architecture: 'lcb:2:1,lcb:2:1,lcb:2:2,lcb:2:2,trace,dense:1',
-    learningRate: 3e-3,
-    batchSize: 4,
-    epochs: epochs(full ? 50 : 3),
+    // Layer-wise growth: W(4x4) is uncorrelated with every product of fewer plaquettes, so from
+    // a generic start no gradient points to it. Layer k first learns the loop it can build
+    // (1x2, 2x2, 2x4 in the plane 01), then the next layer is added; the last stage at a
+    // tenth of the step, so that Adam does not scramble the trained layers (README).
+    curriculum: {
+      targets: ['wilson:1x2@01', 'wilson:2x2@01', 'wilson:2x4@01'],
+      epochs: epochs(2),
+      learningRate: 1e-2,
+      learningRateDecay: 0.8,
+    },
+    learningRate: 1e-3,
+    learningRateDecay: 0.9,
+    batchSize: 2,
+    epochs: epochs(full ? 25 : 6),
     patience: 0,
     standardize: true,
     reference: {
@@ -209,7 +239,10 @@ const studies: Study[] = [
     },
   },
 ];
-const seeds = [1, 2, 3, 4, 5];
+// --seeds 1,3: train only these seeds (the tables read every result on disk)
+const seeds = args.includes('--seeds')
+  ? args[args.indexOf('--seeds') + 1].split(',').map(Number)
+  : [1, 2, 3, 4, 5];
 
 function log(text: string): void {
   process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
@@ -263,6 +296,8 @@ interface SeedResult {
   validation: number;
   /** Test lattice label -> evaluation (the 4x8^3 test split first). */
   tests: Record<string, Evaluation & { seconds: number }>;
+  /** The curriculum's stages (target, layers, validation MSE and R^2), when it ran. */
+  stages?: StageResult[];
 }
 
 const label = (dims: number[]): string =>
@@ -301,10 +336,12 @@ async function runSeed(
     `${study.key} seed ${seed}: training ${study.architecture} (${model.parameterCount} weights)`,
   );
   const t0 = performance.now();
-  for (const stage of study.stages ?? []) {
-    const stageData = await Dataset.open([trainFile], parseTarget(stage));
-    await trainModel(model, stageData, parts, {
-      epochs: study.stageEpochs ?? 1,
+  if (study.pretrain !== undefined) {
+    const { target: pretarget, epochs: preEpochs } = study.pretrain;
+    const preData = data.withTarget(parseTarget(pretarget));
+    await trainModel(model, preData, parts, {
+      learningRateDecay: study.learningRateDecay ?? 1,
+      epochs: preEpochs,
       batchSize: study.batchSize,
       learningRate: study.learningRate,
       standardize: study.standardize,
@@ -312,12 +349,14 @@ async function runSeed(
       workers,
       onEpoch: (m) =>
         log(
-          `  ${study.key} seed ${seed} stage ${stage} epoch ${m.epoch}: train ${m.trainLoss.toExponential(2)} val ${m.validationLoss.toExponential(2)} (${m.seconds.toFixed(0)} s)`,
+          `  ${study.key} seed ${seed} ${pretarget} epoch ${m.epoch}: train ${m.trainLoss.toExponential(2)} val ${m.validationLoss.toExponential(2)} (${m.seconds.toFixed(0)} s)`,
         ),
     });
-    stageData.close();
   }
   const result = await trainModel(model, data, parts, {
+    ...(study.curriculum
+      ? { curriculum: { ...study.curriculum, targets: study.curriculum.targets.map(parseTarget) } }
+      : {}),
     learningRateDecay: study.learningRateDecay ?? 1,
     epochs: study.epochs,
     batchSize: study.batchSize,
@@ -332,6 +371,11 @@ async function runSeed(
       ),
   });
   const trainSeconds = (performance.now() - t0) / 1000;
+  for (const st of result.curriculum ?? []) {
+    log(
+      `  ${study.key} seed ${seed} stage ${st.target} (${st.layers} layers): val ${st.validationLoss.toExponential(2)} R^2 ${st.validationR2.toFixed(6)}`,
+    );
+  }
   await saveModel(
     modelFile,
     model,
@@ -361,6 +405,7 @@ async function runSeed(
     trainSeconds,
     validation: result.bestValidationLoss,
     tests,
+    ...(result.curriculum ? { stages: result.curriculum } : {}),
   };
   writeFileSync(resultFile, JSON.stringify(out, null, 2));
   for (const [k, e] of Object.entries(tests)) {

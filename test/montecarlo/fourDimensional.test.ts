@@ -37,40 +37,54 @@ async function plaquetteChain(
 
 describe('4D SU(3) at beta = 6.0', () => {
   // heatbath, Metropolis and HMC on 4^4 must agree within 4 sigma (Gamma-method errors); one
-  // chain per test, so that each has its own time budget
+  // chain per test, so that each has its own time budget; 20-40 s each on 2 idle cores, up
+  // to 90 s when other jobs share them (the chains' lengths are the test, not the clock)
+  const CHAIN_TIMEOUT = 240_000;
   let heatbath: GammaResult;
   beforeAll(async () => {
     heatbath = await plaquetteChain(4, { kind: 'heatbath', overrelaxation: 4 }, 50, 800);
-  });
+  }, CHAIN_TIMEOUT);
 
-  it('Metropolis agrees with the heatbath on 4^4 within 4 sigma (Gamma-method errors)', async () => {
-    const metropolis = await plaquetteChain(
-      4,
-      { kind: 'metropolis', hits: 10, step: 0.25 },
-      200,
-      1500,
-    );
-    expect(Math.abs(metropolis.mean - heatbath.mean)).toBeLessThan(
-      4 * Math.hypot(metropolis.error, heatbath.error),
-    );
-  });
+  it(
+    'Metropolis agrees with the heatbath on 4^4 within 4 sigma (Gamma-method errors)',
+    async () => {
+      const metropolis = await plaquetteChain(
+        4,
+        { kind: 'metropolis', hits: 10, step: 0.25 },
+        200,
+        1500,
+      );
+      expect(Math.abs(metropolis.mean - heatbath.mean)).toBeLessThan(
+        4 * Math.hypot(metropolis.error, heatbath.error),
+      );
+    },
+    CHAIN_TIMEOUT,
+  );
 
-  it('HMC agrees with the heatbath on 4^4 within 4 sigma (Gamma-method errors)', async () => {
-    const hmc = await plaquetteChain(
-      4,
-      { kind: 'hmc', tau: 1, steps: 12, integrator: 'omelyan' },
-      30,
-      400,
-    );
-    expect(Math.abs(hmc.mean - heatbath.mean)).toBeLessThan(
-      4 * Math.hypot(hmc.error, heatbath.error),
-    );
-    // a sanity floor: the comparison is sharp enough to see a 1% error in beta (dP/dbeta ~ 0.1)
-    expect(Math.hypot(hmc.error, heatbath.error)).toBeLessThan(0.0015);
-  });
+  it(
+    'HMC agrees with the heatbath on 4^4 within 4 sigma (Gamma-method errors)',
+    async () => {
+      const hmc = await plaquetteChain(
+        4,
+        { kind: 'hmc', tau: 1, steps: 12, integrator: 'omelyan' },
+        30,
+        400,
+      );
+      expect(Math.abs(hmc.mean - heatbath.mean)).toBeLessThan(
+        4 * Math.hypot(hmc.error, heatbath.error),
+      );
+      // a sanity floor: the comparison is sharp enough to see a 1% error in beta (dP/dbeta ~ 0.1)
+      expect(Math.hypot(hmc.error, heatbath.error)).toBeLessThan(0.0015);
+    },
+    CHAIN_TIMEOUT,
+  );
 
-  it('the heatbath on 8^4 (2 workers) is within 4 sigma + 0.001 (finite volume) of the 16^4 value', async () => {
-    const r = await plaquetteChain(8, { kind: 'heatbath', overrelaxation: 4 }, 40, 120, 2);
-    expect(Math.abs(r.mean - 0.593678)).toBeLessThan(4 * r.error + 0.001);
-  });
+  it(
+    'the heatbath on 8^4 (2 workers) is within 4 sigma + 0.001 (finite volume) of the 16^4 value',
+    async () => {
+      const r = await plaquetteChain(8, { kind: 'heatbath', overrelaxation: 4 }, 40, 120, 2);
+      expect(Math.abs(r.mean - 0.593678)).toBeLessThan(4 * r.error + 0.001);
+    },
+    CHAIN_TIMEOUT,
+  );
 });
