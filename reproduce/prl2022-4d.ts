@@ -39,6 +39,7 @@ import { parseTarget } from '../src/lcnn/targets.js';
 import { trainModel } from '../src/lcnn/training/lcnn.js';
 import type { StageResult } from '../src/lcnn/training/curriculum.js';
 import { generateEnsemble, type RunSpec } from '../src/montecarlo/generate.js';
+import { everyTenPercent, log } from './progress.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -244,10 +245,6 @@ const seeds = args.includes('--seeds')
   ? args[args.indexOf('--seeds') + 1].split(',').map(Number)
   : [1, 2, 3, 4, 5];
 
-function log(text: string): void {
-  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
-}
-
 async function ensemble(plan: EnsemblePlan): Promise<string> {
   const output = join(dir, `${plan.name}.h5`);
   if (existsSync(output)) return output;
@@ -266,18 +263,11 @@ async function ensemble(plan: EnsemblePlan): Promise<string> {
   };
   log(`generating ${output} (${plan.perBeta} configurations per beta)`);
   const t0 = performance.now();
-  let last = 0;
   await generateEnsemble(spec, {
     output,
     workers,
     resume: true,
-    onProgress: (p) => {
-      const pct = Math.floor((100 * p.done) / p.total);
-      if (pct >= last + 10) {
-        last = pct;
-        log(`  ${output}: ${pct}%`);
-      }
-    },
+    onProgress: everyTenPercent(output),
   });
   const seconds = (performance.now() - t0) / 1000;
   writeFileSync(`${output}.time.json`, JSON.stringify({ seconds }));

@@ -31,6 +31,7 @@ import { trainModel } from '../src/lcnn/training/lcnn.js';
 import type { CurriculumOptions } from '../src/lcnn/training/curriculum.js';
 import { generateEnsemble, type RunSpec } from '../src/montecarlo/generate.js';
 import { BaselineCnn } from '../src/lcnn/baseline/index.js';
+import { everyTenPercent, log } from './progress.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -69,10 +70,6 @@ const betas = Array.from({ length: 10 }, (_, i) => Number((0.1 + (i * 5.9) / 9).
 const dir = join('data', 'reproduce', full ? 'full' : quick ? 'quick' : 'default');
 mkdirSync(dir, { recursive: true });
 
-function log(text: string): void {
-  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
-}
-
 async function ensemble(L: number, perBeta: number, seed: number): Promise<string> {
   const output = join(dir, `su2-${L}x${L}.h5`);
   if (existsSync(output)) return output;
@@ -90,18 +87,11 @@ async function ensemble(L: number, perBeta: number, seed: number): Promise<strin
     measurements: { wilsonLoops: 2, polyakovLoop: false, topologicalCharge: false },
   };
   log(`generating ${output} (${perBeta} configurations per beta)`);
-  let last = 0;
   await generateEnsemble(spec, {
     output,
     workers,
     resume: true,
-    onProgress: (p) => {
-      const pct = Math.floor((100 * p.done) / p.total);
-      if (pct >= last + 10) {
-        last = pct;
-        log(`  ${output}: ${pct}%`);
-      }
-    },
+    onProgress: everyTenPercent(output),
   });
   return output;
 }

@@ -49,6 +49,7 @@ import { trainModel } from '../src/lcnn/training/lcnn.js';
 import { generateEnsemble, type RunSpec } from '../src/montecarlo/generate.js';
 import { Xoshiro128 } from '../src/core/rng.js';
 import { writeFileAtomic } from '../src/core/atomicWrite.js';
+import { log } from './progress.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -68,10 +69,6 @@ const rowsDir = join(dir, 'rows');
 mkdirSync(rowsDir, { recursive: true });
 const betas = Array.from({ length: 10 }, (_, i) => Number((0.1 + (i * 5.9) / 9).toFixed(4)));
 const seeds = quick ? [1] : [1, 2, 3];
-
-function log(text: string): void {
-  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
-}
 
 /** An ensemble of `perBeta` configurations per beta (made once, then reused). */
 async function ensemble(name: string, spec: RunSpec): Promise<string> {
