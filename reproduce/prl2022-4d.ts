@@ -38,6 +38,7 @@ import { loadModel, saveModel } from '../src/lcnn/modelFile.js';
 import { parseTarget } from '../src/lcnn/targets.js';
 import { trainModel } from '../src/lcnn/training/lcnn.js';
 import type { StageResult } from '../src/lcnn/training/curriculum.js';
+import type { EpochMetrics } from '../src/lcnn/training/learner.js';
 import { generateEnsemble, type RunSpec } from '../src/montecarlo/generate.js';
 import { everyTenPercent, log } from './progress.js';
 
@@ -325,40 +326,40 @@ async function runSeed(
   log(
     `${study.key} seed ${seed}: training ${study.architecture} (${model.parameterCount} weights)`,
   );
-  const t0 = performance.now();
-  if (study.pretrain !== undefined) {
-    const { target: pretarget, epochs: preEpochs } = study.pretrain;
-    const preData = data.withTarget(parseTarget(pretarget));
-    await trainModel(model, preData, parts, {
-      learningRateDecay: study.learningRateDecay ?? 1,
-      epochs: preEpochs,
-      batchSize: study.batchSize,
-      learningRate: study.learningRate,
-      standardize: study.standardize,
-      seed,
-      workers,
-      onEpoch: (m) =>
-        log(
-          `  ${study.key} seed ${seed} ${pretarget} epoch ${m.epoch}: train ${m.trainLoss.toExponential(2)} val ${m.validationLoss.toExponential(2)} (${m.seconds.toFixed(0)} s)`,
-        ),
-    });
-  }
-  const result = await trainModel(model, data, parts, {
-    ...(study.curriculum
-      ? { curriculum: { ...study.curriculum, targets: study.curriculum.targets.map(parseTarget) } }
-      : {}),
+  // the options the pretraining and the training share: the study's step schedule, batch, seed
+  const shared = {
     learningRateDecay: study.learningRateDecay ?? 1,
-    epochs: study.epochs,
     batchSize: study.batchSize,
     learningRate: study.learningRate,
-    patience: study.patience,
     standardize: study.standardize,
     seed,
     workers,
-    onEpoch: (m) =>
+  };
+  const logEpochs =
+    (tag: string) =>
+    (m: EpochMetrics): void =>
       log(
-        `  ${study.key} seed ${seed} epoch ${m.epoch}: train ${m.trainLoss.toExponential(2)} val ${m.validationLoss.toExponential(2)} (${m.seconds.toFixed(0)} s)`,
-      ),
+        `  ${study.key} seed ${seed}${tag} epoch ${m.epoch}: train ${m.trainLoss.toExponential(2)} val ${m.validationLoss.toExponential(2)} (${m.seconds.toFixed(0)} s)`,
+      );
+  const t0 = performance.now();
+  if (study.pretrain !== undefined) {
+    const { target: pretarget, epochs: preEpochs } = study.pretrain;
+    // shares the training file's sources: not closed here (data.close below closes them)
+    const preData = data.withTarget(parseTarget(pretarget));
+    await trainModel(model, preData, parts, {
+      ...shared,
+      epochs: preEpochs,
+      onEpoch: logEpochs(` ${pretarget}`),
+    });
+  }
+  const result = await trainModel(model, data, parts, {
+    ...shared,
+    ...(study.curriculum
+      ? { curriculum: { ...study.curriculum, targets: study.curriculum.targets.map(parseTarget) } }
+      : {}),
+    epochs: study.epochs,
+    patience: study.patience,
+    onEpoch: logEpochs(''),
   });
   const trainSeconds = (performance.now() - t0) / 1000;
   for (const st of result.curriculum ?? []) {
