@@ -407,6 +407,23 @@ async function runSeed(
   return out;
 }
 
+/** Minutes of training and evaluation per study, summed over its seeds on disk. */
+function studyMinutes(results: SeedResult[]): string {
+  return studies
+    .map((study) => {
+      const rs = results.filter((r) => r.study === study.key);
+      const seconds = rs.reduce(
+        (s, r) => s + r.trainSeconds + Object.values(r.tests).reduce((a, t) => a + t.seconds, 0),
+        0,
+      );
+      return rs.length > 0
+        ? `${study.key} ${(seconds / 60).toFixed(0)} min (${rs.length} seeds)`
+        : '';
+    })
+    .filter((s) => s !== '')
+    .join(', ');
+}
+
 /** (32 pi^2)^2: from our normalisation of q to the reference notebook's (see the README). */
 const QP_REFERENCE_SCALE = (32 * Math.PI * Math.PI) ** 2;
 
@@ -474,7 +491,7 @@ async function main(): Promise<void> {
   const lines = [
     '# Reproduction: PRL 128 (2022) 032003, 3+1D SU(2) (lge-cnn)',
     '',
-    `Command: \`${command}\` (this call ${minutes.toFixed(0)} minutes on ${cpus().length} cores, ${cpus()[0]?.model ?? ''}, Node ${process.version}; Monte Carlo ${(dataSeconds / 60).toFixed(0)} min, training and evaluation per seed below).`,
+    `Command: \`${command}\` on ${cpus().length} cores, ${cpus()[0]?.model ?? ''}, Node ${process.version}. Wall time of the results on disk (the sum of their parts, which earlier calls with --only or --seeds may have made): Monte Carlo ${(dataSeconds / 60).toFixed(0)} min; training and evaluation of the seeds: ${studyMinutes(all)}; this call ${minutes.toFixed(0)} min.`,
     '',
     `Data: heatbath + 1 overrelaxation sweep per step, beta = linspace(0.1, 6.0, 10); 4x8^3: ${split.train} training, ${split.validation} validation, ${split.test} test configurations per beta, ${trainPlan.thermalization} steps of thermalisation, ${trainPlan.separation} between configurations; test lattices ${testPlans.map((p) => `${label(p.dims)} ${p.perBeta} per beta (${p.start} start, ${p.thermalization} + ${p.separation})`).join(', ')}.`,
     '',
