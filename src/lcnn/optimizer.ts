@@ -94,6 +94,19 @@ export class Adam {
     }
   }
 
+  /**
+   * Forgets the moments and the step count, keeping the step size: the next update is the
+   * first of a fresh Adam (a warm restart; Loshchilov & Hutter, SGDR, ICLR 2017, with the
+   * schedule kept). With AMSGrad this drops the running maximum of the second moment, which
+   * otherwise keeps the steps as small as the largest gradients ever seen made them.
+   */
+  reset(): void {
+    this.step = 0;
+    this.m.fill(0);
+    this.v.fill(0);
+    this.vMax.fill(0);
+  }
+
   /** The state, for a checkpoint. */
   getState(): AdamState {
     return {

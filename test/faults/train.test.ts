@@ -21,7 +21,7 @@ let reference: { model: string; metrics: string };
 
 /**
  * `lgt train` of a two-layer L-CNN for W(1x2) on 48 configurations of 8x8 (a fifth of a second
- * per epoch here), with per-epoch checkpoints and a metrics log.
+ * per epoch here), with per-epoch checkpoints, a metrics log and an optimiser restart.
  */
 function train(model: string, metrics: string): string[] {
   return [
@@ -40,6 +40,9 @@ function train(model: string, metrics: string): string[] {
     '4',
     '--patience',
     '0',
+    // kills land before and after the restart: a resume must go on with the fresh optimiser
+    '--restart-optimizer',
+    '5',
     '--checkpoint',
     '--metrics',
     metrics,

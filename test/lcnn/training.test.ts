@@ -1,9 +1,10 @@
 /**
  * Training: one L-CB layer learns W(1x2) per site (exactly representable), data-parallel
- * training agrees with serial training, an interrupted run resumes to the same weights, and
+ * training agrees with serial training, an interrupted run resumes to the same weights, the
+ * optimiser restarts where asked (also across a resume), and
  * trained models save, load and run on larger lattices.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { siteWilsonLoop } from '../../src/lattice/observables/wilsonLoops.js';
 import { Dataset, splitDataset } from '../../src/lcnn/dataset.js';
 import { loadModel, saveModel } from '../../src/lcnn/modelFile.js';
 import { Model, type ModelSpec } from '../../src/lcnn/model.js';
+import type { AdamState } from '../../src/lcnn/optimizer.js';
 import { computeTarget, parseTarget } from '../../src/lcnn/targets.js';
 import { evaluate, trainModel } from '../../src/lcnn/training/lcnn.js';
 import { GaugeBatch } from '../../src/lcnn/tensors.js';
@@ -117,6 +119,71 @@ describe('L-CNN training', () => {
     const done = await trainModel(resumed, data, split, { ...options, checkpoint, resume: true });
     expect(done.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(Array.from(resumed.getWeights())).toEqual(Array.from(whole.getWeights()));
+  });
+
+  it('restarts the optimiser after the given epochs: as a checkpoint given a fresh Adam and resumed, bit for bit', async () => {
+    const data = dataset(12);
+    const split = splitDataset(data, { validation: 0.25, test: 0 }, 1);
+    const options = {
+      epochs: 5,
+      batchSize: 4,
+      learningRate: 0.01,
+      learningRateDecay: 0.8,
+      seed: 5,
+    };
+    const restarted = new Model(spec);
+    const r = await trainModel(restarted, data, split, { ...options, restartOptimizer: [2] });
+    expect(r.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4, 5]);
+    // the same by hand: stop after epoch 2, replace the checkpoint's Adam state by a fresh
+    // one (no step, zero moments), resume
+    const checkpoint = join(mkdtempSync(join(tmpdir(), 'lgt-restart-')), 'train.checkpoint');
+    await trainModel(new Model(spec), data, split, { ...options, checkpoint, stopAfterEpochs: 2 });
+    const c = JSON.parse(readFileSync(checkpoint, 'utf8')) as { optimizer: AdamState };
+    expect(c.optimizer.step).toBe(2 * Math.ceil(split.train.length / 4));
+    const zeros = c.optimizer.m.map(() => 0);
+    c.optimizer = { step: 0, m: zeros, v: zeros, vMax: zeros };
+    writeFileSync(checkpoint, JSON.stringify(c));
+    const byHand = new Model(spec);
+    await trainModel(byHand, data, split, { ...options, checkpoint, resume: true });
+    expect(Array.from(restarted.getWeights())).toEqual(Array.from(byHand.getWeights()));
+    // and not the weights of the run without the restart
+    const plain = new Model(spec);
+    await trainModel(plain, data, split, options);
+    const a = restarted.getWeights();
+    const b = plain.getWeights();
+    let differ = 0;
+    for (let k = 0; k < a.length; k++) differ = Math.max(differ, Math.abs(a[k] - b[k]));
+    expect(differ).toBeGreaterThan(1e-6);
+  });
+
+  it('resumes across an optimiser restart to the same weights, bit for bit (the checkpoint of that epoch holds the fresh optimiser)', async () => {
+    const data = dataset(12);
+    const split = splitDataset(data, { validation: 0.25, test: 0 }, 1);
+    const options = {
+      epochs: 5,
+      batchSize: 4,
+      learningRate: 0.01,
+      seed: 5,
+      restartOptimizer: [2, 3],
+    };
+    const whole = new Model(spec);
+    await trainModel(whole, data, split, options);
+    const checkpoint = join(mkdtempSync(join(tmpdir(), 'lgt-restart-')), 'train.checkpoint');
+    await trainModel(new Model(spec), data, split, { ...options, checkpoint, stopAfterEpochs: 2 });
+    const resumed = new Model(spec);
+    await trainModel(resumed, data, split, { ...options, checkpoint, resume: true });
+    expect(Array.from(resumed.getWeights())).toEqual(Array.from(whole.getWeights()));
+  });
+
+  it('refuses an optimiser restart after the last epoch or before the first, naming the option', async () => {
+    const data = dataset(6);
+    const split = splitDataset(data, { validation: 0.34, test: 0 }, 1);
+    const options = { epochs: 3, batchSize: 4, learningRate: 0.01 };
+    for (const restartOptimizer of [[3], [0], [1.5]]) {
+      await expect(
+        trainModel(new Model(spec), data, split, { ...options, restartOptimizer }),
+      ).rejects.toThrow(/restartOptimizer.*an integer in \[1, 2\]/);
+    }
   });
 
   it('saves and loads a trained model that then runs on a 4x larger lattice', async () => {

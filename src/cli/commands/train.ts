@@ -147,6 +147,11 @@ const trainOptions = {
     { schema: rules.number(0, 1).schema.refine((x) => x > 0), expected: 'a factor in (0, 1]' },
     { default: '1' },
   ),
+  restartOptimizer: option(
+    '--restart-optimizer <epochs>',
+    'L-CNN: start Adam afresh after these epochs (its moments forgotten, the --lr/--lr-decay schedule kept), e.g. 6 of --epochs 12: AMSGrad otherwise keeps every later step as small as the largest early gradients made it (see the README, "L-CNNs in 4D")',
+    rules.optional(rules.numbers(z.number().int().min(1), 'epochs, comma-separated integers >= 1')),
+  ),
   curriculum: option(
     '--curriculum <targets>',
     'L-CNN: train the model cut after its first k product layers (lcb, lbilin, lconv) on the k-th of these targets first, growing by a layer per stage, e.g. wilson:1x2@01,wilson:2x2,wilson:2x4@01 before wilson:4x4 with 4 L-CB layers (see the README)',
@@ -295,6 +300,11 @@ function refuseForBaseline(o: OptionValues<typeof trainOptions>): void {
       `invalid --weight-decay ${o.weightDecay} with --model cnn: expected 0 (the baseline uses plain Adam)`,
     );
   }
+  if (o.restartOptimizer !== undefined) {
+    throw new UserError(
+      "invalid --restart-optimizer with --model cnn: expected none (tfjs' Adam cannot restart)",
+    );
+  }
   if (o.curriculum !== undefined) {
     throw new UserError(
       'invalid --curriculum with --model cnn: expected none (a curriculum grows an L-CNN by its product layers)',
@@ -362,6 +372,12 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
     if (o.model === 'cnn') refuseForBaseline(o);
     const layers = o.model === 'cnn' ? [] : layersFrom(o, target);
     const curriculum = o.model === 'cnn' ? undefined : curriculumFrom(o, layers, target);
+    const late = (o.restartOptimizer ?? []).find((e) => e >= o.epochs);
+    if (late !== undefined) {
+      throw new UserError(
+        `invalid --restart-optimizer ${o.restartOptimizer?.join(',')}: expected epochs before the last (--epochs ${o.epochs}), got ${late}`,
+      );
+    }
     const ensemble = o.ensemble > 1;
     const bar = new SingleBar({
       format: `train |{bar}| ${ensemble ? 'member {member} | ' : ''}epoch {value}/{total} | train {train} | val {val} | ETA {eta_formatted}`,
@@ -391,6 +407,7 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
         batchSize: o.batchSize,
         learningRate: o.lr,
         learningRateDecay: o.lrDecay,
+        ...(o.restartOptimizer !== undefined ? { restartOptimizer: o.restartOptimizer } : {}),
         weightDecay: o.weightDecay,
         patience: o.patience,
         seed: o.seed,

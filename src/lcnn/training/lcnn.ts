@@ -248,6 +248,10 @@ class LcnnLearner implements Learner<Float64Array> {
     this.optimizer.setLearningRate(learningRate);
   }
 
+  resetOptimizer(): void {
+    this.optimizer.reset();
+  }
+
   optimizerState(): AdamState {
     return this.optimizer.getState();
   }
@@ -302,6 +306,7 @@ export async function trainModel(
       'onEpoch',
       'onBatch',
       'stopAfterEpochs',
+      'restartOptimizer',
     ] as const) {
       delete shared[key];
     }

@@ -70,6 +70,14 @@ export interface LoopOptions {
    * loss jumps back by orders of magnitude); a decay lets it converge.
    */
   learningRateDecay?: number;
+  /**
+   * Epochs after which the optimiser starts afresh: its moments and step count are forgotten,
+   * the step-size schedule and the weights go on (the checkpoint of such an epoch holds the
+   * fresh optimiser). Adam with AMSGrad keeps the largest second moment it has seen, so the
+   * large gradients of a run's first epochs shrink every later step; a restart lets a slow
+   * tail of training take full steps again (README, "L-CNNs in 4D"). Each in [1, epochs - 1].
+   */
+  restartOptimizer?: readonly number[];
   /** Stop after this many epochs without a better validation loss (0: never). */
   patience?: number;
   /** Seed of the batch order and of the augmentation draws (./seeds.ts). */
@@ -137,6 +145,11 @@ export interface Learner<W> {
   optimizerState?(): unknown;
   /** Restores the optimiser's state from {@link Learner.optimizerState}. */
   setOptimizerState?(state: unknown): void;
+  /**
+   * Starts the optimiser afresh (moments and step count forgotten, the step size kept);
+   * absent: the learner cannot (`restartOptimizer` refused).
+   */
+  resetOptimizer?(): void;
   /** Sets the optimiser's step size (absent: the learner has no schedule; decay refused). */
   setLearningRate?(learningRate: number): void;
   /** Frees what the learner holds for training (worker threads, optimiser tensors). */

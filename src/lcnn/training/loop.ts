@@ -82,6 +82,16 @@ async function run<W>(
       decay,
     );
   }
+  const restarts = new Set(options.restartOptimizer ?? []);
+  for (const e of restarts) checkInteger(fn, 'restartOptimizer', e, 1, options.epochs - 1);
+  if (restarts.size > 0 && learner.resetOptimizer === undefined) {
+    throw rangeError(
+      fn,
+      'restartOptimizer',
+      'none (this model cannot restart its optimiser)',
+      [...restarts].join(','),
+    );
+  }
   const { optimizerState, setOptimizerState } = learner;
   // a stop through the signal writes no checkpoint for a learner that cannot resume
   const checkpointOnStop = optimizerState === undefined ? undefined : options.checkpointOnStop;
@@ -185,6 +195,8 @@ async function run<W>(
       bestWeights = learner.getWeights();
     }
     options.onEpoch?.(metrics);
+    // before the checkpoint, so that a run resumed from this epoch goes on with the fresh one
+    if (restarts.has(epoch)) learner.resetOptimizer?.();
     faultPoint('train:epoch-logged');
     if (optimizerState !== undefined && (options.checkpoint ?? checkpointOnStop) !== undefined) {
       last = {
