@@ -9,12 +9,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Xoshiro128 } from '../../src/core/rng.js';
 import { EnsembleWriter } from '../../src/io/ensembleWriter.js';
-import { GaugeField } from '../../src/lattice/gaugeField.js';
-import { Lattice } from '../../src/lattice/lattice.js';
-import { randomNearIdentity } from '../../src/sun/random.js';
 import { runLgt } from '../cliProcess.js';
+import { roughField } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lgt-train-restart-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,13 +22,9 @@ beforeAll(async () => {
   data = join(dir, 'rough-6x6.h5');
   const dims = [6, 6];
   const writer = await EnsembleWriter.create(data, { N: 2, dims, note: 'rough fields' });
-  const rng = new Xoshiro128(11);
   for (let k = 0; k < 24; k++) {
-    const f = new GaugeField(new Lattice(dims), 2);
-    for (let j = 0; j < f.lattice.volume * 2; j++) {
-      randomNearIdentity(f.links, j * 8, f.group, rng, 1);
-    }
-    writer.append({ links: f.links, beta: [1, 2][k % 2], sweep: k, observables: {} });
+    const links = roughField(dims, 2, 11 + k, 1).links;
+    writer.append({ links, beta: [1, 2][k % 2], sweep: k, observables: {} });
   }
   await writer.finalize();
 });
