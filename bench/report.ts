@@ -15,8 +15,8 @@
  * 3. its parts: the ensemble section alone (statistics, autocorrelations, histograms,
  *    decimated histories), and the SVG rendering of its charts (once more with every
  *    configuration drawn, for comparison);
- * 4. when Debian's chromium is installed: opening the page in headless chromium until its
- *    `load` event (HTML parsed, every inline SVG laid out).
+ * 4. opening the page in headless chromium (Debian's, else the one in @sparticuz/chromium)
+ *    until its `load` event (HTML parsed, every inline SVG laid out).
  *
  * @module
  */
@@ -30,7 +30,7 @@ import { openEnsemble } from '../src/io/ensembleReader.js';
 import { generateEnsemble } from '../src/montecarlo/generate.js';
 import { ensembleSection } from '../src/report/ensembleSection.js';
 import { renderReport } from '../src/report/htmlPage.js';
-import { chromium } from 'playwright-core';
+import { chromiumExecutable, launchChromium } from '../test/browser.js';
 import { pathToFileURL } from 'node:url';
 
 const dir = join(os.tmpdir(), 'lattice-gauge-bench');
@@ -98,22 +98,15 @@ async function main(): Promise<void> {
     rmSync(output, { force: true });
     execFileSync(process.execPath, ['dist/src/cli/lgt.js', 'report', file, '-o', output]);
   });
-  let browser = 'chromium not installed (apt-get install chromium)';
-  if (existsSync('/usr/bin/chromium')) {
-    const b = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        ...['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
-        ...['--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      ],
-    });
-    const page = await b.newPage();
-    const load = await best(3, async () => {
-      await page.goto(pathToFileURL(output).href, { waitUntil: 'load' });
-    });
-    await b.close();
-    browser = `${load.seconds.toFixed(2)} s`;
-  }
+  // Debian's chromium when present, else the one inside @sparticuz/chromium (test/browser.ts).
+  const { source } = await chromiumExecutable();
+  const b = await launchChromium(['--disable-gpu']);
+  const page = await b.newPage();
+  const load = await best(3, async () => {
+    await page.goto(pathToFileURL(output).href, { waitUntil: 'load' });
+  });
+  await b.close();
+  const browser = `${load.seconds.toFixed(2)} s (${source})`;
   const lines = [
     `machine: ${os.cpus()[0]?.model ?? '?'}, ${os.cpus().length} cores, Node ${process.version}, load ${os
       .loadavg()[0]

@@ -3,18 +3,16 @@
  * measure --json, it draws t^2 E(t) and W(t) with their read-offs and the charge histogram,
  * and it opens in a real browser with every chart drawn and its axes titled.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { launchChromium } from '../browser.js';
 import { captureEachTest, cli, startCapture } from '../cliOutput.js';
 import { main } from '../../src/cli/program.js';
 import { generateEnsemble } from '../../src/montecarlo/generate.js';
 import { testRunSpec } from '../helpers.js';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 captureEachTest();
 
@@ -77,15 +75,9 @@ describe('lgt report of a flow file', () => {
   });
 
   it('opens in a real browser with its three charts drawn and their axes titled', async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} not found: install Debian's chromium (apt-get install chromium)`,
-      );
-    }
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-    });
+    // The Chromium of test/browser.ts: Debian's when present, else the one inside the
+    // @sparticuz/chromium devDependency (a fresh machine has no apt-installed browser).
+    const browser = await launchChromium(['--disable-gpu']);
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
