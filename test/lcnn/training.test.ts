@@ -16,7 +16,7 @@ import type { AdamState } from '../../src/lcnn/optimizer.js';
 import { computeTarget, parseTarget } from '../../src/lcnn/targets.js';
 import { evaluate, trainModel } from '../../src/lcnn/training/lcnn.js';
 import { GaugeBatch } from '../../src/lcnn/tensors.js';
-import { roughField } from '../helpers.js';
+import { maxAbsDifference, roughField } from '../helpers.js';
 import { GaugeField } from '../../src/lattice/gaugeField.js';
 import { Lattice } from '../../src/lattice/lattice.js';
 import { Xoshiro128 } from '../../src/core/rng.js';
@@ -97,11 +97,7 @@ describe('L-CNN training', () => {
     const options = { epochs: 3, batchSize: 4, learningRate: 0.01, seed: 5 };
     await trainModel(serial, data, split, options);
     await trainModel(parallel, data, split, { ...options, workers: 2 });
-    const a = serial.getWeights();
-    const b = parallel.getWeights();
-    let worst = 0;
-    for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k] - b[k]));
-    expect(worst).toBeLessThan(1e-10);
+    expect(maxAbsDifference(serial.getWeights(), parallel.getWeights())).toBeLessThan(1e-10);
   });
 
   it('resumes an interrupted run from its checkpoint to the same weights, bit for bit', async () => {
@@ -149,11 +145,7 @@ describe('L-CNN training', () => {
     // and not the weights of the run without the restart
     const plain = new Model(spec);
     await trainModel(plain, data, split, options);
-    const a = restarted.getWeights();
-    const b = plain.getWeights();
-    let differ = 0;
-    for (let k = 0; k < a.length; k++) differ = Math.max(differ, Math.abs(a[k] - b[k]));
-    expect(differ).toBeGreaterThan(1e-6);
+    expect(maxAbsDifference(restarted.getWeights(), plain.getWeights())).toBeGreaterThan(1e-6);
   });
 
   it('resumes across an optimiser restart to the same weights, bit for bit (the checkpoint of that epoch holds the fresh optimiser)', async () => {
