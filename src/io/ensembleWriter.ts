@@ -87,7 +87,7 @@ import {
   hdf5Detail,
   loadHdf5,
   takeHdf5Diagnostic,
-  openExisting,
+  openInterrupted,
   resizeDataset,
   transfer,
   typeName,
@@ -321,7 +321,7 @@ export class EnsembleWriter {
       );
     }
     const { lib, module } = await loadHdf5();
-    const file = openExisting(lib, fn, partialPath, 'a');
+    const file = openInterrupted(lib, fn, partialPath);
     let observableNames: string[] | undefined;
     let layout: Layout;
     let chains: boolean;

@@ -56,6 +56,7 @@ import {
   integersOf,
   loadHdf5,
   openExisting,
+  openInterrupted,
   readSeries,
   resizeDataset,
   rootAttributes,
@@ -267,7 +268,7 @@ export class FlowWriter {
       );
     }
     const { lib, module } = await loadHdf5();
-    const file = openExisting(lib, fn, partialPath, 'a');
+    const file = openInterrupted(lib, fn, partialPath);
     try {
       const s = readFlowStructure(fn, partialPath, file);
       const times = readSeries(module, file, fn, partialPath, '/flow_time', s.timesMeta, s.m);
