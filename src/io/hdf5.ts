@@ -197,8 +197,12 @@ export function openExisting(lib: H5Lib, fn: string, path: string, mode: 'r' | '
  * kill may have cut short ({@link completeInterruptedFlush}), then {@link openExisting}.
  */
 export function openInterrupted(lib: H5Lib, fn: string, partialPath: string): H5File {
-  if (existsSync(partialPath) && statSync(partialPath).isFile()) {
-    completeInterruptedFlush(partialPath);
+  try {
+    if (existsSync(partialPath) && statSync(partialPath).isFile()) {
+      completeInterruptedFlush(partialPath);
+    }
+  } catch {
+    // not writable or not readable: openExisting names the problem
   }
   return openExisting(lib, fn, partialPath, 'a');
 }
