@@ -119,16 +119,18 @@ export function fileError(
   );
 }
 
+/** The 8 bytes that open an HDF5 superblock (File Format Specification 3.0, II.A). */
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
 /** True when the file starts with the HDF5 signature (at 0, 512, 1024, ... for a user block). */
 export function hasHdf5Signature(path: string): boolean {
-  const signature = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
   const size = statSync(path).size;
   const buffer = new Uint8Array(8);
   const fd = openSync(path, 'r');
   try {
     for (let offset = 0; offset + 8 <= size; offset = offset === 0 ? 512 : offset * 2) {
       if (readSync(fd, buffer, 0, 8, offset) !== 8) return false;
-      if (signature.every((byte, k) => buffer[k] === byte)) return true;
+      if (HDF5_SIGNATURE.every((byte, k) => buffer[k] === byte)) return true;
     }
     return false;
   } finally {
@@ -141,14 +143,16 @@ export function hasHdf5Signature(path: string): boolean {
  * address its superblock stores, when the file is shorter. Returns the bytes added (0 when
  * nothing was missing or the superblock is not one this reads).
  *
- * Why: H5Fflush writes the metadata, the superblock with the new end-of-file address among
- * it, and then, last, sets the file's length to that address (H5FD_truncate: the space at the
- * end that was allocated but never written, e.g. the rest of a metadata aggregator's block,
- * becomes zeros). A process killed between the two leaves a file HDF5 refuses to open
- * ("truncated file: eof = ..., stored_eof = ..."), although every byte it wrote is there;
- * the missing tail is exactly what the truncate would have added. Superblock layouts: HDF5
- * File Format Specification 3.0, section II.A (versions 0 and 1: the addresses after 24 or 28
- * bytes of fields; versions 2 and 3: after 12); only 8-byte addresses, at offset 0.
+ * Why: HDF5 writes the superblock (which holds the end-of-file address) and sets the file's
+ * length (H5FD_truncate) as separate steps of a flush or close, and the length may change
+ * after the superblock was written: allocated space never written becomes zeros, space freed
+ * at the end on close is cut off. A process killed between the steps leaves a file HDF5
+ * refuses to open ("truncated file: eof = ..., stored_eof = ..."; seen in the fault test of
+ * lgt generate, killed in finalize's close: the file had its final length, the superblock
+ * still the larger end of the last flush). In both cases nothing the metadata refers to lies
+ * in the missing tail, so zeros restore a file HDF5 opens. Superblock layouts: HDF5 File
+ * Format Specification 3.0, section II.A (versions 0 and 1: the addresses after 24 or 28 bytes
+ * of fields; versions 2 and 3: after 12); only 8-byte addresses, at offset 0.
  */
 export function completeInterruptedFlush(path: string): number {
   const header = new Uint8Array(64);
@@ -156,8 +160,7 @@ export function completeInterruptedFlush(path: string): number {
   try {
     const size = fstatSync(fd).size;
     if (readSync(fd, header, 0, header.length, 0) !== header.length) return 0;
-    const signature = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-    if (!signature.every((byte, k) => header[k] === byte)) return 0;
+    if (!HDF5_SIGNATURE.every((byte, k) => header[k] === byte)) return 0;
     const version = header[8];
     const sizeOfOffsets = version >= 2 ? header[9] : header[13];
     if (sizeOfOffsets !== 8) return 0;
@@ -198,11 +201,9 @@ export function openExisting(lib: H5Lib, fn: string, path: string, mode: 'r' | '
  */
 export function openInterrupted(lib: H5Lib, fn: string, partialPath: string): H5File {
   try {
-    if (existsSync(partialPath) && statSync(partialPath).isFile()) {
-      completeInterruptedFlush(partialPath);
-    }
+    completeInterruptedFlush(partialPath);
   } catch {
-    // not writable or not readable: openExisting names the problem
+    // missing, not a file, not readable or writable: openExisting names the problem
   }
   return openExisting(lib, fn, partialPath, 'a');
 }
