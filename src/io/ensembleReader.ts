@@ -56,7 +56,13 @@ export interface Structure {
   provenance: EnsembleProvenance | undefined;
   /** The `diagnostics` attribute, when the file has one that is a JSON object. */
   diagnostics: Record<string, unknown> | undefined;
+  /**
+   * Configurations in /links and every series; with `interrupted`, the fewest any of them
+   * holds.
+   */
   count: number;
+  /** With `interrupted`: the most configurations any dataset holds (else `count`). */
+  longest: number;
   sweepMeta: H5Metadata;
   betaMeta: H5Metadata;
   /** `/chain`, when the file keeps several chains apart. */
@@ -67,10 +73,22 @@ export interface Structure {
 /**
  * Reads and validates the attributes and dataset shapes of an ensemble file. HDF5 failures
  * inside (a damaged file that still opens) are reported with the file name.
+ *
+ * @param interrupted - the `.partial` file of a run killed after its last checkpoint: its
+ *   datasets may hold different numbers of configurations. HDF5 writes a flush's metadata one
+ *   entry after another (and may evict a dirty entry at any time), so a kill can leave /links
+ *   extended on disk and a series not, or the reverse (seen: /links 12, /observables/plaquette
+ *   11). The resume truncates every dataset to the checkpoint's count, which the shortest must
+ *   hold.
  */
-export function readStructure(fn: string, filePath: string, file: H5File): Structure {
+export function readStructure(
+  fn: string,
+  filePath: string,
+  file: H5File,
+  interrupted = false,
+): Structure {
   try {
-    return readStructureUnchecked(fn, filePath, file);
+    return readStructureUnchecked(fn, filePath, file, interrupted);
   } catch (error) {
     const message = (error as Error).message;
     if (message.startsWith(`${fn}: `)) throw error;
@@ -81,7 +99,12 @@ export function readStructure(fn: string, filePath: string, file: H5File): Struc
   }
 }
 
-function readStructureUnchecked(fn: string, filePath: string, file: H5File): Structure {
+function readStructureUnchecked(
+  fn: string,
+  filePath: string,
+  file: H5File,
+  interrupted: boolean,
+): Structure {
   const { get: attribute, shown } = rootAttributes(file);
 
   const format = attribute('format');
@@ -190,7 +213,8 @@ function readStructureUnchecked(fn: string, filePath: string, file: H5File): Str
       shape,
     );
   }
-  const count = shape[0];
+  const linksCount = shape[0];
+  const counts = [linksCount];
   // Read and write whole chunks, as the file has them (a contiguous /links: whole configurations).
   layout = new Layout(N, dims, links.chunks?.[1] ?? layout.V);
 
@@ -199,15 +223,16 @@ function readStructureUnchecked(fn: string, filePath: string, file: H5File): Str
       throw fileError(fn, filePath, `${path} type`, 'a number type', typeName(meta));
     }
     const s = meta.shape ?? [];
-    if (s.length !== 1 || s[0] !== count) {
+    if (s.length !== 1 || (s[0] !== linksCount && !interrupted)) {
       throw fileError(
         fn,
         filePath,
         `${path} shape`,
-        `[${count}] (one value per configuration in /links)`,
+        `[${interrupted ? 'n' : linksCount}] (one value per configuration in /links)`,
         s,
       );
     }
+    counts.push(s[0]);
   };
   const betaMeta = dataset('/beta').metadata;
   series('/beta', betaMeta);
@@ -241,7 +266,8 @@ function readStructureUnchecked(fn: string, filePath: string, file: H5File): Str
     metadata: { N, dims, ...rest },
     provenance,
     diagnostics: isPlainObject(diagnostics) ? diagnostics : undefined,
-    count,
+    count: Math.min(...counts),
+    longest: Math.max(...counts),
     betaMeta,
     sweepMeta,
     ...(chainMeta !== undefined ? { chainMeta } : {}),

@@ -327,7 +327,7 @@ export class EnsembleWriter {
     let chains: boolean;
     let provenance: EnsembleProvenance;
     try {
-      const structure = readStructure(fn, partialPath, file);
+      const structure = readStructure(fn, partialPath, file, true);
       layout = structure.layout;
       chains = structure.chainMeta !== undefined;
       const d = metadataDifference(structure.metadata, normalized);
@@ -339,8 +339,9 @@ export class EnsembleWriter {
       }
       if (structure.count < count) {
         throw new FileError(
-          `${fn}: ${partialPath}: holds ${structure.count} configurations, fewer than the ` +
-            `${count} to resume from`,
+          `${fn}: ${partialPath}: holds ${structure.count} configurations` +
+            (structure.longest > structure.count ? ` in its shortest dataset` : '') +
+            `, fewer than the ${count} to resume from`,
         );
       }
       const seriesMeta = [
@@ -363,7 +364,7 @@ export class EnsembleWriter {
       if (count > 0 || structure.observables.size > 0) {
         observableNames = [...structure.observables.keys()];
       }
-      if (structure.count > count) {
+      if (structure.longest > count) {
         resizeDataset(module, file, fn, partialPath, '/links', [count, ...layout.configShape]);
         const chainSeries = structure.chainMeta !== undefined ? ['/chain'] : [];
         for (const series of [

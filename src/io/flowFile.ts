@@ -270,7 +270,7 @@ export class FlowWriter {
     const { lib, module } = await loadHdf5();
     const file = openInterrupted(lib, fn, partialPath);
     try {
-      const s = readFlowStructure(fn, partialPath, file);
+      const s = readFlowStructure(fn, partialPath, file, true);
       const times = readSeries(module, file, fn, partialPath, '/flow_time', s.timesMeta, s.m);
       const stored: FlowFileSpec = {
         metadata: s.metadata,
@@ -286,11 +286,12 @@ export class FlowWriter {
       }
       if (s.count < count) {
         throw new FileError(
-          `${fn}: ${partialPath}: holds ${s.count} configurations, fewer than the ${count} ` +
-            'to resume from',
+          `${fn}: ${partialPath}: holds ${s.count} configurations` +
+            (s.longest > s.count ? ' in its shortest dataset' : '') +
+            `, fewer than the ${count} to resume from`,
         );
       }
-      if (s.count > count) {
+      if (s.longest > count) {
         for (const [name] of SCALARS)
           resizeDataset(module, file, fn, partialPath, `/${name}`, [count]);
         for (const name of normalized.observables) {
@@ -572,14 +573,27 @@ export async function hdf5Format(path: string): Promise<string | undefined> {
 
 interface FlowStructure {
   metadata: EnsembleMetadata;
+  /** Configurations in every dataset; with `interrupted`, the fewest any of them holds. */
   count: number;
+  /** With `interrupted`: the most configurations any dataset holds (else `count`). */
+  longest: number;
   m: number;
   timesMeta: H5Metadata;
   scalars: Map<string, H5Metadata>;
   observables: Map<string, H5Metadata>;
 }
 
-function readFlowStructure(fn: string, filePath: string, file: H5File): FlowStructure {
+/**
+ * @param interrupted - the `.partial` file of a run killed after its last checkpoint, whose
+ *   datasets may hold different numbers of configurations (see the ensemble reader's
+ *   readStructure): the resume truncates them all to the checkpoint's count.
+ */
+function readFlowStructure(
+  fn: string,
+  filePath: string,
+  file: H5File,
+  interrupted = false,
+): FlowStructure {
   const { get: attribute, shown } = rootAttributes(file);
   const format = attribute('format');
   if (format !== FLOW_FORMAT) {
@@ -634,6 +648,7 @@ function readFlowStructure(fn: string, filePath: string, file: H5File): FlowStru
   const m = timesMeta.shape![0];
   const scalars = new Map<string, H5Metadata>();
   let count = -1;
+  const counts: number[] = [];
   for (const [name] of SCALARS) {
     const meta = dataset(`/${name}`);
     const shape = meta.shape ?? [];
@@ -641,7 +656,8 @@ function readFlowStructure(fn: string, filePath: string, file: H5File): FlowStru
       throw fileError(fn, filePath, `/${name}`, 'a numeric vector', describe(shape));
     }
     if (count < 0) count = shape[0];
-    if (shape[0] !== count) {
+    counts.push(shape[0]);
+    if (shape[0] !== count && !interrupted) {
       throw fileError(fn, filePath, `/${name} shape`, `[${count}] like /index`, shape);
     }
     scalars.set(name, meta);
@@ -658,21 +674,30 @@ function readFlowStructure(fn: string, filePath: string, file: H5File): FlowStru
       meta.type !== H5T_FLOAT ||
       meta.size !== 8 ||
       shape.length !== 2 ||
-      shape[0] !== count ||
+      (shape[0] !== count && !interrupted) ||
       shape[1] !== m
     ) {
       throw fileError(
         fn,
         filePath,
         `/observables/${name}`,
-        `float64 of shape [${count}, ${m}] (configurations x flow times)`,
+        `float64 of shape [${interrupted ? 'n' : count}, ${m}] (configurations x flow times)`,
         `${typeName(meta)} of shape ${describe(shape)}`,
       );
     }
     checkObservableName(fn, name);
+    counts.push(shape[0]);
     observables.set(name, meta);
   }
-  return { metadata: { N, dims, ...rest }, count, m, timesMeta, scalars, observables };
+  return {
+    metadata: { N, dims, ...rest },
+    count: Math.min(...counts),
+    longest: Math.max(...counts),
+    m,
+    timesMeta,
+    scalars,
+    observables,
+  };
 }
 
 function checkSpec(

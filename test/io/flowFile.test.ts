@@ -6,6 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import h5wasm from 'h5wasm/node';
 import { describe, expect, it } from 'vitest';
 import { EnsembleWriter } from '../../src/io/ensembleWriter.js';
 import {
@@ -78,6 +79,36 @@ describe('flow files', () => {
     const f = await openFlowFile(path);
     expect(Array.from(f.index)).toEqual([0, 2, 10]);
     expect(Array.from(f.column('energy_clover', 0))).toEqual([1, 2, 6]);
+  });
+
+  it('resumes a file whose datasets a kill left at different lengths, to the checkpoint', async () => {
+    const path = join(dir, 'uneven.h5');
+    const writer = await FlowWriter.create(path, spec);
+    for (let i = 0; i < 3; i++) writer.append(record(i));
+    writer.flush();
+    writer.close();
+    // HDF5 writes a flush's metadata entry by entry, so a kill can leave some datasets extended
+    // on disk and others not (seen with an ensemble file): /steps and one observable stay at 2
+    await h5wasm.ready;
+    const partial = `${path}.partial`;
+    const file = new h5wasm.File(partial, 'a');
+    (file.get('steps') as InstanceType<typeof h5wasm.Dataset>).resize([2]);
+    (file.get('observables/energy_clover') as InstanceType<typeof h5wasm.Dataset>).resize([2, 3]);
+    file.close();
+    await expect(openFlowFile(partial)).rejects.toThrow(
+      /invalid \/steps shape: expected \[3\] like \/index, got \[2\]/,
+    );
+    await expect(FlowWriter.resume(path, spec, 3)).rejects.toThrow(
+      'holds 2 configurations in its shortest dataset, fewer than the 3 to resume from',
+    );
+    const resumed = await FlowWriter.resume(path, spec, 2);
+    resumed.append(record(5));
+    await resumed.finalize();
+    const f = await openFlowFile(path);
+    expect(Array.from(f.index)).toEqual([0, 2, 10]);
+    expect(Array.from(f.steps)).toEqual([100, 100, 100]);
+    expect(Array.from(f.column('energy_clover', 0))).toEqual([1, 2, 6]);
+    expect(Array.from(f.column('topological_charge', 1))).toEqual([-0, -0.2, -1]);
   });
 
   it("keeps the first run's provenance on resume and appends the resume, never comparing it", async () => {
