@@ -131,6 +131,13 @@ export {
 } from './training/curriculum.js';
 export { trainLoop } from './training/loop.js';
 export {
+  fitReadout,
+  refitReadout,
+  readoutLayer,
+  type ReadoutFit,
+  type ReadoutRefitResult,
+} from './training/readoutRefit.js';
+export {
   EPOCH_SEED_STRIDE,
   AUGMENTATION_SALT,
   epochSeed,

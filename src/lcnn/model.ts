@@ -436,15 +436,30 @@ export class Model {
 
   /** Forward pass: the model's prediction for every configuration (and site). */
   forward(gauge: GaugeBatch): FeatureTensor {
+    const out = this.activationsBefore(gauge, this.layers.length, 'Model.forward') as FeatureTensor;
+    const map = this.currentSpec.output;
+    if (map !== undefined) {
+      for (let k = 0; k < out.data.length; k++) out.data[k] = map.scale * out.data[k] + map.shift;
+    }
+    return out;
+  }
+
+  /**
+   * The forward pass up to layer `k`: the activations that enter it (0: the input features;
+   * `layers.length`: the output before the output map). The readout refit
+   * (./training/readoutRefit.ts) reads the last layer's input this way.
+   */
+  activationsBefore(gauge: GaugeBatch, k: number, fn = 'Model.activationsBefore'): Activation {
+    checkInteger(fn, 'k', k, 0, this.layers.length);
     if (gauge.group.N !== this.spec.N || gauge.lattice.D !== this.spec.D) {
       throw rangeError(
-        'Model.forward',
+        fn,
         'gauge',
         `SU(${this.spec.N}) configurations in ${this.spec.D} dimensions`,
         `SU(${gauge.group.N}) in ${gauge.lattice.D} dimensions`,
       );
     }
-    this.symmetry.checkLattice('Model.forward', gauge.lattice);
+    this.symmetry.checkLattice(fn, gauge.lattice);
     const transport = new TransportCache(gauge);
     this.ctx = { transport, wasm: this.wasm };
     const input = this.spec.input ?? {};
@@ -454,13 +469,8 @@ export class Model {
         : this.spec.construction === 'tied'
           ? invariantInputFeatures(gauge, transport, input, this.symmetry, this.spec.liftedInput)
           : liftedInputFeatures(gauge, transport, input, this.symmetry, this.spec.liftedInput);
-    for (const layer of this.layers) a = layer.forward(a, this.ctx);
-    const out = a as FeatureTensor;
-    const map = this.currentSpec.output;
-    if (map !== undefined) {
-      for (let k = 0; k < out.data.length; k++) out.data[k] = map.scale * out.data[k] + map.shift;
-    }
-    return out;
+    for (let i = 0; i < k; i++) a = this.layers[i].forward(a, this.ctx);
+    return a;
   }
 
   /** Backward pass after {@link Model.forward}: accumulates every parameter's gradient. */

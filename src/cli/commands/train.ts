@@ -152,6 +152,12 @@ const trainOptions = {
     'L-CNN: start Adam afresh after these epochs (its moments forgotten, the --lr/--lr-decay schedule kept), e.g. 6 of --epochs 12: AMSGrad otherwise keeps every later step as small as the largest early gradients made it (see the README, "L-CNNs in 4D")',
     rules.optional(rules.numbers(z.number().int().min(1), 'epochs, comma-separated integers >= 1')),
   ),
+  refitReadout: option(
+    '--refit-readout',
+    'L-CNN: after training, replace the last layer (dense:1) by the least-squares fit of the training targets on its input features, kept if it lowers the validation loss (a bias in the readout shows in full in site-averaged errors; see the README, "L-CNNs in 4D")',
+    rules.flag(),
+    { default: false },
+  ),
   curriculum: option(
     '--curriculum <targets>',
     'L-CNN: train the model cut after its first k product layers (lcb, lbilin, lconv) on the k-th of these targets first, growing by a layer per stage, e.g. wilson:1x2@01,wilson:2x2,wilson:2x4@01 before wilson:4x4 with 4 L-CB layers (see the README)',
@@ -305,6 +311,11 @@ function refuseForBaseline(o: OptionValues<typeof trainOptions>): void {
       "invalid --restart-optimizer with --model cnn: expected none (tfjs' Adam cannot restart)",
     );
   }
+  if (o.refitReadout) {
+    throw new UserError(
+      'invalid --refit-readout with --model cnn: expected none (it refits the dense readout of an L-CNN)',
+    );
+  }
   if (o.curriculum !== undefined) {
     throw new UserError(
       'invalid --curriculum with --model cnn: expected none (a curriculum grows an L-CNN by its product layers)',
@@ -372,6 +383,19 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
     if (o.model === 'cnn') refuseForBaseline(o);
     const layers = o.model === 'cnn' ? [] : layersFrom(o, target);
     const curriculum = o.model === 'cnn' ? undefined : curriculumFrom(o, layers, target);
+    const readout = layers.at(-1);
+    if (
+      o.refitReadout &&
+      !(
+        readout?.type === 'dense' &&
+        readout.out === 1 &&
+        (readout.activation ?? 'linear') === 'linear'
+      )
+    ) {
+      throw new UserError(
+        `invalid --refit-readout: expected a model whose last layer is dense:1 (linear), got ${readout === undefined ? 'no layers' : JSON.stringify(readout)}`,
+      );
+    }
     const late = (o.restartOptimizer ?? []).find((e) => e >= o.epochs);
     if (late !== undefined) {
       throw new UserError(
@@ -408,6 +432,7 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
         learningRate: o.lr,
         learningRateDecay: o.lrDecay,
         ...(o.restartOptimizer !== undefined ? { restartOptimizer: o.restartOptimizer } : {}),
+        ...(o.refitReadout ? { refitReadout: true } : {}),
         weightDecay: o.weightDecay,
         patience: o.patience,
         seed: o.seed,
@@ -538,8 +563,14 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
         (st, k) =>
           `curriculum stage ${k + 1}: ${st.target} with ${st.layers} product layer${st.layers === 1 ? '' : 's'}, validation MSE ${st.validationLoss.toExponential(3)}, R^2 ${st.validationR2.toFixed(6)}\n`,
       );
+      const r = summary.readoutRefit;
+      const refit =
+        r === undefined
+          ? ''
+          : `readout refit: validation MSE ${r.validationLoss.toExponential(3)} -> ${r.refitValidationLoss.toExponential(3)}, ${r.kept ? 'kept' : 'not kept (no better)'}\n`;
       process.stdout.write(
         stages.join('') +
+          refit +
           `model ${summary.output}: ${trained}\n` +
           `test: MSE ${summary.test.mse.toExponential(3)}, R^2 ${summary.test.r2.toFixed(6)} (${summary.test.n} values)\n`,
       );

@@ -28,6 +28,7 @@ import { isLatticeSymmetry, latticeSymmetryDims, type Symmetry } from '../symmet
 import { formatTarget, type TargetSpec } from '../targets.js';
 import type { EpochMetrics, TrainResult } from './learner.js';
 import type { StageResult } from './curriculum.js';
+import type { ReadoutRefitResult } from './readoutRefit.js';
 import { trainModel, type TrainOptions } from './lcnn.js';
 
 /** What a training job needs of a model, whatever its kind. */
@@ -136,6 +137,8 @@ export interface TrainSummary {
   member?: number;
   /** The stages of `train.curriculum` and what each reached (a single L-CNN). */
   curriculum?: StageResult[];
+  /** What `train.refitReadout` did (a single L-CNN). */
+  readoutRefit?: ReadoutRefitResult;
 }
 
 /**
@@ -275,6 +278,9 @@ async function completedJob(
       test,
       history,
       interrupted: false,
+      ...(info.readoutRefit !== undefined
+        ? { readoutRefit: info.readoutRefit as ReadoutRefitResult }
+        : {}),
     };
   } finally {
     fresh.dispose();
@@ -352,6 +358,7 @@ async function runLocked(
         testMse: test.mse,
         testR2: test.r2,
         ...(result.curriculum !== undefined ? { curriculumStages: result.curriculum } : {}),
+        ...(result.readoutRefit !== undefined ? { readoutRefit: result.readoutRefit } : {}),
       },
       { force: job.force },
     );
@@ -365,6 +372,7 @@ async function runLocked(
       history: result.history,
       interrupted: false,
       ...(result.curriculum !== undefined ? { curriculum: result.curriculum } : {}),
+      ...(result.readoutRefit !== undefined ? { readoutRefit: result.readoutRefit } : {}),
     };
   } finally {
     model.dispose();

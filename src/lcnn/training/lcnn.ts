@@ -22,6 +22,7 @@ import { checkTargetSymmetry, formatTarget, targetParity } from '../targets.js';
 import type { Learner, LoopOptions, TrainResult } from './learner.js';
 import { trainLoop } from './loop.js';
 import { runCurriculum, type CurriculumOptions } from './curriculum.js';
+import { readoutLayer, refitReadout } from './readoutRefit.js';
 import type { ShardTask } from './shardWorker.js';
 import type { LcnnWasm } from '../wasm/lcnnWasm.js';
 import { lcnnKernelsFor } from '../wasm/lcnnKernels.js';
@@ -53,6 +54,12 @@ export interface TrainOptions extends LoopOptions {
    * holds the weights). Models without point-group symmetry only.
    */
   curriculum?: CurriculumOptions;
+  /**
+   * After training (best weights restored), replace the last layer (dense:1, linear) by the
+   * least-squares fit of the training targets on its input features, if that lowers the
+   * validation loss (./readoutRefit.ts; default false). Result: `readoutRefit`.
+   */
+  refitReadout?: boolean;
 }
 
 /**
@@ -285,6 +292,7 @@ export async function trainModel(
   checkInteger(fn, 'workers', workers, 1, 256);
   const kernels = checkKernelChoice(fn, 'kernels', options.kernels ?? 'auto');
   const wasm = lcnnKernelsFor(fn, kernels);
+  if (options.refitReadout === true) readoutLayer(fn, model);
   if (options.standardize && split.train.length > 0) {
     const odd = model.symmetry.size > 1 && model.spec.parity === 'pseudoscalar';
     model.setOutputScaling(targetScaling(dataset, split.train, !odd));
@@ -307,6 +315,7 @@ export async function trainModel(
       'onBatch',
       'stopAfterEpochs',
       'restartOptimizer',
+      'refitReadout',
     ] as const) {
       delete shared[key];
     }
@@ -339,6 +348,16 @@ export async function trainModel(
     }
   }
   const learner = new LcnnLearner(model, dataset, options, workers, kernels, wasm);
-  const result = await trainLoop(fn, learner, dataset, split, options);
+  let result = await trainLoop(fn, learner, dataset, split, options);
+  if (options.refitReadout === true && result.finished) {
+    const callersKernels = model.kernels;
+    model.useKernels(wasm);
+    try {
+      const readoutRefit = refitReadout(model, dataset, split, result.bestValidationLoss);
+      result = { ...result, readoutRefit };
+    } finally {
+      model.useKernels(callersKernels);
+    }
+  }
   return stages === undefined ? result : { ...result, curriculum: stages };
 }

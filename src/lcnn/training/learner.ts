@@ -11,6 +11,7 @@
 import type { Augmentation } from '../dataset.js';
 import type { Symmetry } from '../symmetry.js';
 import type { StageResult } from './curriculum.js';
+import type { ReadoutRefitResult } from './readoutRefit.js';
 
 /** What one epoch reports (the keys of the metrics log). */
 export interface EpochMetrics {
@@ -54,6 +55,8 @@ export interface TrainResult {
   checkpointEpoch?: number;
   /** The stages of a curriculum (L-CNN `curriculum` option), when it ran. */
   curriculum?: StageResult[];
+  /** The readout refit (L-CNN `refitReadout` option), when it ran. */
+  readoutRefit?: ReadoutRefitResult;
 }
 
 /** The options of the training loop that every model shares. */

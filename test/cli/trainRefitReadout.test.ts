@@ -1,0 +1,126 @@
+/**
+ * `lgt train --refit-readout` through the built CLI in child processes: the model is the
+ * trained one with its readout (the last dense layer) replaced by the least-squares fit when
+ * that lowers the validation loss, what the refit did is in --json, in the text output and in
+ * the model file, a JSON config file gives the same model as the flag, and models it cannot
+ * refit are refused in one line, exit 2, before any work.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EnsembleWriter } from '../../src/io/ensembleWriter.js';
+import { runLgt } from '../cliProcess.js';
+import { roughField } from '../helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lgt-train-refit-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let data: string;
+
+beforeAll(async () => {
+  data = join(dir, 'rough-6x6.h5');
+  const dims = [6, 6];
+  const writer = await EnsembleWriter.create(data, { N: 2, dims, note: 'rough fields' });
+  for (let k = 0; k < 24; k++) {
+    const links = roughField(dims, 2, 40 + k, 0.5 + 0.1 * (k % 5)).links;
+    writer.append({ links, beta: [1, 2][k % 2], sweep: k, observables: {} });
+  }
+  await writer.finalize();
+});
+
+function train(output: string, ...extra: string[]): ReturnType<typeof runLgt> {
+  return runLgt([
+    'train',
+    '--data',
+    data,
+    '-o',
+    output,
+    // one L-CB layer represents W(1x2): after 3 epochs its readout is still off
+    '--target',
+    'wilson:1x2',
+    '--architecture',
+    'lcb:2:1,trace,dense:1',
+    '--epochs',
+    '3',
+    '--batch-size',
+    '4',
+    '--patience',
+    '0',
+    '--no-progress',
+    ...extra,
+  ]);
+}
+
+interface RefitRecord {
+  validationLoss: number;
+  refitValidationLoss: number;
+  kept: boolean;
+}
+
+interface ModelFile {
+  weights: number[];
+  info: { training: { refitReadout?: boolean }; readoutRefit?: RefitRecord };
+}
+
+const read = (path: string): ModelFile => JSON.parse(readFileSync(path, 'utf8')) as ModelFile;
+
+describe('lgt train --refit-readout', () => {
+  it('replaces only the readout of the trained model, and says so in --json, the text and the model file', () => {
+    const plain = join(dir, 'plain.json');
+    const refit = join(dir, 'refit.json');
+    const text = join(dir, 'text.json');
+    const fromConfig = join(dir, 'config.json');
+    const p = train(plain, '--json');
+    expect(p.status, p.stderr).toBe(0);
+    expect(JSON.parse(p.stdout)).not.toHaveProperty('readoutRefit');
+    const r = train(refit, '--refit-readout', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as {
+      readoutRefit: RefitRecord;
+      bestValidationLoss: number;
+    };
+    const record = summary.readoutRefit;
+    expect(record).toEqual({
+      validationLoss: summary.bestValidationLoss,
+      refitValidationLoss: expect.any(Number),
+      kept: true,
+    });
+    expect(record.refitValidationLoss).toBeLessThan(record.validationLoss);
+    const [a, b] = [read(plain), read(refit)];
+    expect(b.info.training.refitReadout).toBe(true);
+    expect(a.info.training.refitReadout).toBeUndefined();
+    expect(b.info.readoutRefit).toEqual(record);
+    // the readout: 2 channels x (Re, Im) weights and a bias, the last 5 weights
+    const n = a.weights.length;
+    expect(b.weights.slice(0, n - 5)).toEqual(a.weights.slice(0, n - 5));
+    expect(b.weights.slice(n - 5)).not.toEqual(a.weights.slice(n - 5));
+    const t = train(text, '--refit-readout');
+    expect(t.stdout).toMatch(
+      /^readout refit: validation MSE \S+ -> \S+, kept\nmodel .*text\.json: /,
+    );
+    // the same option from a config file gives the same model
+    const config = join(dir, 'refit.config.json');
+    writeFileSync(config, JSON.stringify({ refitReadout: true }));
+    expect(train(fromConfig, '--config', config).status).toBe(0);
+    expect(read(fromConfig).weights).toEqual(b.weights);
+  });
+
+  it('refuses models without a dense:1 readout and the baseline CNN, before any work', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [
+        ['--refit-readout', '--architecture', 'lcb:2:1,trace,dense:1:tanh'],
+        /invalid --refit-readout: expected a model whose last layer is dense:1 \(linear\), got \{"type":"dense","out":1,"activation":"tanh"\}/,
+      ],
+      [['--refit-readout', '--model', 'cnn'], /--refit-readout with --model cnn/],
+    ];
+    for (const [extra, message] of cases) {
+      const output = join(dir, 'refused.json');
+      const r = train(output, ...extra);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(existsSync(output)).toBe(false);
+    }
+  });
+});
