@@ -509,10 +509,10 @@ async function runSeed(
   return out;
 }
 
-/** The readout refit's effect on the validation MSE: "x 0.31" when kept, "not kept" else. */
+/** The readout refit's effect on the validation MSE: "x 0.997" when kept, "not kept" else. */
 function refitNote(r: ReadoutRefitResult | undefined): string {
   if (r === undefined) return '-';
-  return r.kept ? `x ${(r.refitValidationLoss / r.validationLoss).toFixed(2)}` : 'not kept';
+  return r.kept ? `x ${(r.refitValidationLoss / r.validationLoss).toPrecision(3)}` : 'not kept';
 }
 
 /** Minutes of training and evaluation per study, summed over its seeds on disk. */

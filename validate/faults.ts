@@ -428,17 +428,27 @@ async function flowSeries(t: Tally, dir: string, series: number, kills: number):
   }
 }
 
-/** Runs the suite (`quick`: a few series, for a smoke test) and writes data/validation/faults.*. */
-export async function faultValidation(quick: boolean, command: string): Promise<boolean> {
+/**
+ * Runs the suite (`quick`: a few series, for a smoke test; `repeat`: that many times the
+ * SIGKILL series of generate and flow, each series with its own seed, for the rare windows a
+ * kill must hit, such as inside an HDF5 flush) and writes data/validation/faults.*.
+ */
+export async function faultValidation(
+  quick: boolean,
+  command: string,
+  repeat = 1,
+): Promise<boolean> {
   const dir = mkdtempSync(join(tmpdir(), 'lgt-validate-faults-'));
   const n = (full: number, small: number): number => (quick ? small : full);
   const tallies: Tally[] = [];
   const cpu = tally('generate, CPU, serial: SIGKILL series');
-  tallies.push(await timed(cpu, () => killSeries(cpu, dir, GENERATE, [], n(10, 1), 10, 24, 1000)));
+  tallies.push(
+    await timed(cpu, () => killSeries(cpu, dir, GENERATE, [], n(10, 1) * repeat, 10, 24, 1000)),
+  );
   const workers = tally('generate, CPU, 2 workers: SIGKILL series');
   tallies.push(
     await timed(workers, () =>
-      killSeries(workers, dir, GENERATE, ['--workers', '2'], n(5, 1), 10, 24, 1000),
+      killSeries(workers, dir, GENERATE, ['--workers', '2'], n(5, 1) * repeat, 10, 24, 1000),
     ),
   );
   const points = tally('generate: every fault point, 1st-3rd passage');
@@ -452,7 +462,7 @@ export async function faultValidation(quick: boolean, command: string): Promise<
   const train = tally('train: SIGKILL series and fault points');
   tallies.push(await timed(train, () => trainSeries(train, dir, n(5, 1), 8)));
   const flow = tally('flow: SIGKILL series and fault points');
-  tallies.push(await timed(flow, () => flowSeries(flow, dir, n(10, 1), 8)));
+  tallies.push(await timed(flow, () => flowSeries(flow, dir, n(10, 1) * repeat, 8)));
   const text = report(tallies, command);
   process.stdout.write(text);
   if (!quick) {

@@ -12,6 +12,8 @@
  *                                    #   --workers n threads, default 2)
  *   npm run validate -- --quick      # small volumes, for a smoke test
  *   npm run validate -- faults       # the long fault-injection suite (./faults.ts), ~15 min
+ *                                    #   (--repeat k: k times the SIGKILL series of lgt
+ *                                    #   generate and lgt flow, each with its own seed)
  *   npm run validate -- hmc          # HMC from a cold start on 8^4 against a heatbath
  *                                    # reference of high statistics (./hmcColdStart.ts)
  *   npm run validate -- drift        # false-alarm rates and power of the drift judgement
@@ -42,7 +44,7 @@ interface Check {
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 /** The options that take a value (their values are not positional). */
-const VALUED = ['--only', '--work', '--beta', '--every', '--workers'];
+const VALUED = ['--only', '--work', '--beta', '--every', '--workers', '--repeat'];
 const value = (name: string): string | undefined =>
   args.includes(name) ? args[args.indexOf(name) + 1] : undefined;
 const positional = args.filter((a, i) => !a.startsWith('--') && !VALUED.includes(args[i - 1]));
@@ -257,7 +259,11 @@ async function main(): Promise<void> {
   const command = `npm run validate${args.length ? ` -- ${args.join(' ')}` : ''}`;
   if (only === 'faults') {
     const { faultValidation } = await import('./faults.js');
-    process.exitCode = (await faultValidation(quick, command)) ? 0 : 1;
+    const repeat = Number(value('--repeat') ?? 1);
+    if (!(Number.isInteger(repeat) && repeat >= 1)) {
+      throw new Error(`invalid --repeat ${value('--repeat')}: expected an integer >= 1`);
+    }
+    process.exitCode = (await faultValidation(quick, command, repeat)) ? 0 : 1;
     return;
   }
   if (only === 'hmc') {
