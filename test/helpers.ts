@@ -4,6 +4,7 @@ import { Lattice } from '../src/lattice/lattice.js';
 import { randomNearIdentity } from '../src/sun/random.js';
 import { Xoshiro128 } from '../src/core/rng.js';
 import type { RunSpec } from '../src/montecarlo/generate.js';
+import { EnsembleWriter } from '../src/io/ensembleWriter.js';
 
 /**
  * A random gauge field with links exp(i eps r.T): eps ~ 0.5 gives a rough but not
@@ -106,4 +107,33 @@ export function abelianFluxField(dims: number[], flux: Record<string, number>): 
     field.links[o + 7] = -Math.sin(angles[k]);
   }
   return field;
+}
+
+/**
+ * Writes an SU(2) ensemble file of `count` rough fields on `dims` (roughField with seeds
+ * seed, seed + 1, ... and `epsilon(k)`), beta alternating 1 and 2, sweep k, for the CLI tests
+ * that train on files.
+ */
+export async function writeRoughEnsemble(
+  path: string,
+  dims: number[],
+  count: number,
+  options: {
+    seed: number;
+    epsilon: (k: number) => number;
+    observables?: (k: number) => Record<string, number>;
+  },
+): Promise<string> {
+  const writer = await EnsembleWriter.create(path, { N: 2, dims, note: 'rough fields' });
+  for (let k = 0; k < count; k++) {
+    const links = roughField(dims, 2, options.seed + k, options.epsilon(k)).links;
+    writer.append({
+      links,
+      beta: [1, 2][k % 2],
+      sweep: k,
+      observables: options.observables?.(k) ?? {},
+    });
+  }
+  await writer.finalize();
+  return path;
 }

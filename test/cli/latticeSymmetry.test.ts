@@ -11,8 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnsembleWriter } from '../../src/io/ensembleWriter.js';
-import { roughField } from '../helpers.js';
+import { writeRoughEnsemble } from '../helpers.js';
 
 const LGT = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'lgt.js');
 const dir = mkdtempSync(join(tmpdir(), 'lgt-lattice-symmetry-'));
@@ -25,14 +24,10 @@ function lgt(args: string[]): { status: number | null; stdout: string; stderr: s
 
 /** An SU(2) ensemble file of `count` rough fields on `dims`. */
 async function ensemble(name: string, dims: number[], count: number): Promise<string> {
-  const path = join(dir, name);
-  const writer = await EnsembleWriter.create(path, { N: 2, dims, note: 'test fields' });
-  for (let k = 0; k < count; k++) {
-    const links = roughField(dims, 2, 50 + k, 0.4 + 0.1 * (k % 5)).links;
-    writer.append({ links, beta: [1, 2][k % 2], sweep: k, observables: {} });
-  }
-  await writer.finalize();
-  return path;
+  return writeRoughEnsemble(join(dir, name), dims, count, {
+    seed: 50,
+    epsilon: (k) => 0.4 + 0.1 * (k % 5),
+  });
 }
 
 let oblong: string;

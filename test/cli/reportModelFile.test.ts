@@ -10,12 +10,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnsembleWriter } from '../../src/io/ensembleWriter.js';
 import { parseArchitecture } from '../../src/lcnn/architecture.js';
 import { Model } from '../../src/lcnn/model.js';
 import { saveModel } from '../../src/lcnn/modelFile.js';
 import { parseTarget } from '../../src/lcnn/targets.js';
-import { roughField } from '../helpers.js';
+import { writeRoughEnsemble } from '../helpers.js';
 
 const LGT = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'lgt.js');
 const dir = mkdtempSync(join(tmpdir(), 'lgt-report-model-file-'));
@@ -28,14 +27,11 @@ function lgt(args: string[]): { status: number | null; stdout: string; stderr: s
 
 /** A 4D SU(2) file of rough fields, two betas with `perBeta` configurations each. */
 async function writeEnsemble(name: string, dims: number[], perBeta: number): Promise<string> {
-  const path = join(dir, name);
-  const writer = await EnsembleWriter.create(path, { N: 2, dims, note: 'test fields' });
-  for (let k = 0; k < 2 * perBeta; k++) {
-    const links = roughField(dims, 2, 11 + k, 0.5).links;
-    writer.append({ links, beta: [1, 2][k % 2], sweep: k, observables: { plaquette: 0.5 + k } });
-  }
-  await writer.finalize();
-  return path;
+  return writeRoughEnsemble(join(dir, name), dims, 2 * perBeta, {
+    seed: 11,
+    epsilon: () => 0.5,
+    observables: (k) => ({ plaquette: 0.5 + k }),
+  });
 }
 
 let small: string;

@@ -9,9 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnsembleWriter } from '../../src/io/ensembleWriter.js';
 import { runLgt } from '../cliProcess.js';
-import { roughField } from '../helpers.js';
+import { writeRoughEnsemble } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lgt-train-restart-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,14 +18,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let data: string;
 
 beforeAll(async () => {
-  data = join(dir, 'rough-6x6.h5');
-  const dims = [6, 6];
-  const writer = await EnsembleWriter.create(data, { N: 2, dims, note: 'rough fields' });
-  for (let k = 0; k < 24; k++) {
-    const links = roughField(dims, 2, 11 + k, 1).links;
-    writer.append({ links, beta: [1, 2][k % 2], sweep: k, observables: {} });
-  }
-  await writer.finalize();
+  data = await writeRoughEnsemble(join(dir, 'rough-6x6.h5'), [6, 6], 24, {
+    seed: 11,
+    epsilon: () => 1,
+  });
 });
 
 function train(output: string, ...extra: string[]): ReturnType<typeof runLgt> {
