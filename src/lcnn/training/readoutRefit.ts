@@ -64,11 +64,7 @@ export function readoutLayer(fn: string, model: Model): Dense {
  * pseudo-scalar model the bias stays as it is (a shift would spoil the sign flip under
  * reflections). Minimum-norm solution (features that are always zero get weight 0).
  */
-export function fitReadout(
-  model: Model,
-  dataset: Dataset,
-  indices: readonly number[],
-): ReadoutFit {
+export function fitReadout(model: Model, dataset: Dataset, indices: readonly number[]): ReadoutFit {
   const fn = 'fitReadout';
   const dense = readoutLayer(fn, model);
   const I = dense.inFeatures;
