@@ -21,7 +21,8 @@ let reference: { model: string; metrics: string };
 
 /**
  * `lgt train` of a two-layer L-CNN for W(1x2) on 48 configurations of 8x8 (a fifth of a second
- * per epoch here), with per-epoch checkpoints, a metrics log and an optimiser restart.
+ * per epoch here), with per-epoch checkpoints, a metrics log, an optimiser restart and the
+ * readout refit.
  */
 function train(model: string, metrics: string): string[] {
   return [
@@ -43,6 +44,8 @@ function train(model: string, metrics: string): string[] {
     // kills land before and after the restart: a resume must go on with the fresh optimiser
     '--restart-optimizer',
     '5',
+    // after the last epoch the readout is refit: a resume of a finished run refits it again
+    '--refit-readout',
     '--checkpoint',
     '--metrics',
     metrics,
@@ -89,6 +92,11 @@ beforeAll(async () => {
   reference = { model: join(dir, 'reference.json'), metrics: join(dir, 'reference.jsonl') };
   const r = await runLgt(train(reference.model, reference.metrics));
   expect(r.code, r.stderr).toBe(0);
+  // the refit ran and changed the readout, so the comparisons below cover it
+  const info = (
+    JSON.parse(readFileSync(reference.model, 'utf8')) as { info: Record<string, unknown> }
+  ).info;
+  expect(info.readoutRefit).toMatchObject({ kept: true });
 });
 
 describe('lgt train, killed and resumed', () => {
