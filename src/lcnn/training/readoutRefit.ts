@@ -60,17 +60,16 @@ export function readoutLayer(fn: string, model: Model): Dense {
 /**
  * The least-squares readout of `model` on the configurations `indices`: the weights w and bias
  * c minimising sum (w . x + c - t)^2 over every target value, x the features entering the last
- * layer and t the target in the units of the network's output (before the output map). For a
- * pseudo-scalar model the bias stays as it is (a shift would spoil the sign flip under
- * reflections). Minimum-norm solution (features that are always zero get weight 0).
+ * layer and t the target in the units of the network's output (before the output map).
+ * Minimum-norm solution (features that are always zero get weight 0). (A pseudo-scalar
+ * symmetric model, whose bias would spoil the sign flip under reflections, never ends in a
+ * dense layer: Model refuses one after its orientation pool.)
  */
 export function fitReadout(model: Model, dataset: Dataset, indices: readonly number[]): ReadoutFit {
   const fn = 'fitReadout';
   const dense = readoutLayer(fn, model);
   const I = dense.inFeatures;
-  const intercept = model.spec.parity !== 'pseudoscalar';
   const map = model.spec.output ?? { scale: 1, shift: 0 };
-  const fixedBias = dense.bias.value[0];
   // Sums of the features and targets less a reference (the first rows' values), so that
   // the covariances below do not cancel digits when the means are large against the spreads
   // (the shifted-data algorithm; Chan, Golub, LeVeque, Am. Stat. 37 (1983) 242).
@@ -96,8 +95,8 @@ export function fitReadout(model: Model, dataset: Dataset, indices: readonly num
         throw rangeError(fn, 'dataset', 'one target value per output', targets.length);
       }
       if (reference === undefined) {
-        reference = intercept ? features.data.slice(0, I) : new Float64Array(I);
-        referenceTarget = intercept ? (targets[0] - map.shift) / map.scale : fixedBias;
+        reference = features.data.slice(0, I);
+        referenceTarget = (targets[0] - map.shift) / map.scale;
       }
       for (let r = 0; r < targets.length; r++) {
         for (let i = 0; i < I; i++) x[i] = features.data[r * I + i] - reference[i];
@@ -115,19 +114,18 @@ export function fitReadout(model: Model, dataset: Dataset, indices: readonly num
   if (reference === undefined || n === 0) {
     throw rangeError(fn, 'indices', 'at least one configuration', 0);
   }
-  // normal equations of the centred data (with intercept) or of the raw data (without)
+  // the normal equations of the centred data: covariance w = cross-covariance
   const gram = new Float64Array(I * I);
   const right = new Float64Array(I);
   for (let i = 0; i < I; i++) {
     for (let j = 0; j <= i; j++) {
-      const g = sxx[i * I + j] / n - (intercept ? (sx[i] / n) * (sx[j] / n) : 0);
+      const g = sxx[i * I + j] / n - (sx[i] / n) * (sx[j] / n);
       gram[i * I + j] = g;
       gram[j * I + i] = g;
     }
-    right[i] = sxt[i] / n - (intercept ? (sx[i] / n) * (st / n) : 0);
+    right[i] = sxt[i] / n - (sx[i] / n) * (st / n);
   }
   const weight = pseudoInverseSolve(gram, right, I);
-  if (!intercept) return { weight, bias: fixedBias };
   // c = mean(t) - w . mean(x), both means restored from their references
   let bias = referenceTarget + st / n;
   for (let i = 0; i < I; i++) bias -= weight[i] * (reference[i] + sx[i] / n);
