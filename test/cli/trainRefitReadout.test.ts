@@ -108,6 +108,10 @@ describe('lgt train --refit-readout', () => {
         /invalid --refit-readout: expected a model whose last layer is dense:1 \(linear\), got \{"type":"dense","out":1,"activation":"tanh"\}/,
       ],
       [['--refit-readout', '--model', 'cnn'], /--refit-readout with --model cnn/],
+      [
+        ['--refit-readout', '--symmetry', 'rotations', '--target', 'wilson:1x2:clover'],
+        /invalid --refit-readout with --symmetry rotations: expected --symmetry none/,
+      ],
     ];
     for (const [extra, message] of cases) {
       const output = join(dir, 'refused.json');

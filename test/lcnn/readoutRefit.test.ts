@@ -144,5 +144,10 @@ describe('the readout refit', () => {
     ).rejects.toThrow(
       'trainModel: invalid refitReadout: expected a model ending in a linear dense layer with one output (dense:1), got a last layer {"type":"dense","out":1,"activation":"tanh"}',
     );
+    // a symmetric model averages over orientations after its dense layers
+    const symmetric = new Model({ ...spec, symmetry: 'rotations' });
+    expect(() => fitReadout(symmetric, data, split.train)).toThrow(
+      'got the orientation average of a symmetric model (its dense layers act before it)',
+    );
   });
 });

@@ -383,6 +383,11 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
     if (o.model === 'cnn') refuseForBaseline(o);
     const layers = o.model === 'cnn' ? [] : layersFrom(o, target);
     const curriculum = o.model === 'cnn' ? undefined : curriculumFrom(o, layers, target);
+    if (o.refitReadout && o.symmetry !== 'none') {
+      throw new UserError(
+        `invalid --refit-readout with --symmetry ${o.symmetry}: expected --symmetry none (a symmetric model averages over orientations after its dense layers: its last layer is that average, not a dense readout)`,
+      );
+    }
     const readout = layers.at(-1);
     if (
       o.refitReadout &&

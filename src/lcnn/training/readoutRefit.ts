@@ -18,6 +18,7 @@ import { rangeError } from '../../core/validate.js';
 import type { Dataset, Split } from '../dataset.js';
 import { predict } from '../gradient.js';
 import { Dense } from '../layers/dense.js';
+import { OrientationPool } from '../layers/orientationPool.js';
 import { regressionMetrics } from '../metrics.js';
 import type { Model } from '../model.js';
 import { FeatureTensor } from '../tensors.js';
@@ -51,7 +52,11 @@ export function readoutLayer(fn: string, model: Model): Dense {
       fn,
       'refitReadout',
       'a model ending in a linear dense layer with one output (dense:1)',
-      last === undefined ? 'no layers' : `a last layer ${JSON.stringify(last.spec)}`,
+      last === undefined
+        ? 'no layers'
+        : last instanceof OrientationPool
+          ? 'the orientation average of a symmetric model (its dense layers act before it)'
+          : `a last layer ${JSON.stringify(last.spec)}`,
     );
   }
   return last;
