@@ -475,6 +475,21 @@ export class Dataset {
   }
 
   /**
+   * The configurations `indices` in passes for reading a large set a few at a time: each pass
+   * on one lattice (grouped as {@link Dataset.groups}), of at most about `bytes` of links
+   * (at least one, at most 64 configurations).
+   */
+  *passes(indices: readonly number[], bytes = 16 * 2 ** 20): Generator<number[]> {
+    for (const group of this.groups(indices)) {
+      const configBytes = group.lattice.volume * group.lattice.D * 16 * this.N ** 2;
+      const step = Math.max(1, Math.min(64, Math.floor(bytes / configBytes)));
+      for (let s = 0; s < group.indices.length; s += step) {
+        yield group.indices.slice(s, s + step);
+      }
+    }
+  }
+
+  /**
    * The links of configurations on one lattice, as a batch (no targets).
    *
    * @throws RangeError when the configurations are on different lattices (see

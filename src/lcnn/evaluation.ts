@@ -90,38 +90,32 @@ export function evaluatePredictor(
   options: EvaluateOptions = {},
 ): Evaluation {
   const all = indices ?? Array.from({ length: dataset.size }, (_, i) => i);
-  const batchBytes = options.batchBytes ?? 16 * 2 ** 20;
   const overall = new RunningMetrics();
   const averaged = new RunningMetrics();
   const perBeta = new Map<number, { values: RunningMetrics; averaged: RunningMetrics }>();
-  for (const group of dataset.groups(all)) {
-    const configBytes = group.lattice.volume * group.lattice.D * 16 * dataset.N ** 2;
-    const step = Math.max(1, Math.min(64, Math.floor(batchBytes / configBytes)));
-    for (let s = 0; s < group.indices.length; s += step) {
-      const chunk = group.indices.slice(s, s + step);
-      const prediction = predictor(dataset, chunk);
-      let o = 0;
-      for (const i of chunk) {
-        const target = dataset.targetOf(i);
-        const p = prediction.subarray(o, o + target.length);
-        o += target.length;
-        const beta = dataset.beta[i];
-        let b = perBeta.get(beta);
-        if (b === undefined) {
-          perBeta.set(beta, (b = { values: new RunningMetrics(), averaged: new RunningMetrics() }));
-        }
-        let pSum = 0;
-        let tSum = 0;
-        for (let k = 0; k < target.length; k++) {
-          overall.add(p[k], target[k]);
-          b.values.add(p[k], target[k]);
-          pSum += p[k];
-          tSum += target[k];
-        }
-        averaged.add(pSum / target.length, tSum / target.length);
-        b.averaged.add(pSum / target.length, tSum / target.length);
-        options.onConfiguration?.(i, p, target);
+  for (const chunk of dataset.passes(all, options.batchBytes)) {
+    const prediction = predictor(dataset, chunk);
+    let o = 0;
+    for (const i of chunk) {
+      const target = dataset.targetOf(i);
+      const p = prediction.subarray(o, o + target.length);
+      o += target.length;
+      const beta = dataset.beta[i];
+      let b = perBeta.get(beta);
+      if (b === undefined) {
+        perBeta.set(beta, (b = { values: new RunningMetrics(), averaged: new RunningMetrics() }));
       }
+      let pSum = 0;
+      let tSum = 0;
+      for (let k = 0; k < target.length; k++) {
+        overall.add(p[k], target[k]);
+        b.values.add(p[k], target[k]);
+        pSum += p[k];
+        tSum += target[k];
+      }
+      averaged.add(pSum / target.length, tSum / target.length);
+      b.averaged.add(pSum / target.length, tSum / target.length);
+      options.onConfiguration?.(i, p, target);
     }
   }
   return {

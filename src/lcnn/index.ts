@@ -134,6 +134,7 @@ export {
   fitReadout,
   refitReadout,
   readoutLayer,
+  isRefittableReadout,
   type ReadoutFit,
   type ReadoutRefitResult,
 } from './training/readoutRefit.js';

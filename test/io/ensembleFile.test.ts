@@ -28,60 +28,49 @@ afterEach(() => {
  */
 function lookup3(bytes: Uint8Array): number {
   const rot = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>> 0;
+  // little-endian words, zero-padded past the end (hashlittle's tail switch)
   const word = (i: number): number =>
     ((bytes[i] ?? 0) |
       ((bytes[i + 1] ?? 0) << 8) |
       ((bytes[i + 2] ?? 0) << 16) |
       ((bytes[i + 3] ?? 0) << 24)) >>>
     0;
+  // one line of mix(): x = (x - y) ^ rot(y, k); and of final(): x = (x ^ y) - rot(y, k)
+  const mixed = (x: number, y: number, k: number): number => ((x - y) ^ rot(y, k)) >>> 0;
+  const finished = (x: number, y: number, k: number): number => ((x ^ y) - rot(y, k)) >>> 0;
   let a = (0xdeadbeef + bytes.length) >>> 0;
   let b = a;
   let c = a;
   let i = 0;
   let length = bytes.length;
-  while (length > 12) {
+  for (; length > 12; length -= 12, i += 12) {
     a = (a + word(i)) >>> 0;
     b = (b + word(i + 4)) >>> 0;
     c = (c + word(i + 8)) >>> 0;
-    a = ((a - c) >>> 0) ^ rot(c, 4);
+    a = mixed(a, c, 4);
     c = (c + b) >>> 0;
-    b = ((b - a) >>> 0) ^ rot(a, 6);
+    b = mixed(b, a, 6);
     a = (a + c) >>> 0;
-    c = ((c - b) >>> 0) ^ rot(b, 8);
+    c = mixed(c, b, 8);
     b = (b + a) >>> 0;
-    a = ((a - c) >>> 0) ^ rot(c, 16);
+    a = mixed(a, c, 16);
     c = (c + b) >>> 0;
-    b = ((b - a) >>> 0) ^ rot(a, 19);
+    b = mixed(b, a, 19);
     a = (a + c) >>> 0;
-    c = ((c - b) >>> 0) ^ rot(b, 4);
+    c = mixed(c, b, 4);
     b = (b + a) >>> 0;
-    length -= 12;
-    i += 12;
   }
   if (length === 0) return c;
-  // the last 1-12 bytes, zero-padded (the switch's fall-through of hashlittle)
-  const tail = new Uint8Array(12);
-  tail.set(bytes.subarray(i, i + length));
-  const t = (k: number): number =>
-    (tail[k] | (tail[k + 1] << 8) | (tail[k + 2] << 16) | (tail[k + 3] << 24)) >>> 0;
-  a = (a + t(0)) >>> 0;
-  b = (b + t(4)) >>> 0;
-  c = (c + t(8)) >>> 0;
-  c = (c ^ b) >>> 0;
-  c = (c - rot(b, 14)) >>> 0;
-  a = (a ^ c) >>> 0;
-  a = (a - rot(c, 11)) >>> 0;
-  b = (b ^ a) >>> 0;
-  b = (b - rot(a, 25)) >>> 0;
-  c = (c ^ b) >>> 0;
-  c = (c - rot(b, 16)) >>> 0;
-  a = (a ^ c) >>> 0;
-  a = (a - rot(c, 4)) >>> 0;
-  b = (b ^ a) >>> 0;
-  b = (b - rot(a, 14)) >>> 0;
-  c = (c ^ b) >>> 0;
-  c = (c - rot(b, 24)) >>> 0;
-  return c;
+  a = (a + word(i)) >>> 0;
+  b = (b + word(i + 4)) >>> 0;
+  c = (c + word(i + 8)) >>> 0;
+  c = finished(c, b, 14);
+  a = finished(a, c, 11);
+  b = finished(b, a, 25);
+  c = finished(c, b, 16);
+  a = finished(a, c, 4);
+  b = finished(b, a, 14);
+  return finished(c, b, 24);
 }
 
 /** Index of the first element whose bits differ, or -1 when the arrays are bit-identical. */
@@ -401,6 +390,35 @@ describe('EnsembleWriter file handling', () => {
   });
 });
 
+/** A run that appended `records` and flushed them (what a checkpoint then records). */
+async function flushedRun(
+  path: string,
+  metadata: EnsembleMetadata,
+  records: ConfigurationRecord[],
+): Promise<EnsembleWriter> {
+  const writer = await EnsembleWriter.create(path, metadata);
+  for (const record of records) writer.append(record);
+  writer.flush();
+  return writer;
+}
+
+/** Resumes `path` from `count`, appends `rest`, finalizes, and expects `records` in the file. */
+async function expectResumed(
+  path: string,
+  metadata: EnsembleMetadata,
+  count: number,
+  rest: ConfigurationRecord[],
+  records: ConfigurationRecord[],
+): Promise<void> {
+  const resumed = await EnsembleWriter.resume(path, metadata, count);
+  expect(resumed.count).toBe(count);
+  for (const record of rest) resumed.append(record);
+  await resumed.finalize();
+  const ensemble = await openEnsemble(path);
+  expectSameRecords(ensemble, records);
+  ensemble.close();
+}
+
 describe('EnsembleWriter.resume', () => {
   it('truncates the .partial file to the checkpointed count and continues appending', async () => {
     const path = join(dir, 'run.h5');
@@ -436,34 +454,21 @@ describe('EnsembleWriter.resume', () => {
     const path = join(dir, 'run.h5');
     const metadata = metadataFor(2, [4, 4]);
     const records = makeRecords(2, [4, 4], 3);
-    const writer = await EnsembleWriter.create(path, metadata);
-    writer.append(records[0]);
-    writer.append(records[1]);
-    writer.flush();
+    const writer = await flushedRun(path, metadata, records.slice(0, 2));
     // what a kill -9 right now would leave on disk
     const crashDir = fs.mkdtempSync(join(dir, 'crash-'));
     const crashed = join(crashDir, 'run.h5');
     fs.copyFileSync(`${path}.partial`, `${crashed}.partial`);
     writer.append(records[2]);
     writer.close();
-
-    const resumed = await EnsembleWriter.resume(crashed, metadata, 2);
-    resumed.append(records[2]);
-    await resumed.finalize();
-    const ensemble = await openEnsemble(crashed);
-    expectSameRecords(ensemble, records);
-    ensemble.close();
+    await expectResumed(crashed, metadata, 2, [records[2]], records);
   });
 
   it('completes a flush that a kill cut short: the file shorter than the end its superblock names', async () => {
     const path = join(dir, 'run.h5');
     const metadata = metadataFor(2, [4, 4]);
     const records = makeRecords(2, [4, 4], 3);
-    const writer = await EnsembleWriter.create(path, metadata);
-    writer.append(records[0]);
-    writer.append(records[1]);
-    writer.flush();
-    writer.close();
+    (await flushedRun(path, metadata, records.slice(0, 2))).close();
     // Killed between the superblock's write and the flush's last step, which sets the file's
     // length (seen in the fault test of lgt generate): the superblock (version 2: end-of-file
     // address at byte 28, lookup3 checksum at 44) names an end 1000 bytes past the file's.
@@ -475,13 +480,7 @@ describe('EnsembleWriter.resume', () => {
     bytes.writeUInt32LE(lookup3(bytes.subarray(0, 44)), 44);
     fs.writeFileSync(partial, bytes);
     await expect(openEnsemble(partial)).rejects.toThrow(/truncated file/);
-
-    const resumed = await EnsembleWriter.resume(path, metadata, 2);
-    resumed.append(records[2]);
-    await resumed.finalize();
-    const ensemble = await openEnsemble(path);
-    expectSameRecords(ensemble, records);
-    ensemble.close();
+    await expectResumed(path, metadata, 2, [records[2]], records);
   });
 
   it('keeps the provenance of the first run, records each resume beside it, and never compares it', async () => {
@@ -553,10 +552,7 @@ describe('EnsembleWriter.resume', () => {
     const path = join(dir, 'run.h5');
     const metadata = metadataFor(2, [4, 4]);
     const records = makeRecords(2, [4, 4], 4);
-    const writer = await EnsembleWriter.create(path, metadata);
-    writer.append(records[0]);
-    writer.append(records[1]);
-    writer.flush(); // the checkpoint says 2
+    const writer = await flushedRun(path, metadata, records.slice(0, 2)); // the checkpoint says 2
     writer.append(records[2]);
     writer.flush();
     writer.close();
@@ -575,14 +571,7 @@ describe('EnsembleWriter.resume', () => {
       'holds 2 configurations in its shortest dataset, fewer than the 3 to resume from',
     );
 
-    const resumed = await EnsembleWriter.resume(path, metadata, 2);
-    expect(resumed.count).toBe(2);
-    resumed.append(records[2]);
-    resumed.append(records[3]);
-    await resumed.finalize();
-    const ensemble = await openEnsemble(path);
-    expectSameRecords(ensemble, records);
-    ensemble.close();
+    await expectResumed(path, metadata, 2, records.slice(2), records);
   });
 
   it('fails when the file holds fewer configurations than the checkpoint, or is missing', async () => {

@@ -14,6 +14,7 @@ import type { LayerSpec } from '../../lcnn/layers/layer.js';
 import { parseArchitecture } from '../../lcnn/architecture.js';
 import { memberCheckpoint } from '../../lcnn/training/ensembleJob.js';
 import { productLayerCount } from '../../lcnn/training/curriculum.js';
+import { isRefittableReadout } from '../../lcnn/training/readoutRefit.js';
 import { runTrainJob, type TrainJob } from '../../lcnn/training/job.js';
 import { formatTarget, parseTarget, type TargetSpec } from '../../lcnn/targets.js';
 import { refuseExisting, UserError } from '../errors.js';
@@ -389,14 +390,7 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
       );
     }
     const readout = layers.at(-1);
-    if (
-      o.refitReadout &&
-      !(
-        readout?.type === 'dense' &&
-        readout.out === 1 &&
-        (readout.activation ?? 'linear') === 'linear'
-      )
-    ) {
+    if (o.refitReadout && !isRefittableReadout(readout)) {
       throw new UserError(
         `invalid --refit-readout: expected a model whose last layer is dense:1 (linear), got ${readout === undefined ? 'no layers' : JSON.stringify(readout)}`,
       );

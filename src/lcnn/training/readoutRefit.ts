@@ -18,6 +18,7 @@ import { rangeError } from '../../core/validate.js';
 import type { Dataset, Split } from '../dataset.js';
 import { predict } from '../gradient.js';
 import { Dense } from '../layers/dense.js';
+import type { LayerSpec } from '../layers/layer.js';
 import { OrientationPool } from '../layers/orientationPool.js';
 import { regressionMetrics } from '../metrics.js';
 import type { Model } from '../model.js';
@@ -41,13 +42,15 @@ export interface ReadoutFit {
   bias: number;
 }
 
-/** Links bytes per pass over the data (as the evaluation's batches). */
-const PASS_BYTES = 16 * 2 ** 20;
+/** True for the layer spec of a readout the refit can fit: `dense:1`, linear. */
+export function isRefittableReadout(spec: LayerSpec | undefined): boolean {
+  return spec?.type === 'dense' && spec.out === 1 && (spec.activation ?? 'linear') === 'linear';
+}
 
 /** The model's readout, or a RangeError naming why it has none the refit can fit. */
 export function readoutLayer(fn: string, model: Model): Dense {
   const last = model.layers.at(-1);
-  if (!(last instanceof Dense) || last.activation !== 'linear' || last.outFeatures !== 1) {
+  if (!(last instanceof Dense) || !isRefittableReadout(last.spec)) {
     throw rangeError(
       fn,
       'refitReadout',
@@ -86,33 +89,28 @@ export function fitReadout(model: Model, dataset: Dataset, indices: readonly num
   let st = 0;
   const sxt = new Float64Array(I);
   const x = new Float64Array(I);
-  for (const group of dataset.groups(indices)) {
-    const configBytes = group.lattice.volume * group.lattice.D * 16 * dataset.N ** 2;
-    const step = Math.max(1, Math.min(64, Math.floor(PASS_BYTES / configBytes)));
-    for (let s = 0; s < group.indices.length; s += step) {
-      const chunk = group.indices.slice(s, s + step);
-      const features = model.activationsBefore(dataset.gaugeBatch(chunk), model.layers.length - 1);
-      if (!(features instanceof FeatureTensor) || features.features !== I) {
-        throw rangeError(fn, 'model', `${I} real features entering the readout`, 'another input');
-      }
-      const targets = dataset.targetsOf(chunk);
-      if (targets.length * I !== features.data.length) {
-        throw rangeError(fn, 'dataset', 'one target value per output', targets.length);
-      }
-      if (reference === undefined) {
-        reference = features.data.slice(0, I);
-        referenceTarget = (targets[0] - map.shift) / map.scale;
-      }
-      for (let r = 0; r < targets.length; r++) {
-        for (let i = 0; i < I; i++) x[i] = features.data[r * I + i] - reference[i];
-        const t = (targets[r] - map.shift) / map.scale - referenceTarget;
-        n++;
-        st += t;
-        for (let i = 0; i < I; i++) {
-          sx[i] += x[i];
-          sxt[i] += x[i] * t;
-          for (let j = 0; j <= i; j++) sxx[i * I + j] += x[i] * x[j];
-        }
+  for (const chunk of dataset.passes(indices)) {
+    const features = model.activationsBefore(dataset.gaugeBatch(chunk), model.layers.length - 1);
+    if (!(features instanceof FeatureTensor) || features.features !== I) {
+      throw rangeError(fn, 'model', `${I} real features entering the readout`, 'another input');
+    }
+    const targets = dataset.targetsOf(chunk);
+    if (targets.length * I !== features.data.length) {
+      throw rangeError(fn, 'dataset', 'one target value per output', targets.length);
+    }
+    if (reference === undefined) {
+      reference = features.data.slice(0, I);
+      referenceTarget = (targets[0] - map.shift) / map.scale;
+    }
+    for (let r = 0; r < targets.length; r++) {
+      for (let i = 0; i < I; i++) x[i] = features.data[r * I + i] - reference[i];
+      const t = (targets[r] - map.shift) / map.scale - referenceTarget;
+      n++;
+      st += t;
+      for (let i = 0; i < I; i++) {
+        sx[i] += x[i];
+        sxt[i] += x[i] * t;
+        for (let j = 0; j <= i; j++) sxx[i * I + j] += x[i] * x[j];
       }
     }
   }
