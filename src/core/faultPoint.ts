@@ -35,6 +35,8 @@ export const FAULT_POINTS = {
   'flow:finalized': 'src/flow/flowEnsemble.ts',
   /** The training loop: an epoch's metrics logged, its checkpoint not yet written. */
   'train:epoch-logged': 'src/lcnn/training/loop.ts',
+  /** The L-BFGS finish after the last epoch: an iteration done (nothing of it is saved). */
+  'train:lbfgs-iteration': 'src/lcnn/training/lbfgsFinish.ts',
 } as const;
 
 /** The name of a fault point. */

@@ -139,6 +139,13 @@ export {
   type ReadoutRefitResult,
 } from './training/readoutRefit.js';
 export {
+  finishWithLbfgs,
+  evenlySpaced,
+  type GradientPass,
+  type LbfgsFinishOptions,
+  type LbfgsFinishResult,
+} from './training/lbfgsFinish.js';
+export {
   EPOCH_SEED_STRIDE,
   AUGMENTATION_SALT,
   epochSeed,

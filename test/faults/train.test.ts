@@ -1,7 +1,8 @@
 /**
  * Faults as a user meets them, for `lgt train` (issue 19): the real CLI in child processes,
  * killed with SIGKILL after a seeded number of epochs, at an epoch logged but not yet
- * checkpointed, and at a checkpoint written but not renamed, and stopped with SIGINT; the same
+ * checkpointed, at a checkpoint written but not renamed and in the L-BFGS finish after the last
+ * epoch, and stopped with SIGINT; the same
  * command with --resume gives the model file of an uninterrupted run byte for byte, and a
  * metrics log that holds every epoch exactly once, as the uninterrupted run's does (the
  * wall-clock `seconds` aside). A second `lgt train` into the same model is refused.
@@ -21,8 +22,8 @@ let reference: { model: string; metrics: string };
 
 /**
  * `lgt train` of a two-layer L-CNN for W(1x2) on 48 configurations of 8x8 (a fifth of a second
- * per epoch here), with per-epoch checkpoints, a metrics log, an optimiser restart and the
- * readout refit.
+ * per epoch here), with per-epoch checkpoints, a metrics log, an optimiser restart, the L-BFGS
+ * finish and the readout refit.
  */
 function train(model: string, metrics: string): string[] {
   return [
@@ -44,7 +45,10 @@ function train(model: string, metrics: string): string[] {
     // kills land before and after the restart: a resume must go on with the fresh optimiser
     '--restart-optimizer',
     '5',
-    // after the last epoch the readout is refit: a resume of a finished run refits it again
+    // after the last epoch L-BFGS refines the weights, then the readout is refit: a resume of a
+    // run killed in either does both again
+    '--lbfgs',
+    '20',
     '--refit-readout',
     '--checkpoint',
     '--metrics',
@@ -97,6 +101,7 @@ beforeAll(async () => {
     JSON.parse(readFileSync(reference.model, 'utf8')) as { info: Record<string, unknown> }
   ).info;
   expect(info.readoutRefit).toMatchObject({ kept: true });
+  expect(info.lbfgs).toMatchObject({ kept: true, iterations: 20 });
 });
 
 describe('lgt train, killed and resumed', () => {
@@ -139,6 +144,19 @@ describe('lgt train, killed and resumed', () => {
       /stopped by SIGINT after \d+ finished epochs; the checkpoint \S+ holds epochs 1-\d+\. Resume with:\n {2}lgt train .* --resume\n$/,
     );
 
+    r = await runLgt([...args, '--resume']);
+    expect(r.code, r.stderr).toBe(0);
+    expectSameAsReference(model, metrics);
+  });
+
+  it('killed in the L-BFGS finish after the last epoch, then --resume: the same model file', async () => {
+    const out = mkdtempSync(join(dir, 'lbfgs-'));
+    const [model, metrics] = [join(out, 'm.json'), join(out, 'm.jsonl')];
+    const args = train(model, metrics);
+    let r = await runLgt(args, { env: { LGT_TEST_KILL_AT: 'train:lbfgs-iteration@7' } });
+    expect(r.signal, r.stderr).toBe('SIGKILL');
+    expect(loggedEpochs(metrics)).toBe(EPOCHS);
+    expect(existsSync(model)).toBe(false);
     r = await runLgt([...args, '--resume']);
     expect(r.code, r.stderr).toBe(0);
     expectSameAsReference(model, metrics);

@@ -159,6 +159,16 @@ const trainOptions = {
     rules.flag(),
     { default: false },
   ),
+  lbfgs: option(
+    '--lbfgs <iterations>',
+    'L-CNN: after training, refine every weight by full-batch L-BFGS on the training MSE for at most this many iterations (one gradient pass over --lbfgs-configurations each, mostly), kept if it lowers the validation loss: it takes a fit that Adam left at its step size down to rounding level where the model can represent the target (see the README, "L-CNNs in 4D")',
+    rules.optional(rules.integer(1)),
+  ),
+  lbfgsConfigurations: option(
+    '--lbfgs-configurations <n>',
+    'training configurations in the L-BFGS objective, evenly spaced through the training split (default: all)',
+    rules.optional(rules.integer(1)),
+  ),
   curriculum: option(
     '--curriculum <targets>',
     'L-CNN: train the model cut after its first k product layers (lcb, lbilin, lconv) on the k-th of these targets first, growing by a layer per stage, e.g. wilson:1x2@01,wilson:2x2,wilson:2x4@01 before wilson:4x4 with 4 L-CB layers (see the README)',
@@ -317,6 +327,11 @@ function refuseForBaseline(o: OptionValues<typeof trainOptions>): void {
       'invalid --refit-readout with --model cnn: expected none (it refits the dense readout of an L-CNN)',
     );
   }
+  if (o.lbfgs !== undefined) {
+    throw new UserError(
+      'invalid --lbfgs with --model cnn: expected none (the L-BFGS finish refines the weights of an L-CNN)',
+    );
+  }
   if (o.curriculum !== undefined) {
     throw new UserError(
       'invalid --curriculum with --model cnn: expected none (a curriculum grows an L-CNN by its product layers)',
@@ -395,6 +410,11 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
         `invalid --refit-readout: expected a model whose last layer is dense:1 (linear), got ${readout === undefined ? 'no layers' : JSON.stringify(readout)}`,
       );
     }
+    if (o.lbfgsConfigurations !== undefined && o.lbfgs === undefined) {
+      throw new UserError(
+        `invalid --lbfgs-configurations ${o.lbfgsConfigurations}: expected it only with --lbfgs <iterations>`,
+      );
+    }
     const late = (o.restartOptimizer ?? []).find((e) => e >= o.epochs);
     if (late !== undefined) {
       throw new UserError(
@@ -411,6 +431,23 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
     if (showProgress) {
       bar.start(o.epochs, 0, { train: '-', val: '-', member: `1 of ${o.ensemble}` });
     }
+    // the L-BFGS finish's own bar, after the epochs' (a single model: an ensemble's members
+    // alternate epochs and finishes)
+    const lbfgsBar = new SingleBar({
+      format: 'lbfgs |{bar}| iteration {value}/{total} | train {train}',
+      stream: process.stderr,
+      hideCursor: true,
+    });
+    let lbfgsShown = false;
+    const onLbfgsIteration = (iteration: number, trainLoss: number): void => {
+      if (!showProgress || ensemble) return;
+      if (!lbfgsShown) {
+        bar.stop();
+        lbfgsBar.start(o.lbfgs ?? 0, 0, { train: '-' });
+        lbfgsShown = true;
+      }
+      lbfgsBar.update(iteration, { train: trainLoss.toExponential(2) });
+    };
     const stop = stopOnSignals(() =>
       o.model === 'cnn'
         ? 'stopping at the next mini-batch (the baseline CNN writes no checkpoint)'
@@ -432,6 +469,17 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
         learningRateDecay: o.lrDecay,
         ...(o.restartOptimizer !== undefined ? { restartOptimizer: o.restartOptimizer } : {}),
         ...(o.refitReadout ? { refitReadout: true } : {}),
+        ...(o.lbfgs !== undefined
+          ? {
+              lbfgs: {
+                iterations: o.lbfgs,
+                ...(o.lbfgsConfigurations !== undefined
+                  ? { configurations: o.lbfgsConfigurations }
+                  : {}),
+              },
+              onLbfgsIteration,
+            }
+          : {}),
         weightDecay: o.weightDecay,
         patience: o.patience,
         seed: o.seed,
@@ -500,7 +548,7 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
               },
             });
     } finally {
-      if (showProgress) bar.stop();
+      if (showProgress) (lbfgsShown ? lbfgsBar : bar).stop();
       stop.dispose();
     }
     if (summary.interrupted) {
@@ -562,6 +610,11 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
         (st, k) =>
           `curriculum stage ${k + 1}: ${st.target} with ${st.layers} product layer${st.layers === 1 ? '' : 's'}, validation MSE ${st.validationLoss.toExponential(3)}, R^2 ${st.validationR2.toFixed(6)}\n`,
       );
+      const l = summary.lbfgs;
+      const lbfgs =
+        l === undefined
+          ? ''
+          : `L-BFGS finish: ${l.iterations} iterations on ${l.configurations} training configurations (${l.stop}), train MSE ${l.trainLoss.toExponential(3)} -> ${l.lbfgsTrainLoss.toExponential(3)}, validation MSE ${l.validationLoss.toExponential(3)} -> ${l.lbfgsValidationLoss.toExponential(3)}, ${l.kept ? 'kept' : 'not kept (no better)'}\n`;
       const r = summary.readoutRefit;
       const refit =
         r === undefined
@@ -569,6 +622,7 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
           : `readout refit: validation MSE ${r.validationLoss.toExponential(3)} -> ${r.refitValidationLoss.toExponential(3)}, ${r.kept ? 'kept' : 'not kept (no better)'}\n`;
       process.stdout.write(
         stages.join('') +
+          lbfgs +
           refit +
           `model ${summary.output}: ${trained}\n` +
           `test: MSE ${summary.test.mse.toExponential(3)}, R^2 ${summary.test.r2.toFixed(6)} (${summary.test.n} values)\n`,

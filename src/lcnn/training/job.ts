@@ -28,6 +28,7 @@ import { isLatticeSymmetry, latticeSymmetryDims, type Symmetry } from '../symmet
 import { formatTarget, type TargetSpec } from '../targets.js';
 import type { EpochMetrics, TrainResult } from './learner.js';
 import type { StageResult } from './curriculum.js';
+import type { LbfgsFinishResult } from './lbfgsFinish.js';
 import type { ReadoutRefitResult } from './readoutRefit.js';
 import { trainModel, type TrainOptions } from './lcnn.js';
 
@@ -137,6 +138,8 @@ export interface TrainSummary {
   member?: number;
   /** The stages of `train.curriculum` and what each reached (a single L-CNN). */
   curriculum?: StageResult[];
+  /** What `train.lbfgs` did (a single L-CNN). */
+  lbfgs?: LbfgsFinishResult;
   /** What `train.refitReadout` did (a single L-CNN). */
   readoutRefit?: ReadoutRefitResult;
 }
@@ -278,6 +281,7 @@ async function completedJob(
       test,
       history,
       interrupted: false,
+      ...(info.lbfgs !== undefined ? { lbfgs: info.lbfgs as LbfgsFinishResult } : {}),
       ...(info.readoutRefit !== undefined
         ? { readoutRefit: info.readoutRefit as ReadoutRefitResult }
         : {}),
@@ -358,6 +362,7 @@ async function runLocked(
         testMse: test.mse,
         testR2: test.r2,
         ...(result.curriculum !== undefined ? { curriculumStages: result.curriculum } : {}),
+        ...(result.lbfgs !== undefined ? { lbfgs: result.lbfgs } : {}),
         ...(result.readoutRefit !== undefined ? { readoutRefit: result.readoutRefit } : {}),
       },
       { force: job.force },
@@ -372,6 +377,7 @@ async function runLocked(
       history: result.history,
       interrupted: false,
       ...(result.curriculum !== undefined ? { curriculum: result.curriculum } : {}),
+      ...(result.lbfgs !== undefined ? { lbfgs: result.lbfgs } : {}),
       ...(result.readoutRefit !== undefined ? { readoutRefit: result.readoutRefit } : {}),
     };
   } finally {
@@ -387,7 +393,14 @@ async function runLocked(
  */
 function trainingRecord(train: TrainingJob['train']): Record<string, unknown> {
   const record: Record<string, unknown> = { ...train };
-  for (const key of ['checkpoint', 'resume', 'signal', 'checkpointOnStop', 'stopAfterEpochs']) {
+  for (const key of [
+    'checkpoint',
+    'resume',
+    'signal',
+    'checkpointOnStop',
+    'stopAfterEpochs',
+    'onLbfgsIteration',
+  ]) {
     delete record[key];
   }
   return record;

@@ -23,6 +23,12 @@ import type { Learner, LoopOptions, TrainResult } from './learner.js';
 import { trainLoop } from './loop.js';
 import { runCurriculum, type CurriculumOptions } from './curriculum.js';
 import { readoutLayer, refitReadout } from './readoutRefit.js';
+import {
+  checkLbfgsFinish,
+  finishWithLbfgs,
+  type LbfgsFinishOptions,
+  type LbfgsFinishResult,
+} from './lbfgsFinish.js';
 import type { ShardTask } from './shardWorker.js';
 import type { LcnnWasm } from '../wasm/lcnnWasm.js';
 import { lcnnKernelsFor } from '../wasm/lcnnKernels.js';
@@ -60,6 +66,14 @@ export interface TrainOptions extends LoopOptions {
    * validation loss (./readoutRefit.ts; default false). Result: `readoutRefit`.
    */
   refitReadout?: boolean;
+  /**
+   * After training (best weights restored), refine every weight by full-batch L-BFGS on the
+   * training MSE, kept if it lowers the validation loss (./lbfgsFinish.ts; before the readout
+   * refit). Result: `lbfgs`. Stopped by `signal`, it runs again on resume.
+   */
+  lbfgs?: LbfgsFinishOptions;
+  /** Called after every iteration of the L-BFGS finish (for progress bars). */
+  onLbfgsIteration?: (iteration: number, trainLoss: number) => void;
 }
 
 /**
@@ -154,6 +168,12 @@ class LcnnLearner implements Learner<Float64Array> {
   /** What the worker threads rebuild the dataset from (shared arrays, file paths). */
   private readonly descriptor: DatasetDescriptor;
 
+  readonly finish?: (
+    split: Split,
+    validationLoss: number,
+    signal: AbortSignal | undefined,
+  ) => Promise<{ lbfgs: LbfgsFinishResult } | undefined>;
+
   constructor(
     private readonly model: Model,
     private readonly dataset: Dataset,
@@ -179,9 +199,46 @@ class LcnnLearner implements Learner<Float64Array> {
             maxThreads: workers,
           })
         : undefined;
+    const { lbfgs, onLbfgsIteration } = options;
+    if (lbfgs !== undefined) {
+      this.finish = async (split, validationLoss, signal) => {
+        const r = await finishWithLbfgs(
+          model,
+          dataset,
+          split,
+          lbfgs,
+          (indices) => this.gradient(indices),
+          validationLoss,
+          signal,
+          onLbfgsIteration,
+        );
+        return r === undefined ? undefined : { lbfgs: r };
+      };
+    }
   }
 
   async step(indices: number[], augment: Augmentation | undefined): Promise<number> {
+    const { lossSum, grad } = await this.gradient(indices, augment);
+    // no step on a loss that is not finite: the loop stops with the weights of before it
+    if (!Number.isFinite(lossSum)) return lossSum;
+    let o = 0;
+    for (const p of this.model.parameters) {
+      p.grad.set(grad.subarray(o, o + p.grad.length));
+      o += p.grad.length;
+    }
+    this.optimizer.update();
+    return lossSum;
+  }
+
+  /**
+   * The sum of squared errors of the configurations `indices` and its gradient divided by
+   * their number of target values (the batch MSE's gradient), at the model's current weights:
+   * each worker's shard summed here in shard order.
+   */
+  async gradient(
+    indices: readonly number[],
+    augment?: Augmentation,
+  ): Promise<{ lossSum: number; grad: Float64Array }> {
     const { model, dataset, pool, workers } = this;
     const total = dataset.targetCount(indices);
     const grad = new Float64Array(model.parameterCount);
@@ -220,15 +277,7 @@ class LcnnLearner implements Learner<Float64Array> {
         for (let k = 0; k < grad.length; k++) grad[k] += r.grad[k];
       }
     }
-    // no step on a loss that is not finite: the loop stops with the weights of before it
-    if (!Number.isFinite(lossSum)) return lossSum;
-    let o = 0;
-    for (const p of model.parameters) {
-      p.grad.set(grad.subarray(o, o + p.grad.length));
-      o += p.grad.length;
-    }
-    this.optimizer.update();
-    return lossSum;
+    return { lossSum, grad };
   }
 
   predict(indices: number[]): Float64Array {
@@ -293,6 +342,7 @@ export async function trainModel(
   const kernels = checkKernelChoice(fn, 'kernels', options.kernels ?? 'auto');
   const wasm = lcnnKernelsFor(fn, kernels);
   if (options.refitReadout === true) readoutLayer(fn, model);
+  if (options.lbfgs !== undefined) checkLbfgsFinish(fn, options.lbfgs);
   if (options.standardize && split.train.length > 0) {
     const odd = model.symmetry.size > 1 && model.spec.parity === 'pseudoscalar';
     model.setOutputScaling(targetScaling(dataset, split.train, !odd));
@@ -316,6 +366,8 @@ export async function trainModel(
       'stopAfterEpochs',
       'restartOptimizer',
       'refitReadout',
+      'lbfgs',
+      'onLbfgsIteration',
     ] as const) {
       delete shared[key];
     }
@@ -353,7 +405,9 @@ export async function trainModel(
     const callersKernels = model.kernels;
     model.useKernels(wasm);
     try {
-      const readoutRefit = refitReadout(model, dataset, split, result.bestValidationLoss);
+      const before =
+        result.lbfgs?.kept === true ? result.lbfgs.lbfgsValidationLoss : result.bestValidationLoss;
+      const readoutRefit = refitReadout(model, dataset, split, before);
       result = { ...result, readoutRefit };
     } finally {
       model.useKernels(callersKernels);

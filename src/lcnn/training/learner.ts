@@ -8,9 +8,10 @@
  *
  * @module
  */
-import type { Augmentation } from '../dataset.js';
+import type { Augmentation, Split } from '../dataset.js';
 import type { Symmetry } from '../symmetry.js';
 import type { StageResult } from './curriculum.js';
+import type { LbfgsFinishResult } from './lbfgsFinish.js';
 import type { ReadoutRefitResult } from './readoutRefit.js';
 
 /** What one epoch reports (the keys of the metrics log). */
@@ -55,6 +56,8 @@ export interface TrainResult {
   checkpointEpoch?: number;
   /** The stages of a curriculum (L-CNN `curriculum` option), when it ran. */
   curriculum?: StageResult[];
+  /** The L-BFGS finish (L-CNN `lbfgs` option), when it ran. */
+  lbfgs?: LbfgsFinishResult;
   /** The readout refit (L-CNN `refitReadout` option), when it ran. */
   readoutRefit?: ReadoutRefitResult;
 }
@@ -155,6 +158,17 @@ export interface Learner<W> {
   resetOptimizer?(): void;
   /** Sets the optimiser's step size (absent: the learner has no schedule; decay refused). */
   setLearningRate?(learningRate: number): void;
+  /**
+   * Runs after the last epoch, the best weights restored, before the learner closes (the
+   * L-CNN's L-BFGS finish): returns what it adds to the result, or undefined when `signal`
+   * stopped it, the best weights restored (the loop then stops as in an epoch, with the
+   * checkpoint of the last epoch, from which a resume runs it again).
+   */
+  finish?(
+    split: Split,
+    validationLoss: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Partial<TrainResult> | undefined>;
   /** Frees what the learner holds for training (worker threads, optimiser tensors). */
   close(): Promise<void>;
 }

@@ -217,5 +217,11 @@ async function run<W>(
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   learner.setWeights(bestWeights);
-  return { history, bestEpoch, bestValidationLoss, finished: true };
+  let finish: Partial<TrainResult> = {};
+  if (learner.finish !== undefined) {
+    const r = await learner.finish(split, bestValidationLoss, options.signal);
+    if (r === undefined) return await stopped();
+    finish = r;
+  }
+  return { ...finish, history, bestEpoch, bestValidationLoss, finished: true };
 }

@@ -1,0 +1,145 @@
+/**
+ * The L-BFGS finish: after Adam (best epoch restored), every weight of an L-CNN is refined by
+ * full-batch L-BFGS on the training MSE of a fixed set of training configurations
+ * (../../core/lbfgs.ts), and the result kept when it lowers the validation MSE. Adam's steps
+ * keep the size of its step length however close the fit, so a target the model can represent
+ * exactly ends where the step length left it, at a level that differs from seed to seed by
+ * orders of magnitude; L-BFGS on the whole batch converges superlinearly there (the "Adam,
+ * then L-BFGS" of physics-informed networks: Raissi, Perdikaris, Karniadakis, J. Comput. Phys.
+ * 378 (2019) 686, section 2.1). Measured on the 3+1D models of `npm run reproduce:4d`
+ * (README, "L-CNNs in 4D").
+ *
+ * The objective is the plain MSE (no weight decay, no augmentation), its gradient computed on
+ * the learner's worker threads and summed in shard order: deterministic for a seed and a
+ * worker count, like the training steps.
+ *
+ * @module
+ */
+import { faultPoint } from '../../core/faultPoint.js';
+import { minimizeLbfgs, type LbfgsStop } from '../../core/lbfgs.js';
+import { checkInteger } from '../../core/validate.js';
+import type { Dataset, Split } from '../dataset.js';
+import { predict } from '../gradient.js';
+import { regressionMetrics } from '../metrics.js';
+import type { Model } from '../model.js';
+
+/** Options of the L-BFGS finish (`TrainOptions.lbfgs`). */
+export interface LbfgsFinishOptions {
+  /** The most L-BFGS iterations (each one line search: usually one gradient pass). */
+  iterations: number;
+  /**
+   * Training configurations in the objective, evenly spaced through the training split
+   * (default: all of them). Each iteration costs a pass over them.
+   */
+  configurations?: number;
+}
+
+/** What the L-BFGS finish did. */
+export interface LbfgsFinishResult {
+  /** Iterations done, and why it stopped (../../core/lbfgs.ts). */
+  iterations: number;
+  stop: LbfgsStop;
+  /** Gradient passes over the objective's configurations. */
+  evaluations: number;
+  /** Training configurations in the objective. */
+  configurations: number;
+  /** The objective (training MSE of those configurations) before and after. */
+  trainLoss: number;
+  lbfgsTrainLoss: number;
+  /** Validation MSE before and after. */
+  validationLoss: number;
+  lbfgsValidationLoss: number;
+  /**
+   * Whether the refined weights were kept (they lowered the validation MSE). (No wall time
+   * here: the model file records this, and a resumed run's file equals an uninterrupted one's.)
+   */
+  kept: boolean;
+}
+
+/** The sum of squared errors of the configurations and the gradient of their MSE. */
+export type GradientPass = (
+  indices: readonly number[],
+) => Promise<{ lossSum: number; grad: Float64Array }>;
+
+/** `count` configurations evenly spaced through `train` (all of them for count >= length). */
+export function evenlySpaced(train: readonly number[], count: number): number[] {
+  if (count >= train.length) return [...train];
+  return Array.from(
+    { length: count },
+    (_, k) => train[Math.floor(((k + 0.5) * train.length) / count)],
+  );
+}
+
+/** Checks the options (before any training). */
+export function checkLbfgsFinish(fn: string, options: LbfgsFinishOptions): void {
+  checkInteger(fn, 'lbfgs.iterations', options.iterations, 1, 1e7);
+  if (options.configurations !== undefined) {
+    checkInteger(fn, 'lbfgs.configurations', options.configurations, 1, 1e9);
+  }
+}
+
+/**
+ * Refines the weights of `model` by L-BFGS on the training MSE (gradients from `gradient`),
+ * keeping them when they lower the validation MSE below `validationLoss` (the model's at the
+ * start) and restoring the start otherwise. Returns undefined, the start restored, when
+ * `signal` stops it.
+ */
+export async function finishWithLbfgs(
+  model: Model,
+  dataset: Dataset,
+  split: Split,
+  options: LbfgsFinishOptions,
+  gradient: GradientPass,
+  validationLoss: number,
+  signal?: AbortSignal,
+  onIteration?: (iteration: number, trainLoss: number) => void,
+): Promise<LbfgsFinishResult | undefined> {
+  checkLbfgsFinish('finishWithLbfgs', options);
+  const indices = evenlySpaced(split.train, options.configurations ?? split.train.length);
+  const values = dataset.targetCount(indices);
+  const start = model.getWeights();
+  const objective = async (x: Float64Array): Promise<{ value: number; gradient: Float64Array }> => {
+    model.setWeights(x);
+    const { lossSum, grad } = await gradient(indices);
+    return { value: lossSum / values, gradient: grad };
+  };
+  let trainLoss = NaN;
+  const result = await minimizeLbfgs(
+    async (x) => {
+      const r = await objective(x);
+      if (Number.isNaN(trainLoss)) trainLoss = r.value;
+      return r;
+    },
+    start,
+    {
+      iterations: options.iterations,
+      ...(signal !== undefined ? { signal } : {}),
+      onIteration: (k, value) => {
+        faultPoint('train:lbfgs-iteration');
+        onIteration?.(k, value);
+      },
+    },
+  );
+  if (result.stop === 'aborted') {
+    model.setWeights(start);
+    return undefined;
+  }
+  model.setWeights(result.x);
+  const lbfgsValidationLoss = regressionMetrics(
+    predict(model, dataset, split.validation),
+    dataset.targetsOf(split.validation),
+  ).mse;
+  const kept = lbfgsValidationLoss < validationLoss;
+  if (!kept) model.setWeights(start);
+  return {
+    iterations: result.iterations,
+    stop: result.stop,
+    evaluations: result.evaluations,
+    configurations: indices.length,
+    trainLoss,
+    lbfgsTrainLoss: result.value,
+    validationLoss,
+    lbfgsValidationLoss,
+    kept,
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * `lgt train --lbfgs` through the built CLI in child processes: after Adam, L-BFGS takes a
+ * target the model represents exactly (W(1x2) with one L-CB layer) to rounding level; what it
+ * did is in --json, in the text output and in the model file; a config file gives the same
+ * model as the flags; bad uses are refused in one line, exit 2, before any work. (A kill in the
+ * finish and the resume: test/faults/train.test.ts.)
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLgt } from '../cliProcess.js';
+import { writeRoughEnsemble } from '../helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lgt-train-lbfgs-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let data: string;
+
+beforeAll(async () => {
+  data = await writeRoughEnsemble(join(dir, 'rough-6x6.h5'), [6, 6], 24, {
+    seed: 41,
+    epsilon: (k) => 0.5 + 0.1 * (k % 5),
+  });
+});
+
+const trainArgs = (output: string, ...extra: string[]): string[] => [
+  'train',
+  '--data',
+  data,
+  '-o',
+  output,
+  '--target',
+  'wilson:1x2',
+  '--architecture',
+  'lcb:2:1,trace,dense:1',
+  '--epochs',
+  '2',
+  '--batch-size',
+  '4',
+  '--patience',
+  '0',
+  '--no-progress',
+  ...extra,
+];
+
+interface LbfgsRecord {
+  iterations: number;
+  stop: string;
+  evaluations: number;
+  configurations: number;
+  trainLoss: number;
+  lbfgsTrainLoss: number;
+  validationLoss: number;
+  lbfgsValidationLoss: number;
+  kept: boolean;
+}
+
+interface ModelFile {
+  weights: number[];
+  info: { training: { lbfgs?: unknown }; lbfgs?: LbfgsRecord };
+}
+
+const read = (path: string): ModelFile => JSON.parse(readFileSync(path, 'utf8')) as ModelFile;
+
+describe('lgt train --lbfgs', () => {
+  it('refines the trained model to rounding level, and says so in --json, the text and the model file', () => {
+    const flags = join(dir, 'flags.json');
+    const r = runLgt(trainArgs(flags, '--lbfgs', '300', '--lbfgs-configurations', '10', '--json'));
+    expect(r.status, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as { lbfgs: LbfgsRecord; bestValidationLoss: number };
+    const l = summary.lbfgs;
+    expect(Object.keys(l).sort()).toEqual(
+      [
+        'configurations',
+        'evaluations',
+        'iterations',
+        'kept',
+        'lbfgsTrainLoss',
+        'lbfgsValidationLoss',
+        'stop',
+        'trainLoss',
+        'validationLoss',
+      ].sort(),
+    );
+    expect(l.configurations).toBe(10);
+    expect(l.validationLoss).toBe(summary.bestValidationLoss);
+    expect(l.kept).toBe(true);
+    expect(l.lbfgsValidationLoss).toBeLessThan(1e-20);
+    expect(l.validationLoss).toBeGreaterThan(1e8 * l.lbfgsValidationLoss);
+    const file = read(flags);
+    expect(file.info.lbfgs).toEqual(l);
+    expect(file.info.training.lbfgs).toEqual({ iterations: 300, configurations: 10 });
+
+    const config = join(dir, 'lbfgs.config.json');
+    writeFileSync(config, JSON.stringify({ lbfgs: 300, lbfgsConfigurations: 10 }));
+    const text = join(dir, 'text.json');
+    const t = runLgt(trainArgs(text, '--config', config));
+    expect(t.status, t.stderr).toBe(0);
+    expect(t.stdout).toMatch(
+      /^L-BFGS finish: \d+ iterations on 10 training configurations \((no-progress|stationary|iterations)\), train MSE \S+ -> \S+, validation MSE \S+ -> \S+, kept\nmodel /,
+    );
+    expect(read(text).weights).toEqual(file.weights);
+  });
+
+  it('refuses bad uses before any work', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--lbfgs', '5', '--model', 'cnn'], /invalid --lbfgs with --model cnn/],
+      [
+        ['--lbfgs-configurations', '5'],
+        /invalid --lbfgs-configurations 5: expected it only with --lbfgs <iterations>/,
+      ],
+      [['--lbfgs', '0'], /--lbfgs/],
+    ];
+    for (const [extra, message] of cases) {
+      const output = join(dir, 'refused.json');
+      const r = runLgt(trainArgs(output, ...extra));
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(existsSync(output)).toBe(false);
+    }
+  });
+});
