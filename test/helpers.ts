@@ -5,6 +5,7 @@ import { randomNearIdentity } from '../src/sun/random.js';
 import { Xoshiro128 } from '../src/core/rng.js';
 import type { RunSpec } from '../src/montecarlo/generate.js';
 import { EnsembleWriter } from '../src/io/ensembleWriter.js';
+import { readFileSync } from 'node:fs';
 
 /**
  * A random gauge field with links exp(i eps r.T): eps ~ 0.5 gives a rough but not
@@ -136,4 +137,34 @@ export async function writeRoughEnsemble(
   }
   await writer.finalize();
   return path;
+}
+
+/**
+ * `lgt train` arguments of the CLI training tests' model: one L-CB layer (`lcb:2:1,trace,
+ * dense:1`) learning W(1x2), which it represents exactly, from `data` into `output`, batch 4,
+ * no early stopping, no progress bar; `extra` adds the epochs and the options under test.
+ */
+export function w12TrainArgs(data: string, output: string, ...extra: string[]): string[] {
+  return [
+    'train',
+    '--data',
+    data,
+    '-o',
+    output,
+    '--target',
+    'wilson:1x2',
+    '--architecture',
+    'lcb:2:1,trace,dense:1',
+    '--batch-size',
+    '4',
+    '--patience',
+    '0',
+    '--no-progress',
+    ...extra,
+  ];
+}
+
+/** A JSON file (a model file, a summary) read as the type the test expects. */
+export function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
 }

@@ -5,12 +5,13 @@
  * model as the flags; bad uses are refused in one line, exit 2, before any work. (A kill in the
  * finish and the resume: test/faults/train.test.ts.)
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLgt } from '../cliProcess.js';
-import { writeRoughEnsemble } from '../helpers.js';
+import type { LbfgsFinishResult } from '../../src/lcnn/training/lbfgsFinish.js';
+import { readJson, w12TrainArgs, writeRoughEnsemble } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lgt-train-lbfgs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,44 +25,17 @@ beforeAll(async () => {
   });
 });
 
-const trainArgs = (output: string, ...extra: string[]): string[] => [
-  'train',
-  '--data',
-  data,
-  '-o',
-  output,
-  '--target',
-  'wilson:1x2',
-  '--architecture',
-  'lcb:2:1,trace,dense:1',
-  '--epochs',
-  '2',
-  '--batch-size',
-  '4',
-  '--patience',
-  '0',
-  '--no-progress',
-  ...extra,
-];
+const trainArgs = (output: string, ...extra: string[]): string[] =>
+  w12TrainArgs(data, output, '--epochs', '2', ...extra);
 
-interface LbfgsRecord {
-  iterations: number;
-  stop: string;
-  evaluations: number;
-  configurations: number;
-  trainLoss: number;
-  lbfgsTrainLoss: number;
-  validationLoss: number;
-  lbfgsValidationLoss: number;
-  kept: boolean;
-}
+type LbfgsRecord = LbfgsFinishResult;
 
 interface ModelFile {
   weights: number[];
   info: { training: { lbfgs?: unknown }; lbfgs?: LbfgsRecord };
 }
 
-const read = (path: string): ModelFile => JSON.parse(readFileSync(path, 'utf8')) as ModelFile;
+const read = (path: string): ModelFile => readJson<ModelFile>(path);
 
 describe('lgt train --lbfgs', () => {
   it('refines the trained model to rounding level, and says so in --json, the text and the model file', () => {

@@ -5,12 +5,12 @@
  * the model file, a JSON config file gives the same model as the flag, and models it cannot
  * refit are refused in one line, exit 2, before any work.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLgt } from '../cliProcess.js';
-import { writeRoughEnsemble } from '../helpers.js';
+import { readJson, w12TrainArgs, writeRoughEnsemble } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lgt-train-refit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,26 +25,7 @@ beforeAll(async () => {
 });
 
 function train(output: string, ...extra: string[]): ReturnType<typeof runLgt> {
-  return runLgt([
-    'train',
-    '--data',
-    data,
-    '-o',
-    output,
-    // one L-CB layer represents W(1x2): after 3 epochs its readout is still off
-    '--target',
-    'wilson:1x2',
-    '--architecture',
-    'lcb:2:1,trace,dense:1',
-    '--epochs',
-    '3',
-    '--batch-size',
-    '4',
-    '--patience',
-    '0',
-    '--no-progress',
-    ...extra,
-  ]);
+  return runLgt(w12TrainArgs(data, output, '--epochs', '3', ...extra));
 }
 
 interface RefitRecord {
@@ -58,7 +39,7 @@ interface ModelFile {
   info: { training: { refitReadout?: boolean }; readoutRefit?: RefitRecord };
 }
 
-const read = (path: string): ModelFile => JSON.parse(readFileSync(path, 'utf8')) as ModelFile;
+const read = (path: string): ModelFile => readJson<ModelFile>(path);
 
 describe('lgt train --refit-readout', () => {
   it('replaces only the readout of the trained model, and says so in --json, the text and the model file', () => {

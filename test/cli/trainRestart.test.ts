@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLgt } from '../cliProcess.js';
-import { writeRoughEnsemble } from '../helpers.js';
+import { readJson, w12TrainArgs, writeRoughEnsemble } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lgt-train-restart-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,27 +25,7 @@ beforeAll(async () => {
 });
 
 function train(output: string, ...extra: string[]): ReturnType<typeof runLgt> {
-  return runLgt([
-    'train',
-    '--data',
-    data,
-    '-o',
-    output,
-    '--target',
-    'wilson:1x2',
-    '--architecture',
-    'lcb:2:1,trace,dense:1',
-    '--epochs',
-    '4',
-    '--batch-size',
-    '4',
-    '--lr-decay',
-    '0.8',
-    '--patience',
-    '0',
-    '--no-progress',
-    ...extra,
-  ]);
+  return runLgt(w12TrainArgs(data, output, '--epochs', '4', '--lr-decay', '0.8', ...extra));
 }
 
 interface ModelFile {
@@ -53,7 +33,7 @@ interface ModelFile {
   info: { training: { restartOptimizer?: number[] } };
 }
 
-const read = (path: string): ModelFile => JSON.parse(readFileSync(path, 'utf8')) as ModelFile;
+const read = (path: string): ModelFile => readJson<ModelFile>(path);
 
 /** Training and validation loss of every epoch, from a metrics log. */
 const losses = (metrics: string): number[][] =>
