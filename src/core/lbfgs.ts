@@ -16,7 +16,9 @@ import { checkInteger, rangeError } from './validate.js';
 
 /** The objective's value and gradient at a point. */
 export interface ValueAndGradient {
+  /** The objective's value. */
   value: number;
+  /** Its gradient, one entry per unknown. */
   gradient: Float64Array;
 }
 
@@ -54,12 +56,15 @@ export interface LbfgsOptions {
 
 /** The result of {@link minimizeLbfgs}: the lowest point found. */
 export interface LbfgsResult {
+  /** The lowest point found. */
   x: Float64Array;
+  /** The objective there. */
   value: number;
   /** Iterations that moved the point. */
   iterations: number;
   /** Evaluations of the objective, the one at the start included. */
   evaluations: number;
+  /** Why it stopped. */
   stop: LbfgsStop;
 }
 

@@ -142,9 +142,18 @@ export {
   finishWithLbfgs,
   evenlySpaced,
   type GradientPass,
+  type GradientResult,
   type LbfgsFinishOptions,
   type LbfgsFinishResult,
 } from './training/lbfgsFinish.js';
+export {
+  minimizeLbfgs,
+  type LbfgsOptions,
+  type LbfgsResult,
+  type LbfgsStop,
+  type Objective,
+  type ValueAndGradient,
+} from '../core/lbfgs.js';
 export {
   EPOCH_SEED_STRIDE,
   AUGMENTATION_SALT,

@@ -36,18 +36,24 @@ export interface LbfgsFinishOptions {
 
 /** What the L-BFGS finish did. */
 export interface LbfgsFinishResult {
-  /** Iterations done, and why it stopped (../../core/lbfgs.ts). */
+  /** Iterations done. */
   iterations: number;
+  /**
+   * Why it stopped: 'iterations' (the limit), 'no-progress' (no lower value along the search
+   * direction: the rounding level), 'stationary' (a zero gradient) or 'aborted'.
+   */
   stop: LbfgsStop;
   /** Gradient passes over the objective's configurations. */
   evaluations: number;
   /** Training configurations in the objective. */
   configurations: number;
-  /** The objective (training MSE of those configurations) before and after. */
+  /** The objective (training MSE of those configurations) before. */
   trainLoss: number;
+  /** The objective after. */
   lbfgsTrainLoss: number;
-  /** Validation MSE before and after. */
+  /** Validation MSE before. */
   validationLoss: number;
+  /** Validation MSE after (of the refined weights, kept or not). */
   lbfgsValidationLoss: number;
   /**
    * Whether the refined weights were kept (they lowered the validation MSE). (No wall time
@@ -56,10 +62,16 @@ export interface LbfgsFinishResult {
   kept: boolean;
 }
 
-/** The sum of squared errors of the configurations and the gradient of their MSE. */
-export type GradientPass = (
-  indices: readonly number[],
-) => Promise<{ lossSum: number; grad: Float64Array }>;
+/** A gradient pass over some configurations (the learner's, on its worker threads). */
+export interface GradientResult {
+  /** The sum of squared errors of the configurations' target values. */
+  lossSum: number;
+  /** The gradient of their mean squared error, in parameter order. */
+  grad: Float64Array;
+}
+
+/** Computes a {@link GradientResult} for the configurations `indices` at the current weights. */
+export type GradientPass = (indices: readonly number[]) => Promise<GradientResult>;
 
 /** `count` configurations evenly spaced through `train` (all of them for count >= length). */
 export function evenlySpaced(train: readonly number[], count: number): number[] {
