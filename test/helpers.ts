@@ -140,11 +140,16 @@ export async function writeRoughEnsemble(
 }
 
 /**
- * `lgt train` arguments of the CLI training tests' model: one L-CB layer (`lcb:2:1,trace,
- * dense:1`) learning W(1x2), which it represents exactly, from `data` into `output`, batch 4,
- * no early stopping, no progress bar; `extra` adds the epochs and the options under test.
+ * `lgt train` arguments for the L-CNN `architecture` learning `target` from `data` into
+ * `output`, batch 4, no progress bar; `extra` adds the epochs and the options under test.
  */
-export function w12TrainArgs(data: string, output: string, ...extra: string[]): string[] {
+export function lgtTrainArgs(
+  data: string,
+  output: string,
+  target: string,
+  architecture: string,
+  ...extra: string[]
+): string[] {
   return [
     'train',
     '--data',
@@ -152,16 +157,30 @@ export function w12TrainArgs(data: string, output: string, ...extra: string[]): 
     '-o',
     output,
     '--target',
-    'wilson:1x2',
+    target,
     '--architecture',
-    'lcb:2:1,trace,dense:1',
+    architecture,
     '--batch-size',
     '4',
-    '--patience',
-    '0',
     '--no-progress',
     ...extra,
   ];
+}
+
+/**
+ * The CLI training tests' model: one L-CB layer (`lcb:2:1,trace,dense:1`) learning W(1x2),
+ * which it represents exactly, with no early stopping ({@link lgtTrainArgs}).
+ */
+export function w12TrainArgs(data: string, output: string, ...extra: string[]): string[] {
+  return lgtTrainArgs(
+    data,
+    output,
+    'wilson:1x2',
+    'lcb:2:1,trace,dense:1',
+    '--patience',
+    '0',
+    ...extra,
+  );
 }
 
 /** A JSON file (a model file, a summary) read as the type the test expects. */

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runLgt } from '../cliProcess.js';
+import { lgtTrainArgs } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lgt-ensemble-cli-'));
 const data = join(dir, 'su2-4x4.h5');
@@ -35,23 +36,15 @@ beforeAll(() => {
 
 const train = (output: string, extra: string[], env?: NodeJS.ProcessEnv) =>
   runLgt(
-    [
-      'train',
-      '--data',
+    lgtTrainArgs(
       data,
-      '-o',
       output,
-      '--target',
       'wilson:1x1:mean',
-      '--architecture',
       'lcb:2:1,trace,dense:1,mean',
       '--epochs',
       '3',
-      '--batch-size',
-      '4',
-      '--no-progress',
       ...extra,
-    ],
+    ),
     env,
   );
 

@@ -19,6 +19,7 @@ import { loadModelOrEnsemble } from '../../src/lcnn/modelFile.js';
 import { symmetryGroup } from '../../src/lcnn/symmetry.js';
 import { parseTarget } from '../../src/lcnn/targets.js';
 import { runLgt } from '../cliProcess.js';
+import { lgtTrainArgs } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lgt-report-ensemble-size-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,23 +48,18 @@ const generate = (output: string, dims: string) => {
 };
 
 const train = (output: string, extra: string[]) => {
-  const r = runLgt([
-    'train',
-    '--data',
-    data,
-    '-o',
-    output,
-    '--target',
-    'wilson:1x1:mean',
-    '--architecture',
-    'lcb:2:1,trace,dense:1,mean',
-    '--epochs',
-    '1',
-    '--batch-size',
-    '4',
-    '--no-progress',
-    ...extra,
-  ]);
+  const r = runLgt(
+    lgtTrainArgs(
+      data,
+      output,
+      'wilson:1x1:mean',
+      'lcb:2:1,trace,dense:1,mean',
+      '--epochs',
+      '1',
+      ...extra,
+    ),
+  );
+
   expect(r.status, r.stderr).toBe(0);
 };
 
