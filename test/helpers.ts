@@ -168,6 +168,13 @@ export function lgtTrainArgs(
 }
 
 /**
+ * The model of the CLI tests of ensembles: W(1x1) averaged over the sites of a configuration
+ * (a per-configuration target), one L-CB layer and a final mean; spread into
+ * {@link lgtTrainArgs}.
+ */
+export const MEAN_W11_MODEL = ['wilson:1x1:mean', 'lcb:2:1,trace,dense:1,mean'] as const;
+
+/**
  * The CLI training tests' model: one L-CB layer (`lcb:2:1,trace,dense:1`) learning W(1x2),
  * which it represents exactly, with no early stopping ({@link lgtTrainArgs}).
  */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runLgt } from '../cliProcess.js';
-import { lgtTrainArgs } from '../helpers.js';
+import { MEAN_W11_MODEL, lgtTrainArgs } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lgt-ensemble-cli-'));
 const data = join(dir, 'su2-4x4.h5');
@@ -35,18 +35,7 @@ beforeAll(() => {
 });
 
 const train = (output: string, extra: string[], env?: NodeJS.ProcessEnv) =>
-  runLgt(
-    lgtTrainArgs(
-      data,
-      output,
-      'wilson:1x1:mean',
-      'lcb:2:1,trace,dense:1,mean',
-      '--epochs',
-      '3',
-      ...extra,
-    ),
-    env,
-  );
+  runLgt(lgtTrainArgs(data, output, ...MEAN_W11_MODEL, '--epochs', '3', ...extra), env);
 
 describe('lgt train --ensemble', () => {
   it('trains 2 members into one file; lgt eval --json reports the members, their spread and MSEs, and the invariance error; lgt predict and lgt report take the file', () => {

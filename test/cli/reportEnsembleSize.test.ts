@@ -19,7 +19,7 @@ import { loadModelOrEnsemble } from '../../src/lcnn/modelFile.js';
 import { symmetryGroup } from '../../src/lcnn/symmetry.js';
 import { parseTarget } from '../../src/lcnn/targets.js';
 import { runLgt } from '../cliProcess.js';
-import { lgtTrainArgs } from '../helpers.js';
+import { MEAN_W11_MODEL, lgtTrainArgs } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lgt-report-ensemble-size-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -48,17 +48,7 @@ const generate = (output: string, dims: string) => {
 };
 
 const train = (output: string, extra: string[]) => {
-  const r = runLgt(
-    lgtTrainArgs(
-      data,
-      output,
-      'wilson:1x1:mean',
-      'lcb:2:1,trace,dense:1,mean',
-      '--epochs',
-      '1',
-      ...extra,
-    ),
-  );
+  const r = runLgt(lgtTrainArgs(data, output, ...MEAN_W11_MODEL, '--epochs', '1', ...extra));
 
   expect(r.status, r.stderr).toBe(0);
 };
