@@ -18,8 +18,10 @@ import {
   statSync,
   unlinkSync,
 } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import type * as H5 from 'h5wasm/node';
 import { describe } from '../core/validate.js';
 import { FileError } from '../core/fileError.js';
@@ -67,16 +69,27 @@ function redirectDiagnostics(module: H5Module): { fd: number } | undefined {
     module.FS as unknown as { getStream(fd: number): { nfd?: unknown } | null }
   ).getStream(2);
   if (stream === null || typeof stream.nfd !== 'number') return undefined;
-  const path = join(tmpdir(), `lattice-gauge-hdf5-${process.pid}-${Date.now()}.log`);
+  const path = hdf5DiagnosticsPath();
   let fd: number;
   try {
-    fd = openSync(path, 'a+');
+    // 'x': created here, never an existing file another thread is about to unlink
+    fd = openSync(path, 'ax+');
   } catch {
     return undefined; // no writable temporary directory: HDF5 prints, files still open
   }
   unlinkSync(path);
   stream.nfd = fd;
   return { fd };
+}
+
+/**
+ * A fresh path for the diagnostics file of this thread's h5wasm module. Unique per call: the
+ * worker threads of one process share its pid and may load h5wasm in the same millisecond
+ * (a name of pid and time once made two threads open and unlink one file, and the second
+ * unlink failed the training worker with ENOENT).
+ */
+export function hdf5DiagnosticsPath(): string {
+  return join(tmpdir(), `lattice-gauge-hdf5-${process.pid}-${threadId}-${randomUUID()}.log`);
 }
 
 /**
