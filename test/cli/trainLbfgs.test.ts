@@ -40,7 +40,18 @@ const read = (path: string): ModelFile => readJson<ModelFile>(path);
 describe('lgt train --lbfgs', () => {
   it('refines the trained model to rounding level, and says so in --json, the text and the model file', () => {
     const flags = join(dir, 'flags.json');
-    const r = runLgt(trainArgs(flags, '--lbfgs', '300', '--lbfgs-configurations', '10', '--json'));
+    const r = runLgt(
+      trainArgs(
+        flags,
+        '--lbfgs',
+        '300',
+        '--lbfgs-configurations',
+        '10',
+        '--lbfgs-memory',
+        '30',
+        '--json',
+      ),
+    );
     expect(r.status, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout) as { lbfgs: LbfgsRecord; bestValidationLoss: number };
     const l = summary.lbfgs;
@@ -64,10 +75,10 @@ describe('lgt train --lbfgs', () => {
     expect(l.validationLoss).toBeGreaterThan(1e8 * l.lbfgsValidationLoss);
     const file = read(flags);
     expect(file.info.lbfgs).toEqual(l);
-    expect(file.info.training.lbfgs).toEqual({ iterations: 300, configurations: 10 });
+    expect(file.info.training.lbfgs).toEqual({ iterations: 300, configurations: 10, memory: 30 });
 
     const config = join(dir, 'lbfgs.config.json');
-    writeFileSync(config, JSON.stringify({ lbfgs: 300, lbfgsConfigurations: 10 }));
+    writeFileSync(config, JSON.stringify({ lbfgs: 300, lbfgsConfigurations: 10, lbfgsMemory: 30 }));
     const text = join(dir, 'text.json');
     const t = runLgt(trainArgs(text, '--config', config));
     expect(t.status, t.stderr).toBe(0);
@@ -85,6 +96,10 @@ describe('lgt train --lbfgs', () => {
         /invalid --lbfgs-configurations 5: expected it only with --lbfgs <iterations>/,
       ],
       [['--lbfgs', '0'], /--lbfgs/],
+      [
+        ['--lbfgs-memory', '50'],
+        /invalid --lbfgs-memory 50: expected it only with --lbfgs <iterations>/,
+      ],
     ];
     for (const [extra, message] of cases) {
       const output = join(dir, 'refused.json');

@@ -153,5 +153,34 @@ describe('the L-BFGS finish', () => {
         lbfgs: { iterations: 5, configurations: 0.5 },
       }),
     ).rejects.toThrow(/lbfgs\.configurations/);
+    await expect(
+      trainModel(new Model(spec), data, split, {
+        ...adam,
+        lbfgs: { iterations: 5, memory: 0 },
+      }),
+    ).rejects.toThrow(/lbfgs\.memory/);
+  });
+
+  it('keeps as many curvature pairs as asked', async () => {
+    const start = new Model(spec);
+    await trainModel(start, data, split, adam);
+    const runs = await Promise.all(
+      [1, 20].map(async (memory) => {
+        const model = new Model(spec);
+        model.setWeights(start.getWeights());
+        const r = await finishWithLbfgs(
+          model,
+          data,
+          split,
+          { iterations: 40, memory },
+          gradientOf(model),
+          Infinity,
+        );
+        return r?.lbfgsTrainLoss ?? NaN;
+      }),
+    );
+    // one pair is little more than scaled steepest descent: after 40 iterations twenty pairs
+    // are ~90x lower (measured), and equal if the option were not passed on
+    expect(runs[1]).toBeLessThan(0.1 * runs[0]);
   });
 });

@@ -169,6 +169,11 @@ const trainOptions = {
     'training configurations in the L-BFGS objective, evenly spaced through the training split (default: all)',
     rules.optional(rules.integer(1)),
   ),
+  lbfgsMemory: option(
+    '--lbfgs-memory <pairs>',
+    'curvature pairs the L-BFGS finish keeps (default 20; more can pay for models of a few hundred weights: see the README, "L-CNNs in 4D")',
+    rules.optional(rules.integer(1, 1000)),
+  ),
   curriculum: option(
     '--curriculum <targets>',
     'L-CNN: train the model cut after its first k product layers (lcb, lbilin, lconv) on the k-th of these targets first, growing by a layer per stage, e.g. wilson:1x2@01,wilson:2x2,wilson:2x4@01 before wilson:4x4 with 4 L-CB layers (see the README)',
@@ -415,6 +420,11 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
         `invalid --lbfgs-configurations ${o.lbfgsConfigurations}: expected it only with --lbfgs <iterations>`,
       );
     }
+    if (o.lbfgsMemory !== undefined && o.lbfgs === undefined) {
+      throw new UserError(
+        `invalid --lbfgs-memory ${o.lbfgsMemory}: expected it only with --lbfgs <iterations>`,
+      );
+    }
     const late = (o.restartOptimizer ?? []).find((e) => e >= o.epochs);
     if (late !== undefined) {
       throw new UserError(
@@ -476,6 +486,7 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
                 ...(o.lbfgsConfigurations !== undefined
                   ? { configurations: o.lbfgsConfigurations }
                   : {}),
+                ...(o.lbfgsMemory !== undefined ? { memory: o.lbfgsMemory } : {}),
               },
               onLbfgsIteration,
             }
