@@ -60,6 +60,8 @@ export interface LbfgsResult {
   x: Float64Array;
   /** The objective there. */
   value: number;
+  /** The objective at the start. */
+  initialValue: number;
   /** Iterations that moved the point. */
   iterations: number;
   /** Evaluations of the objective, the one at the start included. */
@@ -140,13 +142,21 @@ export async function minimizeLbfgs(
   };
   let x: Float64Array = Float64Array.from(x0);
   let { value, gradient } = await evaluate(x);
+  const initialValue = value;
   if (!Number.isFinite(value)) {
     throw rangeError(fn, 'x0', 'a start where the objective is finite', String(value));
   }
   const s: Float64Array[] = [];
   const y: Float64Array[] = [];
   let iterations = 0;
-  const done = (stop: LbfgsStop): LbfgsResult => ({ x, value, iterations, evaluations, stop });
+  const done = (stop: LbfgsStop): LbfgsResult => ({
+    x,
+    value,
+    initialValue,
+    iterations,
+    evaluations,
+    stop,
+  });
 
   while (iterations < options.iterations) {
     if (options.signal?.aborted === true) return done('aborted');

@@ -11,6 +11,7 @@ import type { Augmentation, Dataset } from './dataset.js';
 import type { ForwardModel } from './forwardModel.js';
 import type { Model } from './model.js';
 import { liftedInputChannels } from './liftedInput.js';
+import { regressionMetrics } from './metrics.js';
 
 /** What {@link shardGradient} and {@link predict} read of a dataset. */
 export type BatchSource = Pick<Dataset, 'batch' | 'gaugeBatch' | 'groups' | 'targetLength'>;
@@ -109,4 +110,22 @@ export function predict(
     }
   }
   return out;
+}
+
+/**
+ * Loss (MSE) and R^2 of the model on the given configurations: {@link predict} against the
+ * dataset's targets (the validation loss of the training loop, the readout refit and the
+ * L-BFGS finish).
+ */
+export function evaluate(
+  model: ForwardModel,
+  dataset: Dataset,
+  indices: readonly number[],
+): {
+  /** Mean squared error over all target values. */
+  mse: number;
+  /** Coefficient of determination R^2. */
+  r2: number;
+} {
+  return regressionMetrics(predict(model, dataset, indices), dataset.targetsOf(indices));
 }

@@ -19,8 +19,7 @@ import { faultPoint } from '../../core/faultPoint.js';
 import { minimizeLbfgs, type LbfgsStop } from '../../core/lbfgs.js';
 import { checkInteger } from '../../core/validate.js';
 import type { Dataset, Split } from '../dataset.js';
-import { predict } from '../gradient.js';
-import { regressionMetrics } from '../metrics.js';
+import { evaluate } from '../gradient.js';
 import type { Model } from '../model.js';
 
 /** Options of the L-BFGS finish (`TrainOptions.lbfgs`). */
@@ -122,33 +121,21 @@ export async function finishWithLbfgs(
     const { lossSum, grad } = await gradient(indices);
     return { value: lossSum / values, gradient: grad };
   };
-  let trainLoss = NaN;
-  const result = await minimizeLbfgs(
-    async (x) => {
-      const r = await objective(x);
-      if (Number.isNaN(trainLoss)) trainLoss = r.value;
-      return r;
+  const result = await minimizeLbfgs(objective, start, {
+    iterations: options.iterations,
+    ...(options.memory !== undefined ? { memory: options.memory } : {}),
+    ...(signal !== undefined ? { signal } : {}),
+    onIteration: (k, value) => {
+      faultPoint('train:lbfgs-iteration');
+      onIteration?.(k, value);
     },
-    start,
-    {
-      iterations: options.iterations,
-      ...(options.memory !== undefined ? { memory: options.memory } : {}),
-      ...(signal !== undefined ? { signal } : {}),
-      onIteration: (k, value) => {
-        faultPoint('train:lbfgs-iteration');
-        onIteration?.(k, value);
-      },
-    },
-  );
+  });
   if (result.stop === 'aborted') {
     model.setWeights(start);
     return undefined;
   }
   model.setWeights(result.x);
-  const lbfgsValidationLoss = regressionMetrics(
-    predict(model, dataset, split.validation),
-    dataset.targetsOf(split.validation),
-  ).mse;
+  const lbfgsValidationLoss = evaluate(model, dataset, split.validation).mse;
   const kept = lbfgsValidationLoss < validationLoss;
   if (!kept) model.setWeights(start);
   return {
@@ -156,7 +143,7 @@ export async function finishWithLbfgs(
     stop: result.stop,
     evaluations: result.evaluations,
     configurations: indices.length,
-    trainLoss,
+    trainLoss: result.initialValue,
     lbfgsTrainLoss: result.value,
     validationLoss,
     lbfgsValidationLoss,

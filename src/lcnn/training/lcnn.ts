@@ -13,8 +13,7 @@ import { checkKernelChoice, type KernelChoice } from '../../core/webassembly.js'
 import { workerFile } from '../../core/workerFile.js';
 import type { Augmentation, Dataset, DatasetDescriptor, Split } from '../dataset.js';
 import { hasReflections } from '../symmetry.js';
-import { predict, shardGradient } from '../gradient.js';
-import { regressionMetrics } from '../metrics.js';
+import { evaluate, predict, shardGradient } from '../gradient.js';
 import type { ForwardModel } from '../forwardModel.js';
 import type { Model, OutputScaling } from '../model.js';
 import { Adam, type AdamState } from '../optimizer.js';
@@ -140,19 +139,7 @@ export function checkCompatible(fn: string, model: ForwardModel, dataset: Datase
   }
 }
 
-/** Loss (MSE) and R^2 of the model on the given configurations. */
-export function evaluate(
-  model: Model,
-  dataset: Dataset,
-  indices: number[],
-): {
-  /** Mean squared error over all target values. */
-  mse: number;
-  /** Coefficient of determination R^2. */
-  r2: number;
-} {
-  return regressionMetrics(predict(model, dataset, indices), dataset.targetsOf(indices));
-}
+export { evaluate };
 
 /** Tells the worker threads' dataset caches apart (a shared array arrives as a new object). */
 let datasetKeys = 0;

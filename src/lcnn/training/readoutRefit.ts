@@ -16,11 +16,10 @@
 import { pseudoInverseSolve } from '../../core/symmetricEigen.js';
 import { rangeError } from '../../core/validate.js';
 import type { Dataset, Split } from '../dataset.js';
-import { predict } from '../gradient.js';
+import { evaluate } from '../gradient.js';
 import { Dense } from '../layers/dense.js';
 import type { LayerSpec } from '../layers/layer.js';
 import { OrientationPool } from '../layers/orientationPool.js';
-import { regressionMetrics } from '../metrics.js';
 import type { Model } from '../model.js';
 import { FeatureTensor } from '../tensors.js';
 
@@ -148,9 +147,7 @@ export function refitReadout(
   validationLoss?: number,
 ): ReadoutRefitResult {
   const dense = readoutLayer('refitReadout', model);
-  const validationTargets = dataset.targetsOf(split.validation);
-  const loss = (): number =>
-    regressionMetrics(predict(model, dataset, split.validation), validationTargets).mse;
+  const loss = (): number => evaluate(model, dataset, split.validation).mse;
   const before = validationLoss ?? loss();
   const weight = dense.weight.value.slice();
   const bias = dense.bias.value[0];
