@@ -48,7 +48,7 @@ import { trainModel } from '../src/lcnn/training/lcnn.js';
 import type { StageResult } from '../src/lcnn/training/curriculum.js';
 import type { LbfgsFinishResult } from '../src/lcnn/training/lbfgsFinish.js';
 import type { ReadoutRefitResult } from '../src/lcnn/training/readoutRefit.js';
-import type { EpochMetrics } from '../src/lcnn/training/learner.js';
+import { finalValidationLoss, type EpochMetrics } from '../src/lcnn/training/learner.js';
 import { generateEnsemble, type RunSpec } from '../src/montecarlo/generate.js';
 import { everyTenPercent, log } from './progress.js';
 
@@ -498,7 +498,7 @@ async function runSeed(
         log(`  ${study.key} seed ${seed} L-BFGS ${i}: train ${trainLoss.toExponential(2)}`);
     },
   });
-  const { bestEpoch, bestValidationLoss } = result;
+  const { bestEpoch } = result;
   const trainedEpochs = result.history.length;
   const trainSeconds = (performance.now() - t0) / 1000;
   for (const st of result.curriculum ?? []) {
@@ -533,12 +533,7 @@ async function runSeed(
     epochs: trainedEpochs,
     bestEpoch,
     trainSeconds,
-    validation:
-      result.readoutRefit?.kept === true
-        ? result.readoutRefit.refitValidationLoss
-        : result.lbfgs?.kept === true
-          ? result.lbfgs.lbfgsValidationLoss
-          : bestValidationLoss,
+    validation: finalValidationLoss(result),
     tests,
     ...(result.curriculum ? { stages: result.curriculum } : {}),
     ...(result.lbfgs ? { lbfgs: result.lbfgs } : {}),
@@ -556,8 +551,9 @@ async function runSeed(
 }
 
 /**
- * The L-BFGS finish's effect on the validation MSE and its iterations: "x 1.2e-3 (150)" when
- * kept, "not kept (150)" else.
+ * The L-BFGS finish's effect on the validation MSE, its iterations, why it stopped (unless at
+ * the limit) and its configurations: "x 1.2e-3 (825, no-progress; 5 configurations)" when
+ * kept, "not kept (...)" else.
  */
 function lbfgsNote(r: LbfgsFinishResult | undefined): string {
   if (r === undefined) return '-';

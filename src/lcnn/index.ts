@@ -121,6 +121,7 @@ export {
   type TrainOptions,
 } from './training/lcnn.js';
 export type { EpochMetrics, TrainResult, Learner, LoopOptions } from './training/learner.js';
+export { finalValidationLoss } from './training/learner.js';
 export {
   growInto,
   productLayerCount,

@@ -18,7 +18,12 @@ import type { ForwardModel } from '../forwardModel.js';
 import type { Model, OutputScaling } from '../model.js';
 import { Adam, type AdamState } from '../optimizer.js';
 import { checkTargetSymmetry, formatTarget, targetParity } from '../targets.js';
-import type { Learner, LoopOptions, TrainResult } from './learner.js';
+import {
+  finalValidationLoss,
+  type Learner,
+  type LoopOptions,
+  type TrainResult,
+} from './learner.js';
 import { trainLoop } from './loop.js';
 import { runCurriculum, type CurriculumOptions } from './curriculum.js';
 import { readoutLayer, refitReadout } from './readoutRefit.js';
@@ -392,9 +397,7 @@ export async function trainModel(
     const callersKernels = model.kernels;
     model.useKernels(wasm);
     try {
-      const before =
-        result.lbfgs?.kept === true ? result.lbfgs.lbfgsValidationLoss : result.bestValidationLoss;
-      const readoutRefit = refitReadout(model, dataset, split, before);
+      const readoutRefit = refitReadout(model, dataset, split, finalValidationLoss(result));
       result = { ...result, readoutRefit };
     } finally {
       model.useKernels(callersKernels);

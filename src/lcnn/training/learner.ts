@@ -62,6 +62,19 @@ export interface TrainResult {
   readoutRefit?: ReadoutRefitResult;
 }
 
+/**
+ * The validation loss of the weights the training left in the model: the readout refit's if
+ * kept, else the L-BFGS finish's if kept, else the best epoch's (each step runs on the
+ * previous one's weights and is kept only when it lowers this loss).
+ */
+export function finalValidationLoss(
+  result: Pick<TrainResult, 'bestValidationLoss' | 'lbfgs' | 'readoutRefit'>,
+): number {
+  if (result.readoutRefit?.kept === true) return result.readoutRefit.refitValidationLoss;
+  if (result.lbfgs?.kept === true) return result.lbfgs.lbfgsValidationLoss;
+  return result.bestValidationLoss;
+}
+
 /** The options of the training loop that every model shares. */
 export interface LoopOptions {
   /** Total number of epochs (including those of a resumed checkpoint). */
