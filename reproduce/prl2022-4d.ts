@@ -42,11 +42,13 @@ import { parseArchitecture } from '../src/lcnn/architecture.js';
 import { Dataset, splitDataset, type Split } from '../src/lcnn/dataset.js';
 import { evaluateModel, type Evaluation } from '../src/lcnn/evaluation.js';
 import { Model } from '../src/lcnn/model.js';
+import { roundingLevel } from '../src/lcnn/roundingLevel.js';
 import { loadModel, saveModel } from '../src/lcnn/modelFile.js';
 import { parseTarget } from '../src/lcnn/targets.js';
 import { trainModel } from '../src/lcnn/training/lcnn.js';
 import type { StageResult } from '../src/lcnn/training/curriculum.js';
-import type { LbfgsFinishResult } from '../src/lcnn/training/lbfgsFinish.js';
+import { evenlySpaced, type LbfgsFinishResult } from '../src/lcnn/training/lbfgsFinish.js';
+import type { MarquardtFinishResult } from '../src/lcnn/training/marquardtFinish.js';
 import type { ReadoutRefitResult } from '../src/lcnn/training/readoutRefit.js';
 import { finalValidationLoss, type EpochMetrics } from '../src/lcnn/training/learner.js';
 import { generateEnsemble, type RunSpec } from '../src/montecarlo/generate.js';
@@ -104,6 +106,25 @@ const trainPlan: EnsemblePlan = {
   separation: full ? 100 : quick ? 2 : 10,
   start: 'hot',
   seed: 1,
+};
+
+/**
+ * Configurations with time extent 8 for W(4x4)'s Levenberg-Marquardt finish, besides one of
+ * 4x8^3: with time extent 4 a model with transports of reach 2 in time can use that x + 2 and
+ * x - 2 are the same time slice, and one seed of five did (exact on 4x8^3, 4e-6 per site on
+ * every other lattice); an 8^4 configuration in the objective rules that out (README, "L-CNNs
+ * in 4D"). Adam trains on 4x8^3 alone: with these in its training set too, the seeds it left
+ * were farther from an exact fit (seed 2 stalled at 1.7e-6 per site).
+ */
+const extraTrainPlan: EnsemblePlan = {
+  name: 'su2-8x8x8x8-train',
+  dims: [8, 8, 8, 8],
+  // one per beta: the finish fits one of them (the middle one, beta 3.378)
+  perBeta: 1,
+  thermalization: full ? 2000 : quick ? 10 : 200,
+  separation: full ? 100 : 10,
+  start: 'hot',
+  seed: 5,
 };
 
 /** The test lattices beyond the training one (the 4x8^3 test split is the first). */
@@ -196,6 +217,14 @@ interface Study {
   lbfgsConfigurations: number;
   /** Curvature pairs of the L-BFGS finish (trainModel's `lbfgs.memory`; default 20). */
   lbfgsMemory?: number;
+  /**
+   * The Levenberg-Marquardt finish before the L-BFGS one (trainModel's `marquardt`), at most
+   * this many iterations (it stops by itself at the rounding level), on one training
+   * configuration of each training lattice.
+   */
+  marquardtIterations?: number;
+  /** Fit an 8^4 configuration of {@link extraTrainPlan} in the Levenberg-Marquardt finish too. */
+  extraTraining?: boolean;
   /** Relative time of one seed (the order in which --jobs starts them: longest first). */
   cost: number;
   /** The reference's best-of-5 test MSE (site-averaged, its normalisation), if reported. */
@@ -315,10 +344,15 @@ const studies: Study[] = [
     restartOptimizer: [epochs(full ? 12 : 6)],
     patience: 0,
     standardize: true,
-    // 1000 iterations, 100 pairs on 10 configurations: each seed 23x to 350,000x below Adam
-    // (400 iterations, 20 pairs on 25: 4.7x to 76x, in more time; README, "L-CNNs in 4D")
+    // Levenberg-Marquardt first (one 4x8^3 and one 8^4 configuration, 11 values per weight):
+    // L-BFGS alone (1000 iterations, 100 pairs on 10 configurations) lowered the seeds at
+    // their own linear rates, from 23x to 350,000x below Adam, 25,000x apart;
+    // Levenberg-Marquardt converges quadratically near the exact fit (README, "L-CNNs in 4D").
+    // L-BFGS then from its weights.
+    marquardtIterations: lbfgsIterations(40),
+    extraTraining: true,
     lbfgsMemory: 100,
-    lbfgsIterations: lbfgsIterations(1000),
+    lbfgsIterations: lbfgsIterations(300),
     lbfgsConfigurations: 10,
     cost: 1.2,
     reference: {
@@ -372,11 +406,18 @@ interface SeedResult {
   bestEpoch: number;
   trainSeconds: number;
   validation: number;
+  /**
+   * The validation MSE that changing every weight by one unit in the last place causes
+   * (src/lcnn/roundingLevel.ts): a fit at this level is exact as far as its float64 weights
+   * can say.
+   */
+  roundingLevel?: number;
   /** Test lattice label -> evaluation (the 4x8^3 test split first). */
   tests: Record<string, Evaluation & { seconds: number }>;
   /** The curriculum's stages (target, layers, validation MSE and R^2), when it ran. */
   stages?: StageResult[];
-  /** The L-BFGS finish after Adam. */
+  /** The Levenberg-Marquardt finish after Adam, then the L-BFGS finish. */
+  marquardt?: MarquardtFinishResult;
   lbfgs?: LbfgsFinishResult;
   /** The readout refit after training (`validation` is the model's after it). */
   readoutRefit?: ReadoutRefitResult;
@@ -424,21 +465,36 @@ async function runSeed(
   study: Study,
   seed: number,
   trainFile: string,
+  extraTrainFile: string | undefined,
   testFiles: Array<{ file: string; dims: number[] }>,
 ): Promise<SeedResult> {
   const resultFile = resultPath(study, seed);
-  if (existsSync(resultFile)) return JSON.parse(readFileSync(resultFile, 'utf8')) as SeedResult;
+  const modelFile = join(dir, 'models', `${study.key}-seed${seed}.json`);
   const target = parseTarget(study.target);
-  const data = await Dataset.open([trainFile], target);
+  const extra = study.extraTraining === true ? extraTrainFile : undefined;
+  const data = await Dataset.open(extra === undefined ? [trainFile] : [trainFile, extra], target);
+  // the split of the 4x8^3 file (its configurations come first); the 8^4 ones all train
+  const own = trainPlan.perBeta * betas.length;
   const parts: Split = splitDataset(
-    data,
+    { size: own, beta: data.beta.slice(0, own) },
     {
       validation: split.validation / trainPlan.perBeta,
       test: split.test / trainPlan.perBeta,
     },
     1,
   );
-  const modelFile = join(dir, 'models', `${study.key}-seed${seed}.json`);
+  // the 8^4 configurations: only in the Levenberg-Marquardt objective (Adam on 4x8^3 alone)
+  const extraIndices = Array.from({ length: data.size - own }, (_, k) => own + k);
+  if (existsSync(resultFile)) {
+    const done = JSON.parse(readFileSync(resultFile, 'utf8')) as SeedResult;
+    // a result of before the column: its rounding level from the saved model
+    if (done.roundingLevel === undefined && existsSync(modelFile)) {
+      done.roundingLevel = roundingLevel(loadModel(modelFile).model, data, parts.validation);
+      writeFileSync(resultFile, JSON.stringify(done, null, 2));
+    }
+    data.close();
+    return done;
+  }
   const model = new Model({
     N: 2,
     D: 4,
@@ -484,6 +540,15 @@ async function runSeed(
     restartOptimizer: (study.restartOptimizer ?? []).filter((e) => e < study.epochs),
     // L-BFGS on every weight, then the least-squares readout, each kept if it lowers the
     // validation MSE (README, "L-CNNs in 4D")
+    ...(study.marquardtIterations !== undefined
+      ? {
+          marquardt: {
+            iterations: study.marquardtIterations,
+            // one configuration of each training lattice, from the middle of its list
+            indices: [...evenlySpaced(parts.train, 1), ...evenlySpaced(extraIndices, 1)],
+          },
+        }
+      : {}),
     lbfgs: {
       iterations: study.lbfgsIterations,
       configurations: study.lbfgsConfigurations,
@@ -493,6 +558,10 @@ async function runSeed(
     epochs: study.epochs,
     patience: study.patience,
     onEpoch: logEpochs(''),
+    onMarquardtIteration: (i, trainLoss) =>
+      log(
+        `  ${study.key} seed ${seed} Levenberg-Marquardt ${i}: train ${trainLoss.toExponential(2)}`,
+      ),
     onLbfgsIteration: (i, trainLoss) => {
       if (i % 50 === 0)
         log(`  ${study.key} seed ${seed} L-BFGS ${i}: train ${trainLoss.toExponential(2)}`);
@@ -501,6 +570,8 @@ async function runSeed(
   const { bestEpoch } = result;
   const trainedEpochs = result.history.length;
   const trainSeconds = (performance.now() - t0) / 1000;
+  // the scale on which fits at rounding level compare (the table's "rounding level")
+  const level = roundingLevel(model, data, parts.validation);
   for (const st of result.curriculum ?? []) {
     log(
       `  ${study.key} seed ${seed} stage ${st.target} (${st.layers} layers): val ${st.validationLoss.toExponential(2)} R^2 ${st.validationR2.toFixed(6)}`,
@@ -534,8 +605,10 @@ async function runSeed(
     bestEpoch,
     trainSeconds,
     validation: finalValidationLoss(result),
+    roundingLevel: level,
     tests,
     ...(result.curriculum ? { stages: result.curriculum } : {}),
+    ...(result.marquardt ? { marquardt: result.marquardt } : {}),
     ...(result.lbfgs ? { lbfgs: result.lbfgs } : {}),
     ...(result.readoutRefit ? { readoutRefit: result.readoutRefit } : {}),
     workers,
@@ -559,6 +632,18 @@ function lbfgsNote(r: LbfgsFinishResult | undefined): string {
   if (r === undefined) return '-';
   const ratio = r.kept
     ? `x ${(r.lbfgsValidationLoss / r.validationLoss).toPrecision(2)}`
+    : 'not kept';
+  return `${ratio} (${r.iterations}${r.stop === 'iterations' ? '' : `, ${r.stop}`}; ${r.configurations} configurations)`;
+}
+
+/**
+ * The Levenberg-Marquardt finish's effect on the validation MSE, like {@link lbfgsNote}:
+ * "x 3.1e-20 (12, no-progress; 2 configurations)", "-" where it did not run.
+ */
+function marquardtNote(r: MarquardtFinishResult | undefined): string {
+  if (r === undefined) return '-';
+  const ratio = r.kept
+    ? `x ${(r.marquardtValidationLoss / r.validationLoss).toPrecision(2)}`
     : 'not kept';
   return `${ratio} (${r.iterations}${r.stop === 'iterations' ? '' : `, ${r.stop}`}; ${r.configurations} configurations)`;
 }
@@ -629,6 +714,9 @@ function table(results: SeedResult[], lattices: string[]): string[] {
 async function main(): Promise<void> {
   const t0 = performance.now();
   const trainFile = await ensemble(trainPlan);
+  const extraTrainFile = studies.some((s) => s.extraTraining === true)
+    ? await ensemble(extraTrainPlan)
+    : undefined;
   const testFiles: Array<{ file: string; dims: number[] }> = [];
   for (const plan of testPlans) testFiles.push({ file: await ensemble(plan), dims: plan.dims });
   if (dataOnly) return;
@@ -637,7 +725,7 @@ async function main(): Promise<void> {
     const [key, seed] = job.split(':');
     const study = studies.find((s) => s.key === key);
     if (study === undefined) throw new Error(`--job ${job}: no study ${key}`);
-    await runSeed(study, Number(seed), trainFile, testFiles);
+    await runSeed(study, Number(seed), trainFile, extraTrainFile, testFiles);
     return;
   }
   const todo = studies
@@ -645,14 +733,30 @@ async function main(): Promise<void> {
     .flatMap((study) => seeds.map((seed) => ({ study, seed })))
     .filter(({ study, seed }) => !existsSync(resultPath(study, seed)));
   if (jobs > 1) await runJobs(todo);
-  else for (const { study, seed } of todo) await runSeed(study, seed, trainFile, testFiles);
+  else
+    for (const { study, seed } of todo)
+      await runSeed(study, seed, trainFile, extraTrainFile, testFiles);
+  // results of before the rounding-level column get it here (runSeed reads their model files)
+  for (const study of studies) {
+    for (const seed of seeds) {
+      const file = resultPath(study, seed);
+      if (!existsSync(file)) continue;
+      const r = JSON.parse(readFileSync(file, 'utf8')) as SeedResult;
+      if (r.roundingLevel === undefined) {
+        await runSeed(study, seed, trainFile, extraTrainFile, testFiles);
+      }
+    }
+  }
   // every result on disk, also those of earlier runs with --only
   const all = readdirSync(join(dir, 'models'))
     .filter((f) => f.endsWith('.result.json'))
     .map((f) => JSON.parse(readFileSync(join(dir, 'models', f), 'utf8')) as SeedResult);
   const lattices = [trainPlan, ...testPlans].map((p) => label(p.dims));
   const plaquettes: string[] = [];
-  for (const p of [trainPlan, ...testPlans]) {
+  const plans = [trainPlan, extraTrainPlan, ...testPlans].filter((p) =>
+    existsSync(join(dir, `${p.name}.h5`)),
+  );
+  for (const p of plans) {
     const e = await openEnsemble(join(dir, `${p.name}.h5`));
     const byBeta = betas.map((b) => {
       const v = e.observables.plaquette.filter((_, i) => e.beta[i] === b);
@@ -667,34 +771,31 @@ async function main(): Promise<void> {
     existsSync(`${f}.time.json`)
       ? (JSON.parse(readFileSync(`${f}.time.json`, 'utf8')) as { seconds: number }).seconds
       : NaN;
-  const dataSeconds = [trainPlan, ...testPlans].reduce(
-    (s, p) => s + seconds(join(dir, `${p.name}.h5`)),
-    0,
-  );
+  const dataSeconds = plans.reduce((s, p) => s + seconds(join(dir, `${p.name}.h5`)), 0);
   const lines = [
     '# Reproduction: PRL 128 (2022) 032003, 3+1D SU(2) (lge-cnn)',
     '',
     `Command: \`${command}\` on ${cpus().length} cores, ${cpus()[0]?.model ?? ''}, Node ${process.version}. Wall time of the results on disk (the sum of their parts, which earlier calls with --only or --seeds may have made): Monte Carlo ${(dataSeconds / 60).toFixed(0)} min on ${Math.min(2, cpus().length)} worker threads; training and evaluation of the seeds, each seed's own time summed (${jobsNote(all)}): ${studyMinutes(all)}; this call ${minutes.toFixed(0)} min.`,
     '',
-    `Data: heatbath + 1 overrelaxation sweep per step, beta = linspace(0.1, 6.0, 10); 4x8^3: ${split.train} training, ${split.validation} validation, ${split.test} test configurations per beta, ${trainPlan.thermalization} steps of thermalisation, ${trainPlan.separation} between configurations; test lattices ${testPlans.map((p) => `${label(p.dims)} ${p.perBeta} per beta (${p.start} start, ${p.thermalization} + ${p.separation})`).join(', ')}.`,
+    `Data: heatbath + 1 overrelaxation sweep per step, beta = linspace(0.1, 6.0, 10); 4x8^3: ${split.train} training, ${split.validation} validation, ${split.test} test configurations per beta, ${trainPlan.thermalization} steps of thermalisation, ${trainPlan.separation} between configurations; test lattices ${testPlans.map((p) => `${label(p.dims)} ${p.perBeta} per beta (${p.start} start, ${p.thermalization} + ${p.separation})`).join(', ')}; for W(4x4)'s Levenberg-Marquardt finish one more on 8^4 (of ${extraTrainPlan.perBeta} per beta, ${extraTrainPlan.start} start, ${extraTrainPlan.thermalization} + ${extraTrainPlan.separation}: the one at beta ${betas[Math.floor(betas.length / 2)].toFixed(3)}).`,
     '',
     'Metrics on the test configurations: per-site MSE and R^2, and the site-averaged MSE (prediction and target averaged over the sites of each configuration first: the reference notebook`s `mse(global_average=True)`). "reference units": for the charge densities, times (32 pi^2)^2, the notebook`s normalisation (see the README).',
     '',
-    `After Adam (best epoch restored), every weight of every model is refined by full-batch L-BFGS on the training MSE of some training configurations, evenly spaced (\`lgt train --lbfgs N --lbfgs-configurations M\`; column "L-BFGS": the validation MSE after / before, the iterations N and the configurations M), then its readout (its last layer, dense:1) is replaced by the least-squares fit of the training targets on the features entering it (\`lgt train --refit-readout\`; column "readout refit": the validation MSE after / before); each is kept when it lowers the validation MSE.`,
+    `After Adam (best epoch restored), the weights of W(4x4) are refined by Levenberg-Marquardt on the squared errors of one training configuration of 4x8^3 and the one of 8^4 (\`lgt train --marquardt N\`, here with trainModel's \`marquardt.indices\`; column "Levenberg-Marquardt", as the next), then every weight of every model by full-batch L-BFGS on the training MSE of some training configurations, evenly spaced (\`lgt train --lbfgs N --lbfgs-configurations M\`; column "L-BFGS": the validation MSE after / before, the iterations N and the configurations M), then its readout (its last layer, dense:1) is replaced by the least-squares fit of the training targets on the features entering it (\`lgt train --refit-readout\`; column "readout refit": the validation MSE after / before); each is kept when it lowers the validation MSE. Column "rounding level": the validation MSE that changing every weight by one unit in the last place (relative 2^-52, random signs, mean of 4 draws) causes (src/lcnn/roundingLevel.ts): a validation MSE at that level is as exact as the model's float64 weights can say.`,
     '',
     ...table(all, lattices),
     '',
-    '| study | seed | weights | epochs (best) | train s | validation MSE | L-BFGS | readout refit | ' +
+    '| study | seed | weights | epochs (best) | train s | validation MSE | rounding level | Levenberg-Marquardt | L-BFGS | readout refit | ' +
       lattices.map((l) => `${l} eval s`).join(' | ') +
       ' |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | ' +
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | ' +
       lattices.map(() => '---').join(' | ') +
       ' |',
     ...all
       .sort((a, b) => a.study.localeCompare(b.study) || a.seed - b.seed)
       .map(
         (r) =>
-          `| ${r.study} | ${r.seed} | ${r.parameters} | ${r.epochs} (${r.bestEpoch}) | ${r.trainSeconds.toFixed(0)} | ${e2(r.validation)} | ${lbfgsNote(r.lbfgs)} | ${refitNote(r.readoutRefit)} | ${lattices.map((l) => (r.tests[l]?.seconds ?? NaN).toFixed(0)).join(' | ')} |`,
+          `| ${r.study} | ${r.seed} | ${r.parameters} | ${r.epochs} (${r.bestEpoch}) | ${r.trainSeconds.toFixed(0)} | ${e2(r.validation)} | ${r.roundingLevel === undefined ? '-' : e2(r.roundingLevel)} | ${marquardtNote(r.marquardt)} | ${lbfgsNote(r.lbfgs)} | ${refitNote(r.readoutRefit)} | ${lattices.map((l) => (r.tests[l]?.seconds ?? NaN).toFixed(0)).join(' | ')} |`,
       ),
     '',
     'Plaquette per beta (thermalisation check):',

@@ -37,6 +37,8 @@ export const FAULT_POINTS = {
   'train:epoch-logged': 'src/lcnn/training/loop.ts',
   /** The L-BFGS finish after the last epoch: an iteration done (nothing of it is saved). */
   'train:lbfgs-iteration': 'src/lcnn/training/lbfgsFinish.ts',
+  /** The Levenberg-Marquardt finish after the last epoch: an iteration done (nothing saved). */
+  'train:marquardt-iteration': 'src/lcnn/training/marquardtFinish.ts',
 } as const;
 
 /** The name of a fault point. */

@@ -148,6 +148,24 @@ export {
   type LbfgsFinishResult,
 } from './training/lbfgsFinish.js';
 export {
+  finishWithMarquardt,
+  checkMarquardtFinish,
+  marquardtNormalEquations,
+  MARQUARDT_MAX_WEIGHTS,
+  type MarquardtFinishOptions,
+  type MarquardtFinishResult,
+} from './training/marquardtFinish.js';
+export {
+  minimizeLevenbergMarquardt,
+  type LeastSquaresProblem,
+  type MarquardtOptions,
+  type MarquardtResult,
+  type MarquardtStop,
+  type NormalEquations,
+} from '../core/levenbergMarquardt.js';
+export { choleskySolve } from '../core/cholesky.js';
+export { roundingLevel } from './roundingLevel.js';
+export {
   minimizeLbfgs,
   type LbfgsOptions,
   type LbfgsResult,

@@ -473,6 +473,31 @@ export class Model {
     return a;
   }
 
+  /**
+   * The rest of the forward pass from layer `k`, output map included: `a` must be what
+   * {@link Model.activationsBefore} returned for `k` in the model's latest pass (whose gauge
+   * batch the layers read). With the layers before `k` unchanged, a change of layer k's weights
+   * needs only this (the finite-difference Jacobian of ./training/marquardtFinish.ts).
+   */
+  forwardFrom(a: Activation, k: number): FeatureTensor {
+    checkInteger('Model.forwardFrom', 'k', k, 0, this.layers.length);
+    if (this.ctx === undefined) {
+      throw rangeError('Model.forwardFrom', 'a', 'activations of a pass of this model', 'none yet');
+    }
+    let out = a;
+    for (let i = k; i < this.layers.length; i++) out = this.layers[i].forward(out, this.ctx);
+    const result = out as FeatureTensor;
+    const map = this.currentSpec.output;
+    if (map !== undefined) {
+      const mapped = result.zerosLike();
+      for (let j = 0; j < result.data.length; j++) {
+        mapped.data[j] = map.scale * result.data[j] + map.shift;
+      }
+      return mapped;
+    }
+    return result;
+  }
+
   /** Backward pass after {@link Model.forward}: accumulates every parameter's gradient. */
   backward(gradOutput: FeatureTensor): void {
     let g: Activation = gradOutput;

@@ -45,8 +45,12 @@ function train(model: string, metrics: string): string[] {
     // kills land before and after the restart: a resume must go on with the fresh optimiser
     '--restart-optimizer',
     '5',
-    // after the last epoch L-BFGS refines the weights, then the readout is refit: a resume of a
-    // run killed in either does both again
+    // after the last epoch Levenberg-Marquardt, then L-BFGS refine the weights, then the
+    // readout is refit: a resume of a run killed in any of them does them all again
+    '--marquardt',
+    '3',
+    '--marquardt-configurations',
+    '2',
     '--lbfgs',
     '20',
     '--refit-readout',
@@ -101,6 +105,7 @@ beforeAll(async () => {
     JSON.parse(readFileSync(reference.model, 'utf8')) as { info: Record<string, unknown> }
   ).info;
   expect(info.readoutRefit).toMatchObject({ kept: true });
+  expect(info.marquardt).toMatchObject({ kept: true, iterations: 3 });
   expect(info.lbfgs).toMatchObject({ kept: true, iterations: 20 });
 });
 
@@ -154,6 +159,19 @@ describe('lgt train, killed and resumed', () => {
     const [model, metrics] = [join(out, 'm.json'), join(out, 'm.jsonl')];
     const args = train(model, metrics);
     let r = await runLgt(args, { env: { LGT_TEST_KILL_AT: 'train:lbfgs-iteration@7' } });
+    expect(r.signal, r.stderr).toBe('SIGKILL');
+    expect(loggedEpochs(metrics)).toBe(EPOCHS);
+    expect(existsSync(model)).toBe(false);
+    r = await runLgt([...args, '--resume']);
+    expect(r.code, r.stderr).toBe(0);
+    expectSameAsReference(model, metrics);
+  });
+
+  it('killed in the Levenberg-Marquardt finish after the last epoch, then --resume: the same model file', async () => {
+    const out = mkdtempSync(join(dir, 'marquardt-'));
+    const [model, metrics] = [join(out, 'm.json'), join(out, 'm.jsonl')];
+    const args = train(model, metrics);
+    let r = await runLgt(args, { env: { LGT_TEST_KILL_AT: 'train:marquardt-iteration@2' } });
     expect(r.signal, r.stderr).toBe('SIGKILL');
     expect(loggedEpochs(metrics)).toBe(EPOCHS);
     expect(existsSync(model)).toBe(false);

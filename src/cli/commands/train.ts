@@ -174,6 +174,16 @@ const trainOptions = {
     'curvature pairs the L-BFGS finish keeps (default 20; more can pay for models of a few hundred weights: see the README, "L-CNNs in 4D")',
     rules.optional(rules.integer(1, 1000)),
   ),
+  marquardt: option(
+    '--marquardt <iterations>',
+    'L-CNN of at most 4000 weights: after training, refine every weight by Levenberg-Marquardt on the squared errors of --marquardt-configurations training configurations for at most this many iterations (each a finite-difference Jacobian: two passes per weight), kept if it lowers the validation loss; before --lbfgs. Near an exact fit it converges quadratically where L-BFGS slows to a linear rate (see the README, "L-CNNs in 4D")',
+    rules.optional(rules.integer(1)),
+  ),
+  marquardtConfigurations: option(
+    '--marquardt-configurations <n>',
+    'training configurations in the Levenberg-Marquardt objective, evenly spaced through the training split (default: the fewest with 4 target values per weight)',
+    rules.optional(rules.integer(1)),
+  ),
   curriculum: option(
     '--curriculum <targets>',
     'L-CNN: train the model cut after its first k product layers (lcb, lbilin, lconv) on the k-th of these targets first, growing by a layer per stage, e.g. wilson:1x2@01,wilson:2x2,wilson:2x4@01 before wilson:4x4 with 4 L-CB layers (see the README)',
@@ -337,6 +347,11 @@ function refuseForBaseline(o: OptionValues<typeof trainOptions>): void {
       'invalid --lbfgs with --model cnn: expected none (the L-BFGS finish refines the weights of an L-CNN)',
     );
   }
+  if (o.marquardt !== undefined) {
+    throw new UserError(
+      'invalid --marquardt with --model cnn: expected none (the Levenberg-Marquardt finish refines the weights of an L-CNN)',
+    );
+  }
   if (o.curriculum !== undefined) {
     throw new UserError(
       'invalid --curriculum with --model cnn: expected none (a curriculum grows an L-CNN by its product layers)',
@@ -420,6 +435,11 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
         `invalid --lbfgs-configurations ${o.lbfgsConfigurations}: expected it only with --lbfgs <iterations>`,
       );
     }
+    if (o.marquardtConfigurations !== undefined && o.marquardt === undefined) {
+      throw new UserError(
+        `invalid --marquardt-configurations ${o.marquardtConfigurations}: expected it only with --marquardt <iterations>`,
+      );
+    }
     if (o.lbfgsMemory !== undefined && o.lbfgs === undefined) {
       throw new UserError(
         `invalid --lbfgs-memory ${o.lbfgsMemory}: expected it only with --lbfgs <iterations>`,
@@ -441,23 +461,27 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
     if (showProgress) {
       bar.start(o.epochs, 0, { train: '-', val: '-', member: `1 of ${o.ensemble}` });
     }
-    // the L-BFGS finish's own bar, after the epochs' (a single model: an ensemble's members
-    // alternate epochs and finishes)
-    const lbfgsBar = new SingleBar({
-      format: 'lbfgs |{bar}| iteration {value}/{total} | train {train}',
-      stream: process.stderr,
-      hideCursor: true,
-    });
-    let lbfgsShown = false;
-    const onLbfgsIteration = (iteration: number, trainLoss: number): void => {
-      if (!showProgress || ensemble) return;
-      if (!lbfgsShown) {
-        bar.stop();
-        lbfgsBar.start(o.lbfgs ?? 0, 0, { train: '-' });
-        lbfgsShown = true;
-      }
-      lbfgsBar.update(iteration, { train: trainLoss.toExponential(2) });
+    // the finishes' own bars, after the epochs' (a single model: an ensemble's members
+    // alternate epochs and finishes); the one shown last is stopped at the end
+    let shownBar = bar;
+    const finishProgress = (name: string, iterations: number) => {
+      const finishBar = new SingleBar({
+        format: `${name} |{bar}| iteration {value}/{total} | train {train}`,
+        stream: process.stderr,
+        hideCursor: true,
+      });
+      return (iteration: number, trainLoss: number): void => {
+        if (!showProgress || ensemble) return;
+        if (shownBar !== finishBar) {
+          shownBar.stop();
+          finishBar.start(iterations, 0, { train: '-' });
+          shownBar = finishBar;
+        }
+        finishBar.update(iteration, { train: trainLoss.toExponential(2) });
+      };
     };
+    const onMarquardtIteration = finishProgress('marquardt', o.marquardt ?? 0);
+    const onLbfgsIteration = finishProgress('lbfgs', o.lbfgs ?? 0);
     const stop = stopOnSignals(() =>
       o.model === 'cnn'
         ? 'stopping at the next mini-batch (the baseline CNN writes no checkpoint)'
@@ -479,6 +503,17 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
         learningRateDecay: o.lrDecay,
         ...(o.restartOptimizer !== undefined ? { restartOptimizer: o.restartOptimizer } : {}),
         ...(o.refitReadout ? { refitReadout: true } : {}),
+        ...(o.marquardt !== undefined
+          ? {
+              marquardt: {
+                iterations: o.marquardt,
+                ...(o.marquardtConfigurations !== undefined
+                  ? { configurations: o.marquardtConfigurations }
+                  : {}),
+              },
+              onMarquardtIteration,
+            }
+          : {}),
         ...(o.lbfgs !== undefined
           ? {
               lbfgs: {
@@ -559,7 +594,7 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
               },
             });
     } finally {
-      if (showProgress) (lbfgsShown ? lbfgsBar : bar).stop();
+      if (showProgress) shownBar.stop();
       stop.dispose();
     }
     if (summary.interrupted) {
@@ -621,6 +656,11 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
         (st, k) =>
           `curriculum stage ${k + 1}: ${st.target} with ${st.layers} product layer${st.layers === 1 ? '' : 's'}, validation MSE ${st.validationLoss.toExponential(3)}, R^2 ${st.validationR2.toFixed(6)}\n`,
       );
+      const m = summary.marquardt;
+      const marquardt =
+        m === undefined
+          ? ''
+          : `Levenberg-Marquardt finish: ${m.iterations} iterations on ${m.configurations} training configurations (${m.stop}), train MSE ${m.trainLoss.toExponential(3)} -> ${m.marquardtTrainLoss.toExponential(3)}, validation MSE ${m.validationLoss.toExponential(3)} -> ${m.marquardtValidationLoss.toExponential(3)}, ${m.kept ? 'kept' : 'not kept (no better)'}\n`;
       const l = summary.lbfgs;
       const lbfgs =
         l === undefined
@@ -633,6 +673,7 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
           : `readout refit: validation MSE ${r.validationLoss.toExponential(3)} -> ${r.refitValidationLoss.toExponential(3)}, ${r.kept ? 'kept' : 'not kept (no better)'}\n`;
       process.stdout.write(
         stages.join('') +
+          marquardt +
           lbfgs +
           refit +
           `model ${summary.output}: ${trained}\n` +

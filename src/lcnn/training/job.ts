@@ -29,6 +29,7 @@ import { formatTarget, type TargetSpec } from '../targets.js';
 import type { EpochMetrics, TrainResult } from './learner.js';
 import type { StageResult } from './curriculum.js';
 import type { LbfgsFinishResult } from './lbfgsFinish.js';
+import type { MarquardtFinishResult } from './marquardtFinish.js';
 import type { ReadoutRefitResult } from './readoutRefit.js';
 import { trainModel, type TrainOptions } from './lcnn.js';
 
@@ -138,6 +139,8 @@ export interface TrainSummary {
   member?: number;
   /** The stages of `train.curriculum` and what each reached (a single L-CNN). */
   curriculum?: StageResult[];
+  /** What `train.marquardt` did (a single L-CNN). */
+  marquardt?: MarquardtFinishResult;
   /** What `train.lbfgs` did (a single L-CNN). */
   lbfgs?: LbfgsFinishResult;
   /** What `train.refitReadout` did (a single L-CNN). */
@@ -281,6 +284,9 @@ async function completedJob(
       test,
       history,
       interrupted: false,
+      ...(info.marquardt !== undefined
+        ? { marquardt: info.marquardt as MarquardtFinishResult }
+        : {}),
       ...(info.lbfgs !== undefined ? { lbfgs: info.lbfgs as LbfgsFinishResult } : {}),
       ...(info.readoutRefit !== undefined
         ? { readoutRefit: info.readoutRefit as ReadoutRefitResult }
@@ -362,6 +368,7 @@ async function runLocked(
         testMse: test.mse,
         testR2: test.r2,
         ...(result.curriculum !== undefined ? { curriculumStages: result.curriculum } : {}),
+        ...(result.marquardt !== undefined ? { marquardt: result.marquardt } : {}),
         ...(result.lbfgs !== undefined ? { lbfgs: result.lbfgs } : {}),
         ...(result.readoutRefit !== undefined ? { readoutRefit: result.readoutRefit } : {}),
       },
@@ -377,6 +384,7 @@ async function runLocked(
       history: result.history,
       interrupted: false,
       ...(result.curriculum !== undefined ? { curriculum: result.curriculum } : {}),
+      ...(result.marquardt !== undefined ? { marquardt: result.marquardt } : {}),
       ...(result.lbfgs !== undefined ? { lbfgs: result.lbfgs } : {}),
       ...(result.readoutRefit !== undefined ? { readoutRefit: result.readoutRefit } : {}),
     };
@@ -400,6 +408,7 @@ function trainingRecord(train: TrainingJob['train']): Record<string, unknown> {
     'checkpointOnStop',
     'stopAfterEpochs',
     'onLbfgsIteration',
+    'onMarquardtIteration',
   ]) {
     delete record[key];
   }

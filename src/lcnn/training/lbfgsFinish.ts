@@ -87,6 +87,26 @@ export function evenlySpaced(train: readonly number[], count: number): number[] 
   );
 }
 
+/**
+ * Loads `refined` into the model and keeps it when its validation MSE is below
+ * `validationLoss` (the model's at `start`), else restores `start`: the rule of every finish
+ * (this one, ./marquardtFinish.ts). Returns the refined weights' validation MSE.
+ */
+export function keepIfValidationFalls(
+  model: Model,
+  dataset: Dataset,
+  split: Split,
+  start: Float64Array,
+  refined: Float64Array,
+  validationLoss: number,
+): { refinedValidationLoss: number; kept: boolean } {
+  model.setWeights(refined);
+  const refinedValidationLoss = evaluate(model, dataset, split.validation).mse;
+  const kept = refinedValidationLoss < validationLoss;
+  if (!kept) model.setWeights(start);
+  return { refinedValidationLoss, kept };
+}
+
 /** Checks the options (before any training). */
 export function checkLbfgsFinish(fn: string, options: LbfgsFinishOptions): void {
   checkInteger(fn, 'lbfgs.iterations', options.iterations, 1, 1e7);
@@ -134,10 +154,14 @@ export async function finishWithLbfgs(
     model.setWeights(start);
     return undefined;
   }
-  model.setWeights(result.x);
-  const lbfgsValidationLoss = evaluate(model, dataset, split.validation).mse;
-  const kept = lbfgsValidationLoss < validationLoss;
-  if (!kept) model.setWeights(start);
+  const { refinedValidationLoss: lbfgsValidationLoss, kept } = keepIfValidationFalls(
+    model,
+    dataset,
+    split,
+    start,
+    result.x,
+    validationLoss,
+  );
   return {
     iterations: result.iterations,
     stop: result.stop,

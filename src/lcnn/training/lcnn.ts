@@ -33,6 +33,12 @@ import {
   type LbfgsFinishOptions,
   type LbfgsFinishResult,
 } from './lbfgsFinish.js';
+import {
+  checkMarquardtFinish,
+  finishWithMarquardt,
+  type MarquardtFinishOptions,
+  type MarquardtFinishResult,
+} from './marquardtFinish.js';
 import type { ShardTask } from './shardWorker.js';
 import type { LcnnWasm } from '../wasm/lcnnWasm.js';
 import { lcnnKernelsFor } from '../wasm/lcnnKernels.js';
@@ -78,6 +84,16 @@ export interface TrainOptions extends LoopOptions {
   lbfgs?: LbfgsFinishOptions;
   /** Called after every iteration of the L-BFGS finish (for progress bars). */
   onLbfgsIteration?: (iteration: number, trainLoss: number) => void;
+  /**
+   * After training (best weights restored), refine every weight by Levenberg-Marquardt on the
+   * squared errors of a few training configurations, kept if it lowers the validation loss
+   * (./marquardtFinish.ts; before the L-BFGS finish and the readout refit). For models of at
+   * most a few thousand weights. Result: `marquardt`. Stopped by `signal`, it runs again on
+   * resume.
+   */
+  marquardt?: MarquardtFinishOptions;
+  /** Called after every iteration of the Levenberg-Marquardt finish (for progress bars). */
+  onMarquardtIteration?: (iteration: number, trainLoss: number) => void;
 }
 
 /**
@@ -164,7 +180,7 @@ class LcnnLearner implements Learner<Float64Array> {
     split: Split,
     validationLoss: number,
     signal: AbortSignal | undefined,
-  ) => Promise<{ lbfgs: LbfgsFinishResult } | undefined>;
+  ) => Promise<{ marquardt?: MarquardtFinishResult; lbfgs?: LbfgsFinishResult } | undefined>;
 
   constructor(
     private readonly model: Model,
@@ -191,20 +207,47 @@ class LcnnLearner implements Learner<Float64Array> {
             maxThreads: workers,
           })
         : undefined;
-    const { lbfgs, onLbfgsIteration } = options;
-    if (lbfgs !== undefined) {
+    const { lbfgs, onLbfgsIteration, marquardt, onMarquardtIteration } = options;
+    if (lbfgs !== undefined || marquardt !== undefined) {
+      // Levenberg-Marquardt first (quadratic near an exact fit), then L-BFGS from its weights
+      // with exact gradients; each kept only when it lowers the validation loss
       this.finish = async (split, validationLoss, signal) => {
-        const r = await finishWithLbfgs(
-          model,
-          dataset,
-          split,
-          lbfgs,
-          (indices) => this.gradient(indices),
-          validationLoss,
-          signal,
-          onLbfgsIteration,
-        );
-        return r === undefined ? undefined : { lbfgs: r };
+        const out: { marquardt?: MarquardtFinishResult; lbfgs?: LbfgsFinishResult } = {};
+        let loss = validationLoss;
+        // stopped in the second: the best epoch's weights restored, as the loop expects
+        const best = model.getWeights();
+        if (marquardt !== undefined) {
+          const r = await finishWithMarquardt(
+            model,
+            dataset,
+            split,
+            marquardt,
+            loss,
+            signal,
+            onMarquardtIteration,
+          );
+          if (r === undefined) return undefined;
+          out.marquardt = r;
+          if (r.kept) loss = r.marquardtValidationLoss;
+        }
+        if (lbfgs !== undefined) {
+          const r = await finishWithLbfgs(
+            model,
+            dataset,
+            split,
+            lbfgs,
+            (indices) => this.gradient(indices),
+            loss,
+            signal,
+            onLbfgsIteration,
+          );
+          if (r === undefined) {
+            model.setWeights(best);
+            return undefined;
+          }
+          out.lbfgs = r;
+        }
+        return out;
       };
     }
   }
@@ -335,6 +378,7 @@ export async function trainModel(
   const wasm = lcnnKernelsFor(fn, kernels);
   if (options.refitReadout === true) readoutLayer(fn, model);
   if (options.lbfgs !== undefined) checkLbfgsFinish(fn, options.lbfgs);
+  if (options.marquardt !== undefined) checkMarquardtFinish(fn, options.marquardt, model);
   if (options.standardize && split.train.length > 0) {
     const odd = model.symmetry.size > 1 && model.spec.parity === 'pseudoscalar';
     model.setOutputScaling(targetScaling(dataset, split.train, !odd));
@@ -360,6 +404,8 @@ export async function trainModel(
       'refitReadout',
       'lbfgs',
       'onLbfgsIteration',
+      'marquardt',
+      'onMarquardtIteration',
     ] as const) {
       delete shared[key];
     }

@@ -12,6 +12,7 @@ import type { Augmentation, Split } from '../dataset.js';
 import type { Symmetry } from '../symmetry.js';
 import type { StageResult } from './curriculum.js';
 import type { LbfgsFinishResult } from './lbfgsFinish.js';
+import type { MarquardtFinishResult } from './marquardtFinish.js';
 import type { ReadoutRefitResult } from './readoutRefit.js';
 
 /** What one epoch reports (the keys of the metrics log). */
@@ -56,6 +57,8 @@ export interface TrainResult {
   checkpointEpoch?: number;
   /** The stages of a curriculum (L-CNN `curriculum` option), when it ran. */
   curriculum?: StageResult[];
+  /** The Levenberg-Marquardt finish (L-CNN `marquardt` option), when it ran. */
+  marquardt?: MarquardtFinishResult;
   /** The L-BFGS finish (L-CNN `lbfgs` option), when it ran. */
   lbfgs?: LbfgsFinishResult;
   /** The readout refit (L-CNN `refitReadout` option), when it ran. */
@@ -64,14 +67,16 @@ export interface TrainResult {
 
 /**
  * The validation loss of the weights the training left in the model: the readout refit's if
- * kept, else the L-BFGS finish's if kept, else the best epoch's (each step runs on the
- * previous one's weights and is kept only when it lowers this loss).
+ * kept, else the L-BFGS finish's if kept, else the Levenberg-Marquardt finish's if kept, else
+ * the best epoch's (each step runs on the previous one's weights and is kept only when it
+ * lowers this loss).
  */
 export function finalValidationLoss(
-  result: Pick<TrainResult, 'bestValidationLoss' | 'lbfgs' | 'readoutRefit'>,
+  result: Pick<TrainResult, 'bestValidationLoss' | 'marquardt' | 'lbfgs' | 'readoutRefit'>,
 ): number {
   if (result.readoutRefit?.kept === true) return result.readoutRefit.refitValidationLoss;
   if (result.lbfgs?.kept === true) return result.lbfgs.lbfgsValidationLoss;
+  if (result.marquardt?.kept === true) return result.marquardt.marquardtValidationLoss;
   return result.bestValidationLoss;
 }
 
@@ -173,7 +178,7 @@ export interface Learner<W> {
   setLearningRate?(learningRate: number): void;
   /**
    * Runs after the last epoch, the best weights restored, before the learner closes (the
-   * L-CNN's L-BFGS finish): returns what it adds to the result, or undefined when `signal`
+   * L-CNN's Levenberg-Marquardt and L-BFGS finishes): returns what it adds to the result, or undefined when `signal`
    * stopped it, the best weights restored (the loop then stops as in an epoch, with the
    * checkpoint of the last epoch, from which a resume runs it again).
    */

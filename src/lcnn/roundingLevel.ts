@@ -1,0 +1,49 @@
+/**
+ * The rounding level of a model's fit: the mean squared change of its predictions when every
+ * weight is changed by one unit in the last place (relative 2^-52, a random sign per weight),
+ * averaged over a few draws. Weights stored in double precision are known to about that much,
+ * so a fit whose MSE is at this level is exact as far as its float64 weights can say; the level
+ * differs from model to model (by 200x between the W(4x4) seeds of `npm run reproduce:4d`,
+ * whose predictions respond more or less to rounding of their weights), and it is the scale on
+ * which to compare fits that have reached it (README, "L-CNNs in 4D").
+ *
+ * @module
+ */
+import { checkInteger } from '../core/validate.js';
+import { Xoshiro128 } from '../core/rng.js';
+import type { BatchSource } from './gradient.js';
+import { predict } from './gradient.js';
+import type { Model } from './model.js';
+
+/**
+ * The mean over `draws` draws (default 4) of the mean squared change of the predictions of
+ * `model` on configurations `indices` when each weight w becomes w (1 +- 2^-52), the signs from
+ * a Xoshiro128 stream of `seed`. The model's weights are restored.
+ */
+export function roundingLevel(
+  model: Model,
+  dataset: BatchSource,
+  indices: readonly number[],
+  draws = 4,
+  seed = 1,
+): number {
+  checkInteger('roundingLevel', 'draws', draws, 1, 1000);
+  const weights = model.getWeights();
+  const reference = predict(model, dataset, indices);
+  const rng = new Xoshiro128(seed);
+  let sum = 0;
+  try {
+    for (let d = 0; d < draws; d++) {
+      model.setWeights(
+        weights.map((w) => w * (1 + (rng.uniform() < 0.5 ? -1 : 1) * Number.EPSILON)),
+      );
+      const moved = predict(model, dataset, indices);
+      let s = 0;
+      for (let k = 0; k < moved.length; k++) s += (moved[k] - reference[k]) ** 2;
+      sum += s / moved.length;
+    }
+  } finally {
+    model.setWeights(weights);
+  }
+  return sum / draws;
+}
