@@ -470,6 +470,13 @@ async function runSeed(
 ): Promise<SeedResult> {
   const resultFile = resultPath(study, seed);
   const modelFile = join(dir, 'models', `${study.key}-seed${seed}.json`);
+  const done = existsSync(resultFile)
+    ? (JSON.parse(readFileSync(resultFile, 'utf8')) as SeedResult)
+    : undefined;
+  // a finished seed: its data opened only for a rounding level it lacks (older results)
+  if (done !== undefined && (done.roundingLevel !== undefined || !existsSync(modelFile))) {
+    return done;
+  }
   const target = parseTarget(study.target);
   const extra = study.extraTraining === true ? extraTrainFile : undefined;
   const data = await Dataset.open(extra === undefined ? [trainFile] : [trainFile, extra], target);
@@ -485,13 +492,9 @@ async function runSeed(
   );
   // the 8^4 configurations: only in the Levenberg-Marquardt objective (Adam on 4x8^3 alone)
   const extraIndices = Array.from({ length: data.size - own }, (_, k) => own + k);
-  if (existsSync(resultFile)) {
-    const done = JSON.parse(readFileSync(resultFile, 'utf8')) as SeedResult;
-    // a result of before the column: its rounding level from the saved model
-    if (done.roundingLevel === undefined && existsSync(modelFile)) {
-      done.roundingLevel = roundingLevel(loadModel(modelFile).model, data, parts.validation);
-      writeFileSync(resultFile, JSON.stringify(done, null, 2));
-    }
+  if (done !== undefined) {
+    done.roundingLevel = roundingLevel(loadModel(modelFile).model, data, parts.validation);
+    writeFileSync(resultFile, JSON.stringify(done, null, 2));
     data.close();
     return done;
   }

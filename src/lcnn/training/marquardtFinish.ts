@@ -5,8 +5,8 @@
  * result kept when it lowers the validation MSE. For a target the model represents exactly the
  * residuals can vanish, and there the Gauss-Newton step converges quadratically: on the 3+1D
  * W(4x4) model of `npm run reproduce:4d`, whose seeds L-BFGS lowers each at its own linear rate
- * (1000 iterations: from 23x to 350,000x), it takes every seed to the rounding level of the
- * finite-difference Jacobian in a few dozen iterations (README, "L-CNNs in 4D"). It runs before
+ * (1000 iterations: from 23x to 350,000x), it takes every seed to an exact fit (per-site MSE
+ * 3e-30 to 8e-28) in 10 to 16 iterations (README, "L-CNNs in 4D"). It runs before
  * the L-BFGS finish, which then works from there with exact gradients.
  *
  * The Jacobian of the predictions by the weights is taken by central differences, one weight at
@@ -67,8 +67,8 @@ export interface MarquardtFinishResult {
   /** Iterations done (accepted steps). */
   iterations: number;
   /**
-   * Why it stopped: 'iterations' (the limit), 'small-decrease' (an iteration gained less than
-   * `minimumDecrease`), 'no-progress' (no damping gave a lower value: the rounding level),
+   * Why it stopped: 'iterations' (the limit), 'small-decrease' (three iterations in a row
+   * each gained less than `minimumDecrease`), 'no-progress' (no damping gave a lower value: the rounding level),
    * 'stationary' (J^T r zero) or 'aborted'.
    */
   stop: MarquardtStop;
@@ -205,16 +205,17 @@ export function marquardtNormalEquations(
           for (let k = 0; k < m; k++) column[k] = (plus[lo + k] - minus[lo + k]) / width;
         }
       }
-      const rr = r.subarray(offset + lo, offset + hi);
+      // the lower triangle of J^T J and J^T r, by offsets into the block (no views per pair)
+      const ro = offset + lo;
       for (let a = 0; a < n; a++) {
-        const ca = block.subarray(a * m, (a + 1) * m);
+        const ca = a * m;
         let g = 0;
-        for (let k = 0; k < m; k++) g += ca[k] * rr[k];
+        for (let k = 0; k < m; k++) g += block[ca + k] * r[ro + k];
         jtr[a] += g;
         for (let b = 0; b <= a; b++) {
-          const cb = block.subarray(b * m, (b + 1) * m);
+          const cb = b * m;
           let s = 0;
-          for (let k = 0; k < m; k++) s += ca[k] * cb[k];
+          for (let k = 0; k < m; k++) s += block[ca + k] * block[cb + k];
           jtj[a * n + b] += s;
         }
       }
