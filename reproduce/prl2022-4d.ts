@@ -11,7 +11,7 @@
  * (wilson:4x4@01, the reference's trW_4). Five seeds per model; every seed's test errors, per
  * value and site-averaged (the reference's metric), on every test lattice.
  *
- *   npm run reproduce:4d                    # reduced sizes, ~45 minutes on 2 cores (README)
+ *   npm run reproduce:4d                    # reduced sizes, ~47 minutes on 2 cores (README)
  *   npm run reproduce:4d -- --large         # 2x the training data, larger test sets (~1.5 h)
  *   npm run reproduce:4d -- --full          # the reference's sizes (days on 2 cores)
  *   npm run reproduce:4d -- --quick         # a smoke test
