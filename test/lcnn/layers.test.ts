@@ -20,7 +20,7 @@ import { LConv } from '../../src/lcnn/layers/lconv.js';
 import { SiteMean } from '../../src/lcnn/layers/siteMean.js';
 import { Trace } from '../../src/lcnn/layers/trace.js';
 import { meanSquaredError, Model, type ModelSpec } from '../../src/lcnn/model.js';
-import { GaugeBatch, MatrixTensor } from '../../src/lcnn/tensors.js';
+import { FeatureTensor, GaugeBatch, MatrixTensor } from '../../src/lcnn/tensors.js';
 import { TransportCache } from '../../src/lcnn/transportCache.js';
 import { Xoshiro128 } from '../../src/core/rng.js';
 import { polyakovLoopField } from '../../src/lattice/observables/polyakov.js';
@@ -178,6 +178,55 @@ describe('L-CNN models', () => {
       }
     }
     expect(worst).toBeLessThan(1e-6);
+  });
+
+  it('read out real traces for SU(2): the channels stay quaternions, Im tr is emitted as exactly 0', () => {
+    const deep: ModelSpec = {
+      ...spec,
+      D: 3,
+      layers: [
+        { type: 'lcb', out: 3, kernel: 1 },
+        { type: 'lcb', out: 2, kernel: 1 },
+        { type: 'lact', activation: 'tanh' },
+        { type: 'lcb', out: 2, kernel: 2 },
+        { type: 'trace' },
+        { type: 'dense', out: 1 },
+      ],
+    };
+    for (const N of [2, 3]) {
+      const model = new Model({ ...deep, N });
+      const gauge = GaugeBatch.fromFields(fields([3, 3, 3], N, 60));
+      const traceAt = deep.layers.findIndex((l) => l.type === 'trace');
+      const W = model.activationsBefore(gauge, traceAt, 'test') as MatrixTensor;
+      const features = model.activationsBefore(gauge, traceAt + 1, 'test') as FeatureTensor;
+      // computed: Im tr of SU(2) channels is rounding noise; of SU(3) channels, of their size
+      let largest = 0;
+      let imaginary = 0;
+      for (let s = 0; s < W.batch * W.volume * W.channels; s++) {
+        largest = Math.max(largest, Math.abs(W.group.reTrace(W.data, s * W.m)));
+        imaginary = Math.max(imaginary, Math.abs(W.group.imTrace(W.data, s * W.m)));
+      }
+      const emitted = features.data.filter((_, k) => k % 2 === 1);
+      if (N === 2) {
+        expect(imaginary / largest).toBeLessThan(1e-14);
+        expect(emitted.every((v) => v === 0)).toBe(true);
+      } else {
+        expect(imaginary / largest).toBeGreaterThan(1e-3);
+        const direct = Array.from({ length: emitted.length }, (_, s) =>
+          W.group.imTrace(W.data, s * W.m),
+        );
+        expect(Array.from(emitted)).toEqual(direct);
+      }
+      // so for SU(2) a readout weight on Im tr changes no prediction, not even in the last bit
+      const before = Float64Array.from(model.forward(gauge).data);
+      const readout = model.parameters.find(
+        (p) => p.name.endsWith('.weight') && p.value.length === 4,
+      )!;
+      readout.value[1] += 1;
+      readout.value[3] -= 1;
+      const after = model.forward(gauge).data;
+      expect(after.every((v, k) => v === before[k])).toBe(N === 2);
+    }
   });
 
   it('predict the same for a gauge-transformed configuration (invariance to 1e-12)', () => {
