@@ -53,6 +53,8 @@ export type MarquardtStop =
   | 'stationary'
   /** `smallDecreases` iterations in a row lowered the value by less than `minimumDecrease`. */
   | 'small-decrease'
+  /** The value is at or below the rounding level of the unknowns (`stopAtRoundingLevel`). */
+  | 'rounding-level'
   /** The signal was aborted. */
   | 'aborted';
 
@@ -74,6 +76,15 @@ export interface MarquardtOptions {
   minimumDecrease?: number;
   /** Iterations in a row below `minimumDecrease` that stop the run (default 1). */
   smallDecreases?: number;
+  /**
+   * Stop ('rounding-level') after a step that takes the mean square to or below the rounding
+   * level of the unknowns: the mean square change of the residuals when every unknown moves by
+   * one unit in its last place, u^2 sum_j x_j^2 (J^T J)_jj / m to first order (u = 2^-52, the
+   * signs random; m residuals), from the J^T J of the step. Below it no float64 x does
+   * measurably better, so the Jacobians after it buy nothing (W(4x4) in 4D: 10-20% in three
+   * more iterations). Default false.
+   */
+  stopAtRoundingLevel?: boolean;
   /** Checked before every iteration. */
   signal?: AbortSignal;
   /** Called after every iteration with its number (from 1), value and the damping. */
@@ -102,6 +113,18 @@ export interface MarquardtResult {
 const SCALE_FLOOR = 1e-9;
 const DECREASE = 5;
 const INCREASE = 4;
+
+/**
+ * The rounding level of the unknowns x for residuals whose normal matrix is `jtj`: the expected
+ * mean square of J dx for dx_j = +-u x_j with independent random signs, u = 2^-52 (as
+ * ../lcnn/roundingLevel.ts measures it on a model), to first order.
+ */
+export function roundingLevelOfUnknowns(x: Float64Array, jtj: Float64Array, count: number): number {
+  const n = x.length;
+  let s = 0;
+  for (let j = 0; j < n; j++) s += x[j] * x[j] * jtj[j * n + j];
+  return (Number.EPSILON * Number.EPSILON * s) / count;
+}
 
 const sumOfSquares = (r: Float64Array): number => {
   let s = 0;
@@ -216,6 +239,12 @@ export async function minimizeLevenbergMarquardt(
     iterations++;
     options.onIteration?.(iterations, f / count, damping);
     if (f === 0) return done('stationary');
+    if (
+      options.stopAtRoundingLevel === true &&
+      f / count <= roundingLevelOfUnknowns(x, jtj, count)
+    ) {
+      return done('rounding-level');
+    }
     small = before - f < minimumDecrease * before ? small + 1 : 0;
     if (small >= smallDecreases) return done('small-decrease');
   }

@@ -93,7 +93,7 @@ describe('lgt train --marquardt', () => {
     const t = runLgt(trainArgs(text, '--config', config));
     expect(t.status, t.stderr).toBe(0);
     expect(t.stdout).toMatch(
-      /^Levenberg-Marquardt finish: \d+ iterations on 6 training configurations \((small-decrease|no-progress|stationary|iterations)\), train MSE \S+ -> \S+, validation MSE \S+ -> \S+, kept\nL-BFGS finish: /,
+      /^Levenberg-Marquardt finish: \d+ iterations on 6 training configurations \((rounding-level|small-decrease|no-progress|stationary|iterations)\), train MSE \S+ -> \S+, validation MSE \S+ -> \S+, kept\nL-BFGS finish: /,
     );
     expect(read(text).weights).toEqual(file.weights);
   });

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { choleskySolve } from '../../src/core/cholesky.js';
 import {
   minimizeLevenbergMarquardt,
+  roundingLevelOfUnknowns,
   type LeastSquaresProblem,
   type NormalEquations,
 } from '../../src/core/levenbergMarquardt.js';
@@ -178,6 +179,43 @@ describe('minimizeLevenbergMarquardt', () => {
     expect(r2.stop).toBe('small-decrease');
     expect(gains2.slice(-2).every((g) => g < 0.5)).toBe(true);
     expect(gains2.slice(0, -2).some((g, k, all) => g < 0.5 && all[k + 1] < 0.5)).toBe(false);
+  });
+
+  it('stops at the rounding level of the unknowns with stopAtRoundingLevel', async () => {
+    // an exponential fit whose exact solution (1/3, pi, sqrt 2) no float64 x represents: the
+    // residuals fall quadratically to the rounding of x, then linger there
+    const t = Array.from({ length: 40 }, (_, k) => k / 20);
+    const model = (x: ArrayLike<number>, tk: number) => x[1] * Math.exp(x[0] * tk) + x[2] * tk;
+    const y = t.map((tk) => model([1 / 3, Math.PI, Math.SQRT2], tk));
+    const fit = problem(
+      (x) => t.map((tk, k) => model(x, tk) - y[k]),
+      (x) => t.map((tk) => [x[1] * tk * Math.exp(x[0] * tk), Math.exp(x[0] * tk), tk]),
+    );
+    const start = Float64Array.of(1, 1, 1);
+    const stopped = await minimizeLevenbergMarquardt(fit, start, {
+      iterations: 100,
+      stopAtRoundingLevel: true,
+    });
+    const onward = await minimizeLevenbergMarquardt(fit, start, { iterations: 100 });
+    expect(stopped.stop).toBe('rounding-level');
+    const r = await fit.residuals(stopped.x);
+    const { jtj } = await fit.normalEquations(stopped.x, r);
+    const level = roundingLevelOfUnknowns(stopped.x, jtj, t.length);
+    expect(stopped.value).toBeLessThanOrEqual(level * 1.01);
+    expect(stopped.value).toBeGreaterThan(0);
+    // the run without the stop pays more Jacobians and ends at the same scale
+    expect(onward.jacobians).toBeGreaterThan(stopped.jacobians);
+    expect(onward.value).toBeGreaterThan(stopped.value / 100);
+    // the level is what one unit in the last place of every unknown does, measured
+    const rng = new Xoshiro128(5);
+    let measured = 0;
+    for (let d = 0; d < 200; d++) {
+      const moved = stopped.x.map((v) => v * (1 + (rng.uniform() < 0.5 ? -1 : 1) * Number.EPSILON));
+      const rm = await fit.residuals(moved);
+      measured += rm.reduce((a, v, k) => a + (v - r[k]) ** 2, 0) / t.length / 200;
+    }
+    expect(measured / level).toBeGreaterThan(0.5);
+    expect(measured / level).toBeLessThan(2);
   });
 
   it('is deterministic', async () => {

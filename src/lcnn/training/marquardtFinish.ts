@@ -54,10 +54,10 @@ export interface MarquardtFinishOptions {
   indices?: readonly number[];
   /**
    * Stop when three iterations in a row each lower the training MSE by less than this fraction
-   * of it (default 0.1): at the rounding level the value lingers, each Jacobian buying a few
-   * percent (W(4x4) in 4D: 8 more iterations from 2.31e-30 to 2.13e-30 after the quadratic
-   * phase). Three, not one: far from the fit a single step can gain little while the damping
-   * adapts, and the next ones much. 0: only when no step lowers it.
+   * of it (default 0.1), where the rounding-level stop does not end the run first (a fit that
+   * is not exact): in a stall each Jacobian buys a few percent. Three, not one: far from the
+   * fit a single step can gain little while the damping adapts, and the next ones much. 0:
+   * only when no step lowers it.
    */
   minimumDecrease?: number;
 }
@@ -67,9 +67,11 @@ export interface MarquardtFinishResult {
   /** Iterations done (accepted steps). */
   iterations: number;
   /**
-   * Why it stopped: 'iterations' (the limit), 'small-decrease' (three iterations in a row
-   * each gained less than `minimumDecrease`), 'no-progress' (no damping gave a lower value: the rounding level),
-   * 'stationary' (J^T r zero) or 'aborted'.
+   * Why it stopped: 'rounding-level' (the training MSE at or below what one unit in the last
+   * place of every weight changes it by: exact as far as float64 weights can say),
+   * 'iterations' (the limit), 'small-decrease' (three iterations in a row each gained less
+   * than `minimumDecrease`), 'no-progress' (no damping gave a lower value), 'stationary'
+   * (J^T r zero) or 'aborted'.
    */
   stop: MarquardtStop;
   /** Jacobians taken (each two passes per weight over the configurations). */
@@ -279,6 +281,7 @@ export async function finishWithMarquardt(
       iterations: options.iterations,
       minimumDecrease: options.minimumDecrease ?? 0.1,
       smallDecreases: 3,
+      stopAtRoundingLevel: true,
       ...(signal !== undefined ? { signal } : {}),
       onIteration: (k, value) => {
         faultPoint('train:marquardt-iteration');
