@@ -286,11 +286,6 @@ const studies: Study[] = [
     restartOptimizer: [epochs(2 * stretch)],
     patience: 0,
     standardize: true,
-    // Levenberg-Marquardt first (2 configurations of 4x8^3): L-BFGS alone left one seed in
-    // five 7.7x above its rounding level (per-site 1.3e-33, the others 7.8e-35 to 1.3e-34);
-    // from there three iterations took it to 1.4e-34 (README, "L-CNNs in 4D"). QP's reach 1
-    // cannot use the time extent 4, so no 8^4 configuration
-    marquardtIterations: lbfgsIterations(40),
     lbfgsIterations: lbfgsIterations(1500),
     lbfgsConfigurations: 5,
     cost: 1.1,
@@ -796,7 +791,7 @@ async function main(): Promise<void> {
     '',
     'Metrics on the test configurations: per-site MSE and R^2, and the site-averaged MSE (prediction and target averaged over the sites of each configuration first: the reference notebook`s `mse(global_average=True)`). "reference units": for the charge densities, times (32 pi^2)^2, the notebook`s normalisation (see the README).',
     '',
-    `After Adam (best epoch restored), the weights of W(4x4) and QP are refined by Levenberg-Marquardt on the squared errors of some training configurations (\`lgt train --marquardt N\`; W(4x4): one of 4x8^3 and the one of 8^4, with trainModel's \`marquardt.indices\`; QP: its default, two of 4x8^3; column "Levenberg-Marquardt", as the next), then every weight of every model by full-batch L-BFGS on the training MSE of some training configurations, evenly spaced (\`lgt train --lbfgs N --lbfgs-configurations M\`; column "L-BFGS": the validation MSE after / before, the iterations N and the configurations M), then its readout (its last layer, dense:1) is replaced by the least-squares fit of the training targets on the features entering it (\`lgt train --refit-readout\`; column "readout refit": the validation MSE after / before); each is kept when it lowers the validation MSE. Column "rounding level": the validation MSE that changing every weight by one unit in the last place (relative 2^-52, random signs, mean of 4 draws) causes (src/lcnn/roundingLevel.ts): a validation MSE at that level is as exact as the model's float64 weights can say.`,
+    `After Adam (best epoch restored), the weights of W(4x4) are refined by Levenberg-Marquardt on the squared errors of one training configuration of 4x8^3 and the one of 8^4 (\`lgt train --marquardt N\`, here with trainModel's \`marquardt.indices\`; column "Levenberg-Marquardt", as the next), then every weight of every model by full-batch L-BFGS on the training MSE of some training configurations, evenly spaced (\`lgt train --lbfgs N --lbfgs-configurations M\`; column "L-BFGS": the validation MSE after / before, the iterations N and the configurations M), then its readout (its last layer, dense:1) is replaced by the least-squares fit of the training targets on the features entering it (\`lgt train --refit-readout\`; column "readout refit": the validation MSE after / before); each is kept when it lowers the validation MSE. Column "rounding level": the validation MSE that changing every weight by one unit in the last place (relative 2^-52, random signs, mean of 4 draws) causes (src/lcnn/roundingLevel.ts): a validation MSE at that level is as exact as the model's float64 weights can say.`,
     '',
     ...table(all, lattices),
     '',

@@ -3,7 +3,7 @@
  * weight is changed by one unit in the last place (relative 2^-52, a random sign per weight),
  * averaged over a few draws. Weights stored in double precision are known to about that much,
  * so a fit whose MSE is at this level is exact as far as its float64 weights can say. The level
- * differs from model to model (2.3e-30 to 5.6e-30 per site for the W(4x4) seeds of
+ * differs from model to model (1.2e-30 to 2.8e-30 per site for the W(4x4) seeds of
  * `npm run reproduce:4d`, 2e-35 to 2e-34 for its charge densities), and it is the scale on
  * which to compare fits that have reached it (README, "L-CNNs in 4D"). It does not see the
  * rounding of the forward pass's arithmetic, which a gauge transform of the input does.
