@@ -9,14 +9,17 @@
 import { checkInteger, rangeError } from './validate.js';
 
 /**
- * Solves A x = b for the symmetric positive definite n x n matrix `a` (row-major; only its
- * lower triangle is read, and `a` is not changed). Returns undefined when a pivot is not
- * positive (A not positive definite in floating point): the caller raises its damping.
+ * Solves (A + diag(shift)) x = b for the symmetric positive definite n x n matrix `a`
+ * (row-major; only its lower triangle is read, and `a` is not changed) and the optional
+ * diagonal `shift` (the damping of Levenberg-Marquardt, changed per trial step without a copy
+ * of A). Returns undefined when a pivot is not positive (not positive definite in floating
+ * point): the caller raises its damping.
  */
 export function choleskySolve(
   a: ArrayLike<number>,
   b: ArrayLike<number>,
   n: number,
+  shift?: ArrayLike<number>,
 ): Float64Array | undefined {
   checkInteger('choleskySolve', 'n', n, 1);
   if (a.length !== n * n || b.length !== n) {
@@ -27,13 +30,16 @@ export function choleskySolve(
       `${a.length} and ${b.length}`,
     );
   }
+  if (shift !== undefined && shift.length !== n) {
+    throw rangeError('choleskySolve', 'shift', `${n} numbers`, shift.length);
+  }
   // L in the lower triangle of l, row by row (the inner products run along contiguous rows)
   const l = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     const ri = i * n;
     for (let j = 0; j <= i; j++) {
       const rj = j * n;
-      let s = a[ri + j];
+      let s = i === j && shift !== undefined ? a[ri + j] + shift[i] : a[ri + j];
       for (let k = 0; k < j; k++) s -= l[ri + k] * l[rj + k];
       if (i === j) {
         if (!(s > 0)) return undefined;

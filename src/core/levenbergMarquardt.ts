@@ -217,10 +217,10 @@ export async function minimizeLevenbergMarquardt(
     const minusG = jtr.map((g) => -g);
     let accepted = false;
     const before = f;
+    const shift = new Float64Array(n);
     for (let trial = 0; trial < trialSteps && !accepted; trial++) {
-      const a = Float64Array.from(jtj);
-      for (let i = 0; i < n; i++) a[i * n + i] += damping * scale[i];
-      const h = choleskySolve(a, minusG, n);
+      for (let i = 0; i < n; i++) shift[i] = damping * scale[i];
+      const h = choleskySolve(jtj, minusG, n, shift);
       if (h !== undefined) {
         const xNew = new Float64Array(n);
         for (let i = 0; i < n; i++) xNew[i] = x[i] + h[i];

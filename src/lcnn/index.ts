@@ -139,9 +139,9 @@ export {
   type ReadoutFit,
   type ReadoutRefitResult,
 } from './training/readoutRefit.js';
+export { evenlySpaced } from './training/finishRules.js';
 export {
   finishWithLbfgs,
-  evenlySpaced,
   type GradientPass,
   type GradientResult,
   type LbfgsFinishOptions,

@@ -437,11 +437,15 @@ export class Model {
   /** Forward pass: the model's prediction for every configuration (and site). */
   forward(gauge: GaugeBatch): FeatureTensor {
     const out = this.activationsBefore(gauge, this.layers.length, 'Model.forward') as FeatureTensor;
+    return this.mapOutput(out, out);
+  }
+
+  /** The output map (the targets' scale and shift) applied to `out`, written into `into`. */
+  private mapOutput(out: FeatureTensor, into: FeatureTensor): FeatureTensor {
     const map = this.currentSpec.output;
-    if (map !== undefined) {
-      for (let k = 0; k < out.data.length; k++) out.data[k] = map.scale * out.data[k] + map.shift;
-    }
-    return out;
+    if (map === undefined) return out;
+    for (let k = 0; k < out.data.length; k++) into.data[k] = map.scale * out.data[k] + map.shift;
+    return into;
   }
 
   /**
@@ -487,15 +491,10 @@ export class Model {
     let out = a;
     for (let i = k; i < this.layers.length; i++) out = this.layers[i].forward(out, this.ctx);
     const result = out as FeatureTensor;
-    const map = this.currentSpec.output;
-    if (map !== undefined) {
-      const mapped = result.zerosLike();
-      for (let j = 0; j < result.data.length; j++) {
-        mapped.data[j] = map.scale * result.data[j] + map.shift;
-      }
-      return mapped;
-    }
-    return result;
+    // into a new tensor: with k = layers.length, `a` is the caller's
+    return this.currentSpec.output === undefined
+      ? result
+      : this.mapOutput(result, result.zerosLike());
   }
 
   /** Backward pass after {@link Model.forward}: accumulates every parameter's gradient. */

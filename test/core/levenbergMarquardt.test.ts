@@ -271,6 +271,24 @@ describe('choleskySolve', () => {
     }
   });
 
+  it('adds a diagonal shift as the matrix with the shift added would, bit for bit', () => {
+    const rng = new Xoshiro128(11);
+    const n = 9;
+    const m = Array.from({ length: n * n }, () => rng.normal());
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++)
+        for (let k = 0; k < n; k++) a[i * n + j] += m[k * n + i] * m[k * n + j];
+    const b = Float64Array.from({ length: n }, () => rng.normal());
+    const shift = Float64Array.from({ length: n }, () => 1e-3 * rng.uniform());
+    const shifted = Float64Array.from(a);
+    for (let i = 0; i < n; i++) shifted[i * n + i] += shift[i];
+    expect(Array.from(choleskySolve(a, b, n, shift)!)).toEqual(
+      Array.from(choleskySolve(shifted, b, n)!),
+    );
+    expect(() => choleskySolve(a, b, n, [1])).toThrow(/shift: expected 9 numbers/);
+  });
+
   it('returns undefined for a matrix that is not positive definite, and refuses wrong sizes', () => {
     expect(choleskySolve([1, 2, 2, 1], [1, 1], 2)).toBeUndefined();
     expect(choleskySolve([0, 0, 0, 1], [1, 1], 2)).toBeUndefined();

@@ -14,11 +14,8 @@ import { shardGradient } from '../../src/lcnn/gradient.js';
 import { Model, type ModelSpec } from '../../src/lcnn/model.js';
 import { parseTarget } from '../../src/lcnn/targets.js';
 import { evaluate, trainModel, type TrainOptions } from '../../src/lcnn/training/lcnn.js';
-import {
-  evenlySpaced,
-  finishWithLbfgs,
-  type GradientPass,
-} from '../../src/lcnn/training/lbfgsFinish.js';
+import { evenlySpaced } from '../../src/lcnn/training/finishRules.js';
+import { finishWithLbfgs, type GradientPass } from '../../src/lcnn/training/lbfgsFinish.js';
 import { roughField } from '../helpers.js';
 
 const spec: ModelSpec = {

@@ -19,8 +19,8 @@ import { faultPoint } from '../../core/faultPoint.js';
 import { minimizeLbfgs, type LbfgsStop } from '../../core/lbfgs.js';
 import { checkInteger } from '../../core/validate.js';
 import type { Dataset, Split } from '../dataset.js';
-import { evaluate } from '../gradient.js';
 import type { Model } from '../model.js';
+import { evenlySpaced, keepIfValidationFalls } from './finishRules.js';
 
 /** Options of the L-BFGS finish (`TrainOptions.lbfgs`). */
 export interface LbfgsFinishOptions {
@@ -77,35 +77,6 @@ export interface GradientResult {
 
 /** Computes a {@link GradientResult} for the configurations `indices` at the current weights. */
 export type GradientPass = (indices: readonly number[]) => Promise<GradientResult>;
-
-/** `count` configurations evenly spaced through `train` (all of them for count >= length). */
-export function evenlySpaced(train: readonly number[], count: number): number[] {
-  if (count >= train.length) return [...train];
-  return Array.from(
-    { length: count },
-    (_, k) => train[Math.floor(((k + 0.5) * train.length) / count)],
-  );
-}
-
-/**
- * Loads `refined` into the model and keeps it when its validation MSE is below
- * `validationLoss` (the model's at `start`), else restores `start`: the rule of every finish
- * (this one, ./marquardtFinish.ts). Returns the refined weights' validation MSE.
- */
-export function keepIfValidationFalls(
-  model: Model,
-  dataset: Dataset,
-  split: Split,
-  start: Float64Array,
-  refined: Float64Array,
-  validationLoss: number,
-): { refinedValidationLoss: number; kept: boolean } {
-  model.setWeights(refined);
-  const refinedValidationLoss = evaluate(model, dataset, split.validation).mse;
-  const kept = refinedValidationLoss < validationLoss;
-  if (!kept) model.setWeights(start);
-  return { refinedValidationLoss, kept };
-}
 
 /** Checks the options (before any training). */
 export function checkLbfgsFinish(fn: string, options: LbfgsFinishOptions): void {

@@ -178,9 +178,9 @@ export interface Learner<W> {
   setLearningRate?(learningRate: number): void;
   /**
    * Runs after the last epoch, the best weights restored, before the learner closes (the
-   * L-CNN's Levenberg-Marquardt and L-BFGS finishes): returns what it adds to the result, or undefined when `signal`
-   * stopped it, the best weights restored (the loop then stops as in an epoch, with the
-   * checkpoint of the last epoch, from which a resume runs it again).
+   * L-CNN's Levenberg-Marquardt and L-BFGS finishes): returns what it adds to the result, or
+   * undefined when `signal` stopped it, the best weights restored (the loop then stops as in
+   * an epoch, with the checkpoint of the last epoch, from which a resume runs it again).
    */
   finish?(
     split: Split,

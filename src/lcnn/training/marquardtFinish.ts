@@ -17,7 +17,8 @@
  * section 5.7); a column costs two passes through the layers from the weight's own layer on
  * (Model.forwardFrom). Relative error ~1e-10: each Gauss-Newton step then still contracts the
  * error by orders of magnitude. J^T J and J^T r are summed configuration by configuration, so
- * memory is bounded by one configuration's block of J (in row chunks where that is large).
+ * memory is bounded by one configuration's block of J (in row chunks where that is large:
+ * each chunk repeats the configuration's passes, trading time for memory beyond 256 MB).
  * The passes run on the calling thread, in a fixed order: deterministic for a seed.
  *
  * @module
@@ -32,7 +33,7 @@ import { checkInteger, rangeError } from '../../core/validate.js';
 import type { Dataset, Split } from '../dataset.js';
 import { predict } from '../gradient.js';
 import type { Model } from '../model.js';
-import { evenlySpaced, keepIfValidationFalls } from './lbfgsFinish.js';
+import { evenlySpaced, keepIfValidationFalls } from './finishRules.js';
 
 /** Options of the Levenberg-Marquardt finish (`TrainOptions.marquardt`). */
 export interface MarquardtFinishOptions {
