@@ -226,6 +226,8 @@ interface Study {
    * fewest evenly spaced training configurations with 4 values per weight).
    */
   marquardtIterations?: number;
+  /** The Levenberg-Marquardt finish after the L-BFGS one instead (`marquardt.afterLbfgs`). */
+  marquardtAfterLbfgs?: boolean;
   /** Fit an 8^4 configuration of {@link extraTrainPlan} in the Levenberg-Marquardt finish too. */
   extraTraining?: boolean;
   /** Relative time of one seed (the order in which --jobs starts them: longest first). */
@@ -289,6 +291,11 @@ const studies: Study[] = [
     standardize: true,
     lbfgsIterations: lbfgsIterations(1500),
     lbfgsConfigurations: 5,
+    // then Levenberg-Marquardt from L-BFGS's weights: L-BFGS stopped seed 1 at 7.7x its
+    // rounding level ('no-progress'), three Gauss-Newton steps took it to that level; from
+    // Adam's weights instead it converged linearly, 20-40% per 10 s step (README)
+    marquardtIterations: lbfgsIterations(3),
+    marquardtAfterLbfgs: true,
     cost: 1.1,
     reference: qpReference,
   },
@@ -319,7 +326,11 @@ const studies: Study[] = [
     lbfgsMemory: 100,
     lbfgsIterations: lbfgsIterations(1500),
     lbfgsConfigurations: 5,
-    cost: stretch,
+    // then Levenberg-Marquardt, as QP: L-BFGS left the seeds 2.6x to 21x above their rounding
+    // levels; one Gauss-Newton step took the worst from 4.9e-34 to 3e-35, two more to 2.4e-35
+    marquardtIterations: lbfgsIterations(3),
+    marquardtAfterLbfgs: true,
+    cost: 1.1 * stretch,
   },
   {
     key: 'W44',
@@ -550,6 +561,7 @@ async function runSeed(
       ? {
           marquardt: {
             iterations: study.marquardtIterations,
+            ...(study.marquardtAfterLbfgs === true ? { afterLbfgs: true } : {}),
             // one configuration of each training lattice, from the middle of its list
             ...(extra !== undefined
               ? { indices: [...evenlySpaced(parts.train, 1), ...evenlySpaced(extraIndices, 1)] }
@@ -792,7 +804,7 @@ async function main(): Promise<void> {
     '',
     'Metrics on the test configurations: per-site MSE and R^2, and the site-averaged MSE (prediction and target averaged over the sites of each configuration first: the reference notebook`s `mse(global_average=True)`). "reference units": for the charge densities, times (32 pi^2)^2, the notebook`s normalisation (see the README).',
     '',
-    `After Adam (best epoch restored), the weights of W(4x4) are refined by Levenberg-Marquardt on the squared errors of one training configuration of 4x8^3 and the one of 8^4 (\`lgt train --marquardt N\`, here with trainModel's \`marquardt.indices\`; column "Levenberg-Marquardt", as the next), then every weight of every model by full-batch L-BFGS on the training MSE of some training configurations, evenly spaced (\`lgt train --lbfgs N --lbfgs-configurations M\`; column "L-BFGS": the validation MSE after / before, the iterations N and the configurations M), then its readout (its last layer, dense:1) is replaced by the least-squares fit of the training targets on the features entering it (\`lgt train --refit-readout\`; column "readout refit": the validation MSE after / before); each is kept when it lowers the validation MSE. Column "rounding level": the validation MSE that changing every weight by one unit in the last place (relative 2^-52, random signs, mean of 4 draws) causes (src/lcnn/roundingLevel.ts): a validation MSE at that level is as exact as the model's float64 weights can say.`,
+    `After Adam (best epoch restored), the weights of W(4x4) are refined by Levenberg-Marquardt on the squared errors of one training configuration of 4x8^3 and the one of 8^4 (\`lgt train --marquardt N\`, here with trainModel's \`marquardt.indices\`; column "Levenberg-Marquardt", as the next), then every weight of every model by full-batch L-BFGS on the training MSE of some training configurations, evenly spaced (\`lgt train --lbfgs N --lbfgs-configurations M\`; column "L-BFGS": the validation MSE after / before, the iterations N and the configurations M), then those of QP and QC by Levenberg-Marquardt from there, on its default objective (\`--marquardt N --marquardt-after-lbfgs\`), then its readout (its last layer, dense:1) is replaced by the least-squares fit of the training targets on the features entering it (\`lgt train --refit-readout\`; column "readout refit": the validation MSE after / before); each is kept when it lowers the validation MSE. Column "rounding level": the validation MSE that changing every weight by one unit in the last place (relative 2^-52, random signs, mean of 4 draws) causes (src/lcnn/roundingLevel.ts): a validation MSE at that level is as exact as the model's float64 weights can say.`,
     '',
     ...table(all, lattices),
     '',

@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 
 /** The compiled command-line entry point. */
 export const LGT = join(import.meta.dirname, '..', 'dist', 'src', 'cli', 'lgt.js');
@@ -29,4 +30,20 @@ export function runLgt(args: string[], env: NodeJS.ProcessEnv = process.env): Lg
     stdout: result.stdout,
     stderr: result.stderr,
   };
+}
+
+/**
+ * Expects `run` refused as a user error before any work: exit 2, one line on stderr that
+ * matches `message` (a pattern, or text it contains), and `output` not written.
+ */
+export function expectRefused(
+  run: Pick<LgtRun, 'status' | 'stderr'>,
+  message: RegExp | string,
+  output?: string,
+): void {
+  expect(run.status, run.stderr).toBe(2);
+  if (typeof message === 'string') expect(run.stderr).toContain(message);
+  else expect(run.stderr).toMatch(message);
+  expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  if (output !== undefined) expect(existsSync(output)).toBe(false);
 }

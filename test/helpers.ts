@@ -5,7 +5,10 @@ import { randomNearIdentity } from '../src/sun/random.js';
 import { Xoshiro128 } from '../src/core/rng.js';
 import type { RunSpec } from '../src/montecarlo/generate.js';
 import { EnsembleWriter } from '../src/io/ensembleWriter.js';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 /**
  * A random gauge field with links exp(i eps r.T): eps ~ 0.5 gives a rough but not
@@ -137,6 +140,22 @@ export async function writeRoughEnsemble(
   }
   await writer.finalize();
   return path;
+}
+
+/**
+ * For a CLI test file: a temporary directory, removed after the file's tests, and in it
+ * `rough-6x6.h5`, 24 rough 6x6 SU(2) configurations written before them
+ * ({@link writeRoughEnsemble} with `options`).
+ */
+export function roughEnsembleFixture(
+  prefix: string,
+  options: { seed: number; epsilon: (k: number) => number },
+): { dir: string; data: string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const data = join(dir, 'rough-6x6.h5');
+  beforeAll(() => writeRoughEnsemble(data, [6, 6], 24, options));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return { dir, data };
 }
 
 /**

@@ -6,21 +6,15 @@
  * unequal extents and a corner-anchored per-site target are refused with exit code 2 and one
  * line that says why.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLgt as lgt } from '../cliProcess.js';
 import { writeRoughEnsemble } from '../helpers.js';
 
-const LGT = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'lgt.js');
 const dir = mkdtempSync(join(tmpdir(), 'lgt-lattice-symmetry-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function lgt(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [LGT, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** An SU(2) ensemble file of `count` rough fields on `dims`. */
 async function ensemble(name: string, dims: number[], count: number): Promise<string> {

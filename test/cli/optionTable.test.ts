@@ -2,22 +2,14 @@
  * One option table per command: commander's flags, the defaults, the parse rules and the
  * config file all come from it. Run through the real `lgt` in child processes, as users do.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { runLgt as lgt } from '../cliProcess.js';
 import { addOptions, keyOf, option, rules } from '../../src/cli/optionTable.js';
 import { openEnsemble } from '../../src/io/ensembleReader.js';
-
-const LGT = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'lgt.js');
-
-/** Runs the built `lgt` with `args`; its exit code and output. */
-function lgt(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [LGT, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('option tables', () => {
   it('derive the option key from the long flag as commander does', () => {

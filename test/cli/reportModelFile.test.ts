@@ -5,25 +5,19 @@
  * its predicted-vs-true chart is a (prediction, target) pair of `lgt predict --per-site`, and
  * missing inputs are refused in one line with exit code 2.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectRefused, runLgt as lgt } from '../cliProcess.js';
 import { parseArchitecture } from '../../src/lcnn/architecture.js';
 import { Model } from '../../src/lcnn/model.js';
 import { saveModel } from '../../src/lcnn/modelFile.js';
 import { parseTarget } from '../../src/lcnn/targets.js';
 import { writeRoughEnsemble } from '../helpers.js';
 
-const LGT = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'lgt.js');
 const dir = mkdtempSync(join(tmpdir(), 'lgt-report-model-file-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function lgt(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [LGT, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** A 4D SU(2) file of rough fields, two betas with `perBeta` configurations each. */
 async function writeEnsemble(name: string, dims: number[], perBeta: number): Promise<string> {
@@ -112,11 +106,7 @@ describe('lgt report MODEL.json', () => {
     ];
     for (const [args, message] of cases) {
       const out = join(dir, 'refused.html');
-      const r = lgt(['report', ...args, '-o', out]);
-      expect(r.status, r.stderr).toBe(2);
-      expect(r.stderr).toContain(message);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(existsSync(out)).toBe(false);
+      expectRefused(lgt(['report', ...args, '-o', out]), message, out);
     }
   });
 });

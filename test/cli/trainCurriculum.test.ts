@@ -5,25 +5,19 @@
  * on stdout, in --json and in the model file; bad curricula are refused in one line, exit 2,
  * before any work.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectRefused, runLgt as lgt } from '../cliProcess.js';
 import { Xoshiro128 } from '../../src/core/rng.js';
 import { EnsembleWriter } from '../../src/io/ensembleWriter.js';
 import { GaugeField } from '../../src/lattice/gaugeField.js';
 import { Lattice } from '../../src/lattice/lattice.js';
 import { randomNearIdentity } from '../../src/sun/random.js';
 
-const LGT = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'lgt.js');
 const dir = mkdtempSync(join(tmpdir(), 'lgt-train-curriculum-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function lgt(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [LGT, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 let data: string;
 
@@ -121,11 +115,11 @@ describe('lgt train --curriculum', () => {
     ];
     for (const [extra, message] of cases) {
       const out = join(dir, 'refused.json');
-      const r = lgt([...common, '--data', data, '-o', out, '--epochs', '1', ...extra]);
-      expect(r.status).toBe(2);
-      expect(r.stderr).toContain(message);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(existsSync(out)).toBe(false);
+      expectRefused(
+        lgt([...common, '--data', data, '-o', out, '--epochs', '1', ...extra]),
+        message,
+        out,
+      );
     }
   });
 });

@@ -5,24 +5,16 @@
  * model as the flags; bad uses are refused in one line, exit 2, before any work. (A kill in the
  * finish and the resume: test/faults/train.test.ts.)
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runLgt } from '../cliProcess.js';
+import { describe, expect, it } from 'vitest';
+import { expectRefused, runLgt } from '../cliProcess.js';
 import type { LbfgsFinishResult } from '../../src/lcnn/training/lbfgsFinish.js';
-import { readJson, w12TrainArgs, writeRoughEnsemble } from '../helpers.js';
+import { readJson, roughEnsembleFixture, w12TrainArgs } from '../helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'lgt-train-lbfgs-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let data: string;
-
-beforeAll(async () => {
-  data = await writeRoughEnsemble(join(dir, 'rough-6x6.h5'), [6, 6], 24, {
-    seed: 41,
-    epsilon: (k) => 0.5 + 0.1 * (k % 5),
-  });
+const { dir, data } = roughEnsembleFixture('lgt-train-lbfgs-', {
+  seed: 41,
+  epsilon: (k) => 0.5 + 0.1 * (k % 5),
 });
 
 const trainArgs = (output: string, ...extra: string[]): string[] =>
@@ -103,11 +95,7 @@ describe('lgt train --lbfgs', () => {
     ];
     for (const [extra, message] of cases) {
       const output = join(dir, 'refused.json');
-      const r = runLgt(trainArgs(output, ...extra));
-      expect(r.status, r.stderr).toBe(2);
-      expect(r.stderr).toMatch(message);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(existsSync(output)).toBe(false);
+      expectRefused(runLgt(trainArgs(output, ...extra)), message, output);
     }
   });
 });

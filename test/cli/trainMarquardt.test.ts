@@ -1,29 +1,22 @@
 /**
  * `lgt train --marquardt` through the built CLI in child processes: after Adam,
  * Levenberg-Marquardt takes a target the model represents exactly (W(1x2) with one L-CB layer)
- * to rounding level, and the L-BFGS finish runs after it; what each did is in --json, in the
+ * to rounding level, and the L-BFGS finish runs after it (or before it, with
+ * --marquardt-after-lbfgs); what each did is in --json, in the
  * text output and in the model file; a config file gives the same model as the flags; bad uses
  * are refused in one line, exit 2, before any work.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runLgt } from '../cliProcess.js';
+import { describe, expect, it } from 'vitest';
+import { expectRefused, runLgt } from '../cliProcess.js';
 import type { LbfgsFinishResult } from '../../src/lcnn/training/lbfgsFinish.js';
 import type { MarquardtFinishResult } from '../../src/lcnn/training/marquardtFinish.js';
-import { readJson, w12TrainArgs, writeRoughEnsemble } from '../helpers.js';
+import { readJson, roughEnsembleFixture, w12TrainArgs } from '../helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'lgt-train-marquardt-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let data: string;
-
-beforeAll(async () => {
-  data = await writeRoughEnsemble(join(dir, 'rough-6x6.h5'), [6, 6], 24, {
-    seed: 43,
-    epsilon: (k) => 0.5 + 0.1 * (k % 5),
-  });
+const { dir, data } = roughEnsembleFixture('lgt-train-marquardt-', {
+  seed: 43,
+  epsilon: (k) => 0.5 + 0.1 * (k % 5),
 });
 
 const trainArgs = (output: string, ...extra: string[]): string[] =>
@@ -98,6 +91,58 @@ describe('lgt train --marquardt', () => {
     expect(read(text).weights).toEqual(file.weights);
   });
 
+  it('runs after the L-BFGS finish, from its weights, with --marquardt-after-lbfgs', () => {
+    const output = join(dir, 'after.json');
+    const r = runLgt(
+      trainArgs(
+        output,
+        '--lbfgs',
+        '5',
+        '--marquardt',
+        '30',
+        '--marquardt-configurations',
+        '6',
+        '--marquardt-after-lbfgs',
+        '--json',
+      ),
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as {
+      marquardt: MarquardtFinishResult;
+      lbfgs: LbfgsFinishResult;
+      bestValidationLoss: number;
+    };
+    const { marquardt: m, lbfgs: l } = summary;
+    // L-BFGS starts from Adam's best epoch, Levenberg-Marquardt where L-BFGS left off
+    expect(l.validationLoss).toBe(summary.bestValidationLoss);
+    expect(l.kept).toBe(true);
+    expect(m.validationLoss).toBe(l.lbfgsValidationLoss);
+    expect(m.kept).toBe(true);
+    expect(m.marquardtValidationLoss).toBeLessThan(1e-24);
+    const file = read(output);
+    expect(file.info.training.marquardt).toEqual({
+      iterations: 30,
+      configurations: 6,
+      afterLbfgs: true,
+    });
+    // the text says the finishes in the order they ran
+    const t = runLgt(
+      trainArgs(
+        join(dir, 'after-text.json'),
+        '--lbfgs',
+        '5',
+        '--marquardt',
+        '30',
+        '--marquardt-configurations',
+        '6',
+        '--marquardt-after-lbfgs',
+      ),
+    );
+    expect(t.status, t.stderr).toBe(0);
+    expect(t.stdout).toMatch(/^L-BFGS finish: .*\nLevenberg-Marquardt finish: .*, kept\n/);
+    expect(read(join(dir, 'after-text.json')).weights).toEqual(file.weights);
+  });
+
   it('refuses bad uses before any work', () => {
     const cases: Array<[string[], RegExp]> = [
       [['--marquardt', '5', '--model', 'cnn'], /invalid --marquardt with --model cnn/],
@@ -106,14 +151,14 @@ describe('lgt train --marquardt', () => {
         /invalid --marquardt-configurations 5: expected it only with --marquardt <iterations>/,
       ],
       [['--marquardt', '0'], /--marquardt/],
+      [
+        ['--marquardt', '5', '--marquardt-after-lbfgs'],
+        /invalid --marquardt-after-lbfgs: expected it only with both --marquardt <iterations> and --lbfgs <iterations>, got no --lbfgs/,
+      ],
     ];
     for (const [extra, message] of cases) {
       const output = join(dir, 'refused.json');
-      const r = runLgt(trainArgs(output, ...extra));
-      expect(r.status, r.stderr).toBe(2);
-      expect(r.stderr).toMatch(message);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(existsSync(output)).toBe(false);
+      expectRefused(runLgt(trainArgs(output, ...extra)), message, output);
     }
   });
 });

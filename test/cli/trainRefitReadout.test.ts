@@ -5,23 +5,15 @@
  * the model file, a JSON config file gives the same model as the flag, and models it cannot
  * refit are refused in one line, exit 2, before any work.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runLgt } from '../cliProcess.js';
-import { readJson, w12TrainArgs, writeRoughEnsemble } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { expectRefused, runLgt } from '../cliProcess.js';
+import { readJson, roughEnsembleFixture, w12TrainArgs } from '../helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'lgt-train-refit-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let data: string;
-
-beforeAll(async () => {
-  data = await writeRoughEnsemble(join(dir, 'rough-6x6.h5'), [6, 6], 24, {
-    seed: 40,
-    epsilon: (k) => 0.5 + 0.1 * (k % 5),
-  });
+const { dir, data } = roughEnsembleFixture('lgt-train-refit-', {
+  seed: 40,
+  epsilon: (k) => 0.5 + 0.1 * (k % 5),
 });
 
 function train(output: string, ...extra: string[]): ReturnType<typeof runLgt> {
@@ -96,11 +88,7 @@ describe('lgt train --refit-readout', () => {
     ];
     for (const [extra, message] of cases) {
       const output = join(dir, 'refused.json');
-      const r = train(output, ...extra);
-      expect(r.status, r.stderr).toBe(2);
-      expect(r.stderr).toMatch(message);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(existsSync(output)).toBe(false);
+      expectRefused(train(output, ...extra), message, output);
     }
   });
 });

@@ -5,23 +5,15 @@
  * flag, and bad values are refused in one line, exit 2, before any work. Resuming across a
  * restart after SIGKILL is in test/faults/train.test.ts.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runLgt } from '../cliProcess.js';
-import { readJson, w12TrainArgs, writeRoughEnsemble } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { expectRefused, runLgt } from '../cliProcess.js';
+import { readJson, roughEnsembleFixture, w12TrainArgs } from '../helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'lgt-train-restart-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let data: string;
-
-beforeAll(async () => {
-  data = await writeRoughEnsemble(join(dir, 'rough-6x6.h5'), [6, 6], 24, {
-    seed: 11,
-    epsilon: () => 1,
-  });
+const { dir, data } = roughEnsembleFixture('lgt-train-restart-', {
+  seed: 11,
+  epsilon: () => 1,
 });
 
 function train(output: string, ...extra: string[]): ReturnType<typeof runLgt> {
@@ -80,11 +72,7 @@ describe('lgt train --restart-optimizer', () => {
     ];
     for (const [extra, message] of cases) {
       const output = join(dir, 'refused.json');
-      const r = train(output, ...extra);
-      expect(r.status, r.stderr).toBe(2);
-      expect(r.stderr).toMatch(message);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(existsSync(output)).toBe(false);
+      expectRefused(train(output, ...extra), message, output);
     }
   });
 });

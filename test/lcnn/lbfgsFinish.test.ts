@@ -9,42 +9,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Dataset, splitDataset } from '../../src/lcnn/dataset.js';
 import { shardGradient } from '../../src/lcnn/gradient.js';
-import { Model, type ModelSpec } from '../../src/lcnn/model.js';
-import { parseTarget } from '../../src/lcnn/targets.js';
-import { evaluate, trainModel, type TrainOptions } from '../../src/lcnn/training/lcnn.js';
+import { Model } from '../../src/lcnn/model.js';
+import { evaluate, trainModel } from '../../src/lcnn/training/lcnn.js';
 import { evenlySpaced } from '../../src/lcnn/training/finishRules.js';
 import { finishWithLbfgs, type GradientPass } from '../../src/lcnn/training/lbfgsFinish.js';
-import { roughField } from '../helpers.js';
+import { adam, data, spec, split, variance } from './finishProblem.js';
 
-const spec: ModelSpec = {
-  N: 2,
-  D: 2,
-  seed: 3,
-  layers: [{ type: 'lcb', out: 2, kernel: 1 }, { type: 'trace' }, { type: 'dense', out: 1 }],
-};
-const fields = Array.from({ length: 24 }, (_, i) =>
-  roughField([6, 6], 2, 70 + i, 0.4 + 0.1 * (i % 6)),
-);
-const data = Dataset.fromFields(
-  fields,
-  parseTarget('wilson:1x2'),
-  fields.map((_, i) => i % 3),
-);
-const split = splitDataset(data, { validation: 0.25, test: 0 }, 1);
-const variance = (() => {
-  const y = data.targetsOf(split.validation);
-  const mean = y.reduce((a, b) => a + b, 0) / y.length;
-  return y.reduce((a, b) => a + (b - mean) ** 2, 0) / y.length;
-})();
-const adam: TrainOptions = {
-  epochs: 2,
-  batchSize: 4,
-  learningRate: 0.01,
-  standardize: true,
-  seed: 5,
-};
 const gradientOf =
   (model: Model): GradientPass =>
   (indices) =>

@@ -12,11 +12,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Dataset, splitDataset } from '../../src/lcnn/dataset.js';
 import { predict, shardGradient } from '../../src/lcnn/gradient.js';
 import { Model, type ModelSpec } from '../../src/lcnn/model.js';
-import { parseTarget } from '../../src/lcnn/targets.js';
-import { evaluate, trainModel, type TrainOptions } from '../../src/lcnn/training/lcnn.js';
+import { evaluate, trainModel } from '../../src/lcnn/training/lcnn.js';
 import { finalValidationLoss } from '../../src/lcnn/training/learner.js';
 import {
   finishWithMarquardt,
@@ -24,14 +22,8 @@ import {
   MARQUARDT_MAX_WEIGHTS,
 } from '../../src/lcnn/training/marquardtFinish.js';
 import { roundingLevel } from '../../src/lcnn/roundingLevel.js';
-import { roughField } from '../helpers.js';
+import { adam, data, spec, split, variance } from './finishProblem.js';
 
-const spec: ModelSpec = {
-  N: 2,
-  D: 2,
-  seed: 3,
-  layers: [{ type: 'lcb', out: 2, kernel: 1 }, { type: 'trace' }, { type: 'dense', out: 1 }],
-};
 // two product layers and a nonlinearity: the Jacobian test sees weights in every layer kind
 const deepSpec: ModelSpec = {
   N: 2,
@@ -45,27 +37,6 @@ const deepSpec: ModelSpec = {
     { type: 'dense', out: 3, activation: 'tanh' },
     { type: 'dense', out: 1 },
   ],
-};
-const fields = Array.from({ length: 24 }, (_, i) =>
-  roughField([6, 6], 2, 70 + i, 0.4 + 0.1 * (i % 6)),
-);
-const data = Dataset.fromFields(
-  fields,
-  parseTarget('wilson:1x2'),
-  fields.map((_, i) => i % 3),
-);
-const split = splitDataset(data, { validation: 0.25, test: 0 }, 1);
-const variance = (() => {
-  const y = data.targetsOf(split.validation);
-  const mean = y.reduce((a, b) => a + b, 0) / y.length;
-  return y.reduce((a, b) => a + (b - mean) ** 2, 0) / y.length;
-})();
-const adam: TrainOptions = {
-  epochs: 2,
-  batchSize: 4,
-  learningRate: 0.01,
-  standardize: true,
-  seed: 5,
 };
 
 const dirs: string[] = [];
@@ -187,6 +158,52 @@ describe('the Levenberg-Marquardt finish', () => {
     );
   });
 
+  it('runs after the L-BFGS finish with afterLbfgs, from its weights; stopped there, resumes to the same', async () => {
+    const marquardt = { iterations: 4, configurations: 5, minimumDecrease: 0, afterLbfgs: true };
+    const lbfgs = { iterations: 5 };
+    const a = new Model(spec);
+    const ra = await trainModel(a, data, split, { ...adam, marquardt, lbfgs });
+    const b = new Model(spec);
+    const rb = await trainModel(b, data, split, { ...adam, lbfgs });
+    expect(ra.lbfgs).toEqual(rb.lbfgs);
+    expect(rb.lbfgs?.kept).toBe(true);
+    const mb = await finishWithMarquardt(b, data, split, marquardt, finalValidationLoss(rb));
+    expect(ra.marquardt).toEqual(mb);
+    expect(ra.marquardt?.validationLoss).toBe(rb.lbfgs?.lbfgsValidationLoss);
+    expect(ra.marquardt?.kept).toBe(true);
+    expect(Array.from(a.getWeights())).toEqual(Array.from(b.getWeights()));
+
+    // stopped in the second finish: the best epoch's weights in the checkpoint, both finishes
+    // run again on resume
+    const dir = mkdtempSync(join(tmpdir(), 'lgt-marquardt-after-'));
+    dirs.push(dir);
+    const checkpoint = join(dir, 'run.checkpoint');
+    const controller = new AbortController();
+    const first = await trainModel(new Model(spec), data, split, {
+      ...adam,
+      marquardt,
+      lbfgs,
+      checkpoint,
+      signal: controller.signal,
+      onMarquardtIteration: (k) => {
+        if (k === 1) controller.abort();
+      },
+    });
+    expect(first.interrupted).toBe(true);
+    expect(first.lbfgs).toBeUndefined();
+    const resumed = new Model(spec);
+    const second = await trainModel(resumed, data, split, {
+      ...adam,
+      marquardt,
+      lbfgs,
+      checkpoint,
+      resume: true,
+    });
+    expect(second.lbfgs).toEqual(ra.lbfgs);
+    expect(second.marquardt).toEqual(ra.marquardt);
+    expect(Array.from(resumed.getWeights())).toEqual(Array.from(a.getWeights()));
+  });
+
   it('fits the configurations it is given', async () => {
     const model = new Model(spec);
     await trainModel(model, data, split, adam);
@@ -260,6 +277,12 @@ describe('the Levenberg-Marquardt finish', () => {
         marquardt: { iterations: 5, indices: [] },
       }),
     ).rejects.toThrow(/marquardt\.indices: expected at least one configuration/);
+    await expect(
+      trainModel(new Model(spec), data, split, {
+        ...adam,
+        marquardt: { iterations: 5, afterLbfgs: 'yes' as unknown as boolean },
+      }),
+    ).rejects.toThrow(/marquardt\.afterLbfgs: expected true or false, got "?yes"?/);
     const start = new Model(spec);
     await expect(
       finishWithMarquardt(start, data, split, { iterations: 2, indices: [split.validation[0]] }, 1),

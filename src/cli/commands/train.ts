@@ -176,13 +176,19 @@ const trainOptions = {
   ),
   marquardt: option(
     '--marquardt <iterations>',
-    'L-CNN of at most 4000 weights: after training, refine every weight by Levenberg-Marquardt on the squared errors of --marquardt-configurations training configurations for at most this many iterations (each a finite-difference Jacobian: two passes per weight), kept if it lowers the validation loss; before --lbfgs. Near an exact fit it converges quadratically where L-BFGS slows to a linear rate (see the README, "L-CNNs in 4D")',
+    'L-CNN of at most 4000 weights: after training, refine every weight by Levenberg-Marquardt on the squared errors of --marquardt-configurations training configurations for at most this many iterations (each a finite-difference Jacobian: two passes per weight), kept if it lowers the validation loss; before --lbfgs (after it with --marquardt-after-lbfgs). Near an exact fit it converges quadratically where L-BFGS slows to a linear rate (see the README, "L-CNNs in 4D")',
     rules.optional(rules.integer(1)),
   ),
   marquardtConfigurations: option(
     '--marquardt-configurations <n>',
     'training configurations in the Levenberg-Marquardt objective, evenly spaced through the training split (default: the fewest with 4 target values per weight)',
     rules.optional(rules.integer(1)),
+  ),
+  marquardtAfterLbfgs: option(
+    '--marquardt-after-lbfgs',
+    'run the Levenberg-Marquardt finish after the L-BFGS one, from its weights, instead of before it: for models L-BFGS takes near an exact fit (the charge densities in 4D), which it then takes to their rounding level in a few iterations (see the README, "L-CNNs in 4D")',
+    rules.flag(),
+    { default: false },
   ),
   curriculum: option(
     '--curriculum <targets>',
@@ -440,6 +446,11 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
         `invalid --marquardt-configurations ${o.marquardtConfigurations}: expected it only with --marquardt <iterations>`,
       );
     }
+    if (o.marquardtAfterLbfgs && (o.marquardt === undefined || o.lbfgs === undefined)) {
+      throw new UserError(
+        `invalid --marquardt-after-lbfgs: expected it only with both --marquardt <iterations> and --lbfgs <iterations>, got ${o.marquardt === undefined ? 'no --marquardt' : 'no --lbfgs'}`,
+      );
+    }
     if (o.lbfgsMemory !== undefined && o.lbfgs === undefined) {
       throw new UserError(
         `invalid --lbfgs-memory ${o.lbfgsMemory}: expected it only with --lbfgs <iterations>`,
@@ -510,6 +521,7 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
                 ...(o.marquardtConfigurations !== undefined
                   ? { configurations: o.marquardtConfigurations }
                   : {}),
+                ...(o.marquardtAfterLbfgs ? { afterLbfgs: true } : {}),
               },
               onMarquardtIteration,
             }
@@ -671,10 +683,11 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
         r === undefined
           ? ''
           : `readout refit: validation MSE ${r.validationLoss.toExponential(3)} -> ${r.refitValidationLoss.toExponential(3)}, ${r.kept ? 'kept' : 'not kept (no better)'}\n`;
+      // the finishes in the order they ran
+      const finishes = o.marquardtAfterLbfgs ? lbfgs + marquardt : marquardt + lbfgs;
       process.stdout.write(
         stages.join('') +
-          marquardt +
-          lbfgs +
+          finishes +
           refit +
           `model ${summary.output}: ${trained}\n` +
           `test: MSE ${summary.test.mse.toExponential(3)}, R^2 ${summary.test.r2.toFixed(6)} (${summary.test.n} values)\n`,

@@ -87,9 +87,9 @@ export interface TrainOptions extends LoopOptions {
   /**
    * After training (best weights restored), refine every weight by Levenberg-Marquardt on the
    * squared errors of a few training configurations, kept if it lowers the validation loss
-   * (./marquardtFinish.ts; before the L-BFGS finish and the readout refit). For models of at
-   * most a few thousand weights. Result: `marquardt`. Stopped by `signal`, it runs again on
-   * resume.
+   * (./marquardtFinish.ts; before the L-BFGS finish, or after it with `afterLbfgs`, and before
+   * the readout refit). For models of at most a few thousand weights. Result: `marquardt`.
+   * Stopped by `signal`, it runs again on resume.
    */
   marquardt?: MarquardtFinishOptions;
   /** Called after every iteration of the Levenberg-Marquardt finish (for progress bars). */
@@ -210,26 +210,30 @@ class LcnnLearner implements Learner<Float64Array> {
     const { lbfgs, onLbfgsIteration, marquardt, onMarquardtIteration } = options;
     if (lbfgs !== undefined || marquardt !== undefined) {
       // Levenberg-Marquardt first (quadratic near an exact fit), then L-BFGS from its weights
-      // with exact gradients; each kept only when it lowers the validation loss
+      // with exact gradients, or (marquardt.afterLbfgs) the other way round; each kept only
+      // when it lowers the validation loss, the next one starting from the better weights
+      const marquardtFirst = marquardt !== undefined && marquardt.afterLbfgs !== true;
       this.finish = async (split, validationLoss, signal) => {
         const out: { marquardt?: MarquardtFinishResult; lbfgs?: LbfgsFinishResult } = {};
         let loss = validationLoss;
         // stopped in the second: the best epoch's weights restored, as the loop expects
         const best = model.getWeights();
-        if (marquardt !== undefined) {
+        const refineByMarquardt = async (options: MarquardtFinishOptions): Promise<boolean> => {
           const r = await finishWithMarquardt(
             model,
             dataset,
             split,
-            marquardt,
+            options,
             loss,
             signal,
             onMarquardtIteration,
           );
-          if (r === undefined) return undefined;
+          if (r === undefined) return false;
           out.marquardt = r;
           if (r.kept) loss = r.marquardtValidationLoss;
-        }
+          return true;
+        };
+        if (marquardtFirst && !(await refineByMarquardt(marquardt))) return undefined;
         if (lbfgs !== undefined) {
           const r = await finishWithLbfgs(
             model,
@@ -246,6 +250,11 @@ class LcnnLearner implements Learner<Float64Array> {
             return undefined;
           }
           out.lbfgs = r;
+          if (r.kept) loss = r.lbfgsValidationLoss;
+        }
+        if (marquardt !== undefined && !marquardtFirst && !(await refineByMarquardt(marquardt))) {
+          model.setWeights(best);
+          return undefined;
         }
         return out;
       };

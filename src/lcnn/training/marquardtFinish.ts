@@ -8,7 +8,9 @@
  * (1000 iterations: from 23x to 350,000x), it takes every seed to an exact fit (per-site MSE
  * 8.5e-31 to 1.3e-30, below each seed's rounding level) in 9 to 12 iterations, where it stops
  * by itself (README, "L-CNNs in 4D"). It runs before the L-BFGS finish, which then works from
- * there with exact gradients.
+ * there with exact gradients, or (`afterLbfgs`) after it: the charge density models, which
+ * L-BFGS takes to a few times their rounding level, it then takes to that level in 1 to 5
+ * iterations.
  *
  * The Jacobian of the predictions by the weights is taken by central differences, one weight at
  * a time, with the step h = u^(1/3) max(1, |w|) (u the unit round-off: the step that balances
@@ -62,6 +64,14 @@ export interface MarquardtFinishOptions {
    * only when no step lowers it.
    */
   minimumDecrease?: number;
+  /**
+   * Run after the L-BFGS finish, from its weights, instead of before it (default false). For
+   * a model that L-BFGS alone takes close to an exact fit (the 3+1D charge densities of
+   * `npm run reproduce:4d`): where L-BFGS stops ('no-progress') a few times above the rounding
+   * level, the Gauss-Newton step there takes it down to that level in a few iterations, while
+   * from Adam's weights Levenberg-Marquardt can converge only linearly for tens of iterations.
+   */
+  afterLbfgs?: boolean;
 }
 
 /** What the Levenberg-Marquardt finish did. */
@@ -116,6 +126,9 @@ export function checkMarquardtFinish(
   }
   if (options.indices !== undefined && options.indices.length === 0) {
     throw rangeError(fn, 'marquardt.indices', 'at least one configuration', '[]');
+  }
+  if (options.afterLbfgs !== undefined && typeof options.afterLbfgs !== 'boolean') {
+    throw rangeError(fn, 'marquardt.afterLbfgs', 'true or false', options.afterLbfgs);
   }
   const d = options.minimumDecrease;
   if (d !== undefined && !(d >= 0 && d < 1)) {
