@@ -171,6 +171,8 @@ describe('the Levenberg-Marquardt finish', () => {
     expect(ra.marquardt).toEqual(mb);
     expect(ra.marquardt?.validationLoss).toBe(rb.lbfgs?.lbfgsValidationLoss);
     expect(ra.marquardt?.kept).toBe(true);
+    // the loss of the weights left is the second finish's
+    expect(finalValidationLoss(ra)).toBe(ra.marquardt?.marquardtValidationLoss);
     expect(Array.from(a.getWeights())).toEqual(Array.from(b.getWeights()));
 
     // stopped in the second finish: the best epoch's weights in the checkpoint, both finishes

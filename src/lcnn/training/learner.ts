@@ -66,18 +66,21 @@ export interface TrainResult {
 }
 
 /**
- * The validation loss of the weights the training left in the model: the readout refit's if
- * kept, else the L-BFGS finish's if kept, else the Levenberg-Marquardt finish's if kept, else
- * the best epoch's (each step runs on the previous one's weights and is kept only when it
- * lowers this loss).
+ * The validation loss of the weights the training left in the model: the lowest of the best
+ * epoch's and those of the finishes and the readout refit that were kept. Each of them starts
+ * from the weights before it and is kept only when it lowers this loss, so the last one kept
+ * has the lowest, whatever their order (the Levenberg-Marquardt finish runs before or after
+ * the L-BFGS one).
  */
 export function finalValidationLoss(
   result: Pick<TrainResult, 'bestValidationLoss' | 'marquardt' | 'lbfgs' | 'readoutRefit'>,
 ): number {
-  if (result.readoutRefit?.kept === true) return result.readoutRefit.refitValidationLoss;
-  if (result.lbfgs?.kept === true) return result.lbfgs.lbfgsValidationLoss;
-  if (result.marquardt?.kept === true) return result.marquardt.marquardtValidationLoss;
-  return result.bestValidationLoss;
+  let loss = result.bestValidationLoss;
+  const { marquardt, lbfgs, readoutRefit } = result;
+  if (marquardt?.kept === true) loss = Math.min(loss, marquardt.marquardtValidationLoss);
+  if (lbfgs?.kept === true) loss = Math.min(loss, lbfgs.lbfgsValidationLoss);
+  if (readoutRefit?.kept === true) loss = Math.min(loss, readoutRefit.refitValidationLoss);
+  return loss;
 }
 
 /** The options of the training loop that every model shares. */
