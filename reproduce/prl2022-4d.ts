@@ -42,7 +42,7 @@ import { parseArchitecture } from '../src/lcnn/architecture.js';
 import { Dataset, splitDataset, type Split } from '../src/lcnn/dataset.js';
 import { evaluateModel, type Evaluation } from '../src/lcnn/evaluation.js';
 import { Model } from '../src/lcnn/model.js';
-import { roundingLevel } from '../src/lcnn/roundingLevel.js';
+import { roundingLevels } from '../src/lcnn/roundingLevel.js';
 import { loadModel, saveModel } from '../src/lcnn/modelFile.js';
 import { parseTarget } from '../src/lcnn/targets.js';
 import { trainModel } from '../src/lcnn/training/lcnn.js';
@@ -426,6 +426,11 @@ interface SeedResult {
    * can say.
    */
   roundingLevel?: number;
+  /**
+   * On the validation configurations: the site-averaged MSE and its rounding level (the
+   * squared change of a configuration's mean prediction that the same one-ulp changes cause).
+   */
+  siteAveraged?: { validation: number; roundingLevel: number };
   /** Test lattice label -> evaluation (the 4x8^3 test split first). */
   tests: Record<string, Evaluation & { seconds: number }>;
   /** The curriculum's stages (target, layers, validation MSE and R^2), when it ran. */
@@ -487,10 +492,8 @@ async function runSeed(
   const done = existsSync(resultFile)
     ? (JSON.parse(readFileSync(resultFile, 'utf8')) as SeedResult)
     : undefined;
-  // a finished seed: its data opened only for a rounding level it lacks (older results)
-  if (done !== undefined && (done.roundingLevel !== undefined || !existsSync(modelFile))) {
-    return done;
-  }
+  // a finished seed: its data opened only for rounding levels it lacks (older results)
+  if (done !== undefined && (hasLevels(done) || !existsSync(modelFile))) return done;
   const target = parseTarget(study.target);
   const extra = study.extraTraining === true ? extraTrainFile : undefined;
   const data = await Dataset.open(extra === undefined ? [trainFile] : [trainFile, extra], target);
@@ -507,7 +510,8 @@ async function runSeed(
   // the 8^4 configurations: only in the Levenberg-Marquardt objective (Adam on 4x8^3 alone)
   const extraIndices = Array.from({ length: data.size - own }, (_, k) => own + k);
   if (done !== undefined) {
-    done.roundingLevel = roundingLevel(loadModel(modelFile).model, data, parts.validation);
+    const model = loadModel(modelFile).model.useKernels(lcnnKernelsFor('reproduce:4d', 'auto'));
+    Object.assign(done, fitLevels(model, data, parts.validation));
     writeFileSync(resultFile, JSON.stringify(done, null, 2));
     data.close();
     return done;
@@ -593,8 +597,8 @@ async function runSeed(
   // predictions with the WebAssembly kernels: the TypeScript ones' bit for bit, twice as fast
   const kernels = lcnnKernelsFor('reproduce:4d', 'auto');
   model.useKernels(kernels);
-  // the scale on which fits at rounding level compare (the table's "rounding level")
-  const level = roundingLevel(model, data, parts.validation);
+  // the scale on which fits at rounding level compare (the table's "rounding level" columns)
+  const levels = fitLevels(model, data, parts.validation);
   for (const st of result.curriculum ?? []) {
     log(
       `  ${study.key} seed ${seed} stage ${st.target} (${st.layers} layers): val ${st.validationLoss.toExponential(2)} R^2 ${st.validationR2.toFixed(6)}`,
@@ -628,7 +632,7 @@ async function runSeed(
     bestEpoch,
     trainSeconds,
     validation: finalValidationLoss(result),
-    roundingLevel: level,
+    ...levels,
     tests,
     ...(result.curriculum ? { stages: result.curriculum } : {}),
     ...(result.marquardt ? { marquardt: result.marquardt } : {}),
@@ -644,6 +648,30 @@ async function runSeed(
     );
   }
   return out;
+}
+
+/** Whether a result has the rounding levels of {@link fitLevels} (older ones lack them). */
+function hasLevels(r: SeedResult): boolean {
+  return r.roundingLevel !== undefined && r.siteAveraged !== undefined;
+}
+
+/**
+ * A fitted model's rounding levels on the validation configurations (src/lcnn/roundingLevel.ts)
+ * and its site-averaged validation MSE, which the table compares with its level.
+ */
+function fitLevels(
+  model: Model,
+  data: Dataset,
+  validation: number[],
+): Pick<SeedResult, 'roundingLevel' | 'siteAveraged'> {
+  const levels = roundingLevels(model, data, validation);
+  return {
+    roundingLevel: levels.perSite,
+    siteAveraged: {
+      validation: evaluateModel(model, data, validation).siteAveraged.mse,
+      roundingLevel: levels.siteAveraged,
+    },
+  };
 }
 
 /**
@@ -759,13 +787,13 @@ async function main(): Promise<void> {
   else
     for (const { study, seed } of todo)
       await runSeed(study, seed, trainFile, extraTrainFile, testFiles);
-  // results of before the rounding-level column get it here (runSeed reads their model files)
+  // results of before the rounding-level columns get them here (runSeed reads their model files)
   for (const study of studies) {
     for (const seed of seeds) {
       const file = resultPath(study, seed);
       if (!existsSync(file)) continue;
       const r = JSON.parse(readFileSync(file, 'utf8')) as SeedResult;
-      if (r.roundingLevel === undefined) {
+      if (!hasLevels(r)) {
         await runSeed(study, seed, trainFile, extraTrainFile, testFiles);
       }
     }
@@ -804,21 +832,21 @@ async function main(): Promise<void> {
     '',
     'Metrics on the test configurations: per-site MSE and R^2, and the site-averaged MSE (prediction and target averaged over the sites of each configuration first: the reference notebook`s `mse(global_average=True)`). "reference units": for the charge densities, times (32 pi^2)^2, the notebook`s normalisation (see the README).',
     '',
-    `After Adam (best epoch restored), the weights of W(4x4) are refined by Levenberg-Marquardt on the squared errors of one training configuration of 4x8^3 and the one of 8^4 (\`lgt train --marquardt N\`, here with trainModel's \`marquardt.indices\`; column "Levenberg-Marquardt", as the next), then every weight of every model by full-batch L-BFGS on the training MSE of some training configurations, evenly spaced (\`lgt train --lbfgs N --lbfgs-configurations M\`; column "L-BFGS": the validation MSE after / before, the iterations N and the configurations M), then those of QP and QC by Levenberg-Marquardt from there, on its default objective (\`--marquardt N --marquardt-after-lbfgs\`), then its readout (its last layer, dense:1) is replaced by the least-squares fit of the training targets on the features entering it (\`lgt train --refit-readout\`; column "readout refit": the validation MSE after / before); each is kept when it lowers the validation MSE. Column "rounding level": the validation MSE that changing every weight by one unit in the last place (relative 2^-52, random signs, mean of 4 draws) causes (src/lcnn/roundingLevel.ts): a validation MSE at that level is as exact as the model's float64 weights can say.`,
+    `After Adam (best epoch restored), the weights of W(4x4) are refined by Levenberg-Marquardt on the squared errors of one training configuration of 4x8^3 and the one of 8^4 (\`lgt train --marquardt N\`, here with trainModel's \`marquardt.indices\`; column "Levenberg-Marquardt", as the next), then every weight of every model by full-batch L-BFGS on the training MSE of some training configurations, evenly spaced (\`lgt train --lbfgs N --lbfgs-configurations M\`; column "L-BFGS": the validation MSE after / before, the iterations N and the configurations M), then those of QP and QC by Levenberg-Marquardt from there, on its default objective (\`--marquardt N --marquardt-after-lbfgs\`), then its readout (its last layer, dense:1) is replaced by the least-squares fit of the training targets on the features entering it (\`lgt train --refit-readout\`; column "readout refit": the validation MSE after / before); each is kept when it lowers the validation MSE. Column "rounding level": the validation MSE that changing every weight by one unit in the last place (relative 2^-52, random signs, mean of 4 draws) causes (src/lcnn/roundingLevel.ts): a validation MSE at that level is as exact as the model's float64 weights can say. Columns "site-averaged": the validation MSE after averaging prediction and target over the sites of each configuration, and its rounding level, the squared change of a configuration's mean prediction that the same changes of the weights cause (they move the predictions at all sites together, so it lies far above the per-site level divided by the sites).`,
     '',
     ...table(all, lattices),
     '',
-    '| study | seed | weights | epochs (best) | train s | validation MSE | rounding level | Levenberg-Marquardt | L-BFGS | readout refit | ' +
+    '| study | seed | weights | epochs (best) | train s | validation MSE | rounding level | site-averaged: validation MSE | rounding level | Levenberg-Marquardt | L-BFGS | readout refit | ' +
       lattices.map((l) => `${l} eval s`).join(' | ') +
       ' |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | ' +
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | ' +
       lattices.map(() => '---').join(' | ') +
       ' |',
     ...all
       .sort((a, b) => a.study.localeCompare(b.study) || a.seed - b.seed)
       .map(
         (r) =>
-          `| ${r.study} | ${r.seed} | ${r.parameters} | ${r.epochs} (${r.bestEpoch}) | ${r.trainSeconds.toFixed(0)} | ${e2(r.validation)} | ${r.roundingLevel === undefined ? '-' : e2(r.roundingLevel)} | ${marquardtNote(r.marquardt)} | ${lbfgsNote(r.lbfgs)} | ${refitNote(r.readoutRefit)} | ${lattices.map((l) => (r.tests[l]?.seconds ?? NaN).toFixed(0)).join(' | ')} |`,
+          `| ${r.study} | ${r.seed} | ${r.parameters} | ${r.epochs} (${r.bestEpoch}) | ${r.trainSeconds.toFixed(0)} | ${e2(r.validation)} | ${r.roundingLevel === undefined ? '-' : e2(r.roundingLevel)} | ${r.siteAveraged === undefined ? '- | -' : `${e2(r.siteAveraged.validation)} | ${e2(r.siteAveraged.roundingLevel)}`} | ${marquardtNote(r.marquardt)} | ${lbfgsNote(r.lbfgs)} | ${refitNote(r.readoutRefit)} | ${lattices.map((l) => (r.tests[l]?.seconds ?? NaN).toFixed(0)).join(' | ')} |`,
       ),
     '',
     'Plaquette per beta (thermalisation check):',

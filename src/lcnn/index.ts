@@ -164,7 +164,7 @@ export {
   type NormalEquations,
 } from '../core/levenbergMarquardt.js';
 export { choleskySolve } from '../core/cholesky.js';
-export { roundingLevel } from './roundingLevel.js';
+export { roundingLevel, roundingLevels, type RoundingLevels } from './roundingLevel.js';
 export {
   minimizeLbfgs,
   type LbfgsOptions,
