@@ -35,8 +35,8 @@ export interface RoundingLevels {
  *
  * A weight's rounding changes the model's function smoothly, so its changes at the sites of a
  * configuration are correlated and do not average out: the site-averaged level lies far above
- * the per-site one divided by the number of sites (for the QP model of `npm run reproduce:4d`,
- * 3e-35 to 6e-35 on 4x8^3 against 1e-34 per site on 2048 sites). Fits at rounding level differ
+ * the per-site one divided by the number of sites (for the QP seeds of `npm run reproduce:4d`,
+ * 7e-36 to 6e-35 on 4x8^3 against 6e-35 to 1.7e-34 per site on 2048 sites). Fits at rounding level differ
  * from seed to seed by up to this much in the site-averaged MSE.
  */
 export function roundingLevels(

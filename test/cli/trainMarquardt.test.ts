@@ -92,20 +92,12 @@ describe('lgt train --marquardt', () => {
   });
 
   it('runs after the L-BFGS finish, from its weights, with --marquardt-after-lbfgs', () => {
+    const after = [
+      ...['--lbfgs', '5', '--marquardt', '30', '--marquardt-configurations', '6'],
+      '--marquardt-after-lbfgs',
+    ];
     const output = join(dir, 'after.json');
-    const r = runLgt(
-      trainArgs(
-        output,
-        '--lbfgs',
-        '5',
-        '--marquardt',
-        '30',
-        '--marquardt-configurations',
-        '6',
-        '--marquardt-after-lbfgs',
-        '--json',
-      ),
-    );
+    const r = runLgt(trainArgs(output, ...after, '--json'));
     expect(r.status, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout) as {
       marquardt: MarquardtFinishResult;
@@ -126,18 +118,7 @@ describe('lgt train --marquardt', () => {
       afterLbfgs: true,
     });
     // the text says the finishes in the order they ran
-    const t = runLgt(
-      trainArgs(
-        join(dir, 'after-text.json'),
-        '--lbfgs',
-        '5',
-        '--marquardt',
-        '30',
-        '--marquardt-configurations',
-        '6',
-        '--marquardt-after-lbfgs',
-      ),
-    );
+    const t = runLgt(trainArgs(join(dir, 'after-text.json'), ...after));
     expect(t.status, t.stderr).toBe(0);
     expect(t.stdout).toMatch(/^L-BFGS finish: .*\nLevenberg-Marquardt finish: .*, kept\n/);
     expect(read(join(dir, 'after-text.json')).weights).toEqual(file.weights);

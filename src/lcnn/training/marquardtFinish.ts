@@ -9,7 +9,7 @@
  * 8.5e-31 to 1.3e-30, below each seed's rounding level) in 9 to 12 iterations, where it stops
  * by itself (README, "L-CNNs in 4D"). It runs before the L-BFGS finish, which then works from
  * there with exact gradients, or (`afterLbfgs`) after it: the charge density models, which
- * L-BFGS takes to a few times their rounding level, it then takes to that level in 1 to 5
+ * L-BFGS takes to a few times their rounding level, it then takes to that level in 1 to 3
  * iterations.
  *
  * The Jacobian of the predictions by the weights is taken by central differences, one weight at
