@@ -248,6 +248,8 @@ const epochs = (n: number): number => Math.max(1, Math.round(n * epochScale));
  */
 const stretch = mode === 'default' ? 100 / split.train : 1;
 const lbfgsIterations = (n: number): number => (quick ? 3 : n);
+// one Jacobian in the smoke test: each costs a few hundred gradient passes
+const marquardtIterations = (n: number): number => (quick ? 1 : n);
 const qpReference = {
   best: 3.58e-9,
   perSeed: [5.4e-9, 6.4e-4, 3.1e-8, 3.6e-9, 3.8e-9],
@@ -294,7 +296,7 @@ const studies: Study[] = [
     // then Levenberg-Marquardt from L-BFGS's weights: L-BFGS stopped seed 1 at 7.7x its
     // rounding level ('no-progress'), three Gauss-Newton steps took it to that level; from
     // Adam's weights instead it converged linearly, 20-40% per 10 s step (README)
-    marquardtIterations: lbfgsIterations(3),
+    marquardtIterations: marquardtIterations(3),
     marquardtAfterLbfgs: true,
     cost: 1.1,
     reference: qpReference,
@@ -328,7 +330,7 @@ const studies: Study[] = [
     lbfgsConfigurations: 5,
     // then Levenberg-Marquardt, as QP: L-BFGS left the seeds 2.6x to 21x above their rounding
     // levels; one Gauss-Newton step took the worst from 4.9e-34 to 3e-35, two more to 2.4e-35
-    marquardtIterations: lbfgsIterations(3),
+    marquardtIterations: marquardtIterations(3),
     marquardtAfterLbfgs: true,
     cost: 1.1 * stretch,
   },
@@ -363,7 +365,7 @@ const studies: Study[] = [
     // their own linear rates, from 23x to 350,000x below Adam, 25,000x apart;
     // Levenberg-Marquardt converges quadratically near the exact fit (README, "L-CNNs in 4D").
     // L-BFGS then from its weights.
-    marquardtIterations: lbfgsIterations(40),
+    marquardtIterations: marquardtIterations(40),
     extraTraining: true,
     lbfgsMemory: 100,
     lbfgsIterations: lbfgsIterations(300),
