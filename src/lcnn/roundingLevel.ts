@@ -36,8 +36,8 @@ export interface RoundingLevels {
  * A weight's rounding changes the model's function smoothly, so its changes at the sites of a
  * configuration are correlated and do not average out: the site-averaged level lies far above
  * the per-site one divided by the number of sites (for the QP seeds of `npm run reproduce:4d`,
- * 7e-36 to 6e-35 on 4x8^3 against 6e-35 to 1.7e-34 per site on 2048 sites). Fits at rounding level differ
- * from seed to seed by up to this much in the site-averaged MSE.
+ * 7e-36 to 6e-35 on 4x8^3 against 6e-35 to 1.7e-34 per site on 2048 sites). Fits at rounding
+ * level differ from seed to seed by up to this much in the site-averaged MSE.
  */
 export function roundingLevels(
   model: Model,
@@ -46,7 +46,7 @@ export function roundingLevels(
   draws = 4,
   seed = 1,
 ): RoundingLevels {
-  checkInteger('roundingLevel', 'draws', draws, 1, 1000);
+  checkInteger('roundingLevels', 'draws', draws, 1, 1000);
   const weights = model.getWeights();
   const reference = predict(model, dataset, indices);
   const lengths = indices.map((i) => dataset.targetLength(i));
