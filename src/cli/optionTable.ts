@@ -65,12 +65,40 @@ export function flagOf(key: string): string {
   return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
+/** N of SU(N) as users write it: "3", "su3", "SU(3)" -> "3"; other text is left to be refused. */
+function colourCount(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const m = /^\s*su\s*(?:(\d+)|\(\s*(\d+)\s*\))\s*$/i.exec(value);
+  return m === null ? value : (m[1] ?? m[2]);
+}
+
 /** Rules for the usual kinds of values. */
 export const rules = {
   /** An integer in [min, max]. */
   integer(min: number, max = Number.MAX_SAFE_INTEGER): OptionRule<number> {
     const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
     return { schema: z.coerce.number().int().min(min).max(max), expected: `an integer ${range}` };
+  },
+  /** The N of SU(N) in [min, max], typed 3, su3 or SU(3). */
+  colours(min: number, max: number): OptionRule<number> {
+    return {
+      schema: z.preprocess(colourCount, z.coerce.number().int().min(min).max(max)),
+      expected: `an integer in [${min}, ${max}] (N of SU(N): 3, su3 or SU(3))`,
+    };
+  },
+  /** Comma-separated Ns of SU(N) (or a JSON array), each as {@link rules.colours} takes it. */
+  colourList(min: number, max: number): OptionRule<number[]> {
+    const each = z.preprocess(colourCount, z.coerce.number().int().min(min).max(max));
+    return {
+      schema: z
+        .union([
+          z.array(z.unknown()),
+          z.number().transform((n) => [n]),
+          z.string().transform((s) => s.split(',')),
+        ])
+        .pipe(z.array(each).min(1)),
+      expected: `integers in [${min}, ${max}], comma-separated (N of SU(N): 2,3 or su2,su3)`,
+    };
   },
   /** A finite number in [min, max]. */
   number(min = -Infinity, max = Infinity): OptionRule<number> {

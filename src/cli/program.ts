@@ -62,6 +62,11 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   return program;
 }
 
+/** `lgt: message`, or the message alone where it already names its command ("lgt eval: ..."). */
+function withProgramName(message: string): string {
+  return message.startsWith('lgt ') ? message : `lgt: ${message}`;
+}
+
 /** Runs the CLI on `argv` and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const program = await buildProgram(argv);
@@ -74,11 +79,11 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof InterruptedError) {
-      process.stderr.write(`lgt: ${error.message}\n`);
+      process.stderr.write(`${withProgramName(error.message)}\n`);
       return error.exitCode;
     }
     if (isUserFacing(error)) {
-      process.stderr.write(`lgt: ${error.message}\n`);
+      process.stderr.write(`${withProgramName(error.message)}\n`);
       return 2;
     }
     throw error;

@@ -133,12 +133,12 @@ describe('lgt eval and lgt predict', () => {
     const train = lgt(['train', '--data', small, su3, '-o', out, '--no-progress']);
     expect(train.status).toBe(2);
     expect(train.stderr).toContain(
-      `runTrainingJob: ${su3}: invalid attribute N: expected 2 (SU(2), like ${small}: one group per dataset), got 3`,
+      `lgt train: ${su3}: invalid attribute N: expected 2 (SU(2), like ${small}: one group per dataset), got 3`,
     );
     const twoD = lgt(['train', '--data', twoDimensional, '-o', out, '--target', 'charge']);
     expect(twoD.status).toBe(2);
     expect(twoD.stderr).toContain(
-      `runTrainingJob: ${twoDimensional}: invalid attribute dims: expected 4 dimensions for the target charge, got 2 (dims [4, 4])`,
+      `lgt train: ${twoDimensional}: invalid attribute dims: expected 4 dimensions for the target charge, got 2 (dims [4, 4])`,
     );
   });
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { runLgt as lgt } from '../cliProcess.js';
+import { expectRefused, runLgt as lgt } from '../cliProcess.js';
 import { addOptions, keyOf, option, rules } from '../../src/cli/optionTable.js';
 import { openEnsemble } from '../../src/io/ensembleReader.js';
 
@@ -53,6 +53,50 @@ describe('option tables', () => {
     } finally {
       ensemble.close();
     }
+  });
+
+  it('take N of SU(N) as 3, su3 or SU(3), alone or in a list, and refuse other words', () => {
+    const one = rules.colours(2, 16).schema;
+    for (const typed of ['3', 'su3', 'SU3', 'SU(3)', ' su( 3 ) ', 3]) {
+      expect(one.parse(typed), String(typed)).toBe(3);
+    }
+    for (const typed of ['su1', 'SU(17)', 'sp4', 'u3', 'su', '3.5', '', 'su(3', 'su3)', 'su3x']) {
+      expect(one.safeParse(typed).success, typed).toBe(false);
+    }
+    const list = rules.colourList(2, 16).schema;
+    expect(list.parse('su2,SU(3),4')).toEqual([2, 3, 4]);
+    expect(list.parse([2, 'su3'])).toEqual([2, 3]);
+    expect(list.parse(3)).toEqual([3]);
+    for (const typed of ['su2,', 'su2,sp4', [], '1']) {
+      expect(list.safeParse(typed).success, JSON.stringify(typed)).toBe(false);
+    }
+  });
+
+  it('generate the same ensemble for --group SU(3) as for --group 3; refuse su1 naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lgt-group-'));
+    const args = ['--dims', '4,4', '-n', '2', '--thermalization', '2', '--no-progress'];
+    const links: Float64Array[] = [];
+    for (const [name, group] of [
+      ['digits', '3'],
+      ['named', 'SU(3)'],
+    ]) {
+      const output = join(dir, `${name}.h5`);
+      const run = lgt(['generate', '-g', group, '-o', output, ...args]);
+      expect(run.status, run.stderr).toBe(0);
+      const ensemble = await openEnsemble(output);
+      try {
+        expect(ensemble.metadata.N).toBe(3);
+        links.push(ensemble.configuration(1).links);
+      } finally {
+        ensemble.close();
+      }
+    }
+    expect(links[1]).toEqual(links[0]);
+    expectRefused(
+      lgt(['generate', '-g', 'su1', '-o', join(dir, 'su1.h5'), ...args]),
+      'lgt: invalid --group "su1": expected an integer in [2, 16] (N of SU(N): 3, su3 or SU(3))',
+      join(dir, 'su1.h5'),
+    );
   });
 
   it('name a missing required option in one line, exit code 2', () => {

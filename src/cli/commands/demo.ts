@@ -170,9 +170,14 @@ function formatTable(result: DemoResult): string {
 
 /** The options of `lgt demo`. */
 const demoOptions = {
-  group: option('-g, --group <N>', 'number of colours N of SU(N)', rules.integer(2, 16), {
-    default: '3',
-  }),
+  group: option(
+    '-g, --group <N>',
+    'number of colours N of SU(N): 3, su3 or SU(3)',
+    rules.colours(2, 16),
+    {
+      default: '3',
+    },
+  ),
   dims: option('-d, --dims <list>', 'lattice extents, comma-separated, time last', rules.dims(), {
     default: '8,8,8,8',
   }),

@@ -32,9 +32,14 @@ import {
 /** The options of `lgt generate` (`lgt scan` takes those that shape a run from here). */
 export const generateOptions = {
   output: option('-o, --output <file>', 'output HDF5 file', rules.text(), { required: true }),
-  group: option('-g, --group <N>', 'number of colours N of SU(N)', rules.integer(2, 16), {
-    default: '2',
-  }),
+  group: option(
+    '-g, --group <N>',
+    'number of colours N of SU(N): 3, su3 or SU(3)',
+    rules.colours(2, 16),
+    {
+      default: '2',
+    },
+  ),
   dims: option(
     '-d, --dims <list>',
     'lattice extents, even, comma-separated, time last',

@@ -96,8 +96,8 @@ const scanOptions = {
   ),
   group: option(
     '-g, --group <list>',
-    'numbers of colours N of SU(N), comma-separated',
-    rules.numbers(z.number().int().min(2).max(16), 'integers in [2, 16], comma-separated'),
+    'numbers of colours N of SU(N), comma-separated: 2,3 or su2,su3',
+    rules.colourList(2, 16),
     { default: '2' },
   ),
   dims: option(

@@ -565,6 +565,7 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
       ensemble: o.ensemble,
       metricsLog: o.metrics,
       command: `lgt ${shellCommand(argv)}`,
+      caller: 'lgt train',
       onNotice: (message) => process.stderr.write(`lgt: ${message}\n`),
       onEpoch: (m) => {
         if (showProgress) {

@@ -86,6 +86,11 @@ export interface TrainingJob {
   metricsLog?: string;
   /** What runs, for the lock file's message to a second writer of `output`. */
   command?: string;
+  /**
+   * The name that messages about the data files start with (default 'runTrainingJob'; the
+   * command line's 'lgt train', so that its users read their command, not a function).
+   */
+  caller?: string;
   /** Called with what the job wants its user to know (a stale lock taken over). */
   onNotice?: (message: string) => void;
   /** Called after every epoch (after the metrics log line is written). */
@@ -302,7 +307,7 @@ async function completedJob(
 /** The job's dataset, in memory or streamed from the files (TrainingJob.stream). */
 function openJobDataset(job: TrainingJob): Promise<Dataset> {
   return Dataset.open(job.data, job.target, {
-    fn: 'runTrainingJob',
+    fn: job.caller ?? 'runTrainingJob',
     inMemory: job.stream === 'on' ? false : job.stream === 'off' ? true : 'auto',
   });
 }
