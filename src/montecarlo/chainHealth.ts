@@ -25,6 +25,7 @@
  *
  * @module
  */
+import { formatEstimate } from '../core/estimateFormat.js';
 import { gammaAnalysis, type GammaResult } from '../core/gamma.js';
 import type { AlgorithmSpec } from './algorithm.js';
 
@@ -113,13 +114,6 @@ export function sampleInterval(thermalization: number): number {
   return Math.max(1, Math.floor(thermalization / THERMALIZATION_SAMPLES));
 }
 
-/** A Gamma-method estimate as mean(error), two digits of the error. */
-export function formatEstimate(r: Pick<GammaResult, 'mean' | 'error'>): string {
-  if (!(r.error > 0)) return r.mean.toPrecision(6);
-  const digits = Math.max(0, 1 - Math.floor(Math.log10(r.error)));
-  return `${r.mean.toFixed(digits)}(${Math.round(r.error * 10 ** digits)})`;
-}
-
 /**
  * Geweke's convergence diagnostic (J. Geweke, "Evaluating the accuracy of sampling-based
  * approaches to the calculation of posterior moments", Bayesian Statistics 4 (1992) 169):
@@ -191,14 +185,14 @@ export function driftOf(series: ArrayLike<number>): Drift | undefined {
     return {
       sigma: g.sigma,
       description:
-        `its first tenth averages ${formatEstimate(g.first)}, its last half ` +
-        `${formatEstimate(g.last)} (${sigmaText(g.sigma)} apart)`,
+        `its first tenth averages ${formatEstimate(g.first.mean, g.first.error)}, its last half ` +
+        `${formatEstimate(g.last.mean, g.last.error)} (${sigmaText(g.sigma)} apart)`,
     };
   }
   return {
     sigma: t.sigma,
     description:
-      `a line through it changes by ${formatEstimate({ mean: t.change, error: t.error })} ` +
+      `a line through it changes by ${formatEstimate(t.change, t.error)} ` +
       `(${sigmaText(t.sigma)})`,
   };
 }

@@ -115,6 +115,7 @@ export {
   type GammaOptions,
   type DerivedGammaOptions,
 } from '../core/gamma.js';
+export { formatEstimate } from '../core/estimateFormat.js';
 export {
   measureConfiguration,
   wilsonLoopName,

@@ -16,6 +16,7 @@
 import { formatMetadataValue, type EnsembleMetadata } from '../io/ensembleMetadata.js';
 import { FileError } from '../core/fileError.js';
 import { ensembleStatistics, type BetaStatistics } from '../montecarlo/ensembleStatistics.js';
+import { formatEstimate } from '../core/estimateFormat.js';
 import { gammaAnalysis } from '../core/gamma.js';
 import { assessRecordedEnsemble } from '../montecarlo/chainHealth.js';
 import type { EnsembleProvenance } from '../io/ensembleProvenance.js';
@@ -92,16 +93,6 @@ export function observableSymbol(name: string): string {
     default:
       return name;
   }
-}
-
-/**
- * Mean and error in the parenthesis notation with two significant digits of the error,
- * e.g. 0.43312(15) (as `lgt measure` prints them).
- */
-export function formatEstimate(mean: number, error: number): string {
-  if (!(error > 0)) return mean.toPrecision(10);
-  const digits = Math.max(0, 1 - Math.floor(Math.log10(error)));
-  return `${mean.toFixed(digits)}(${Math.round(error * 10 ** digits)})`;
 }
 
 /** Chart-name-safe version of an observable name. */

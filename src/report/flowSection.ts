@@ -18,7 +18,8 @@ import {
   type HistogramRow,
   type ReadOffMark,
 } from './chartSpecs.js';
-import { formatEstimate, metadataTable, provenanceRows } from './ensembleSection.js';
+import { formatEstimate } from '../core/estimateFormat.js';
+import { metadataTable, provenanceRows } from './ensembleSection.js';
 import type { Block, Section, TableCell } from './htmlPage.js';
 
 function scaleCell(s: ScaleOutcome, key: string): TableCell {

@@ -10,7 +10,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ScanSummary, ScanSummaryPoint } from '../montecarlo/scanSummary.js';
 
 export type { ScanSummary, ScanSummaryPoint };
-import { formatEstimate } from './ensembleSection.js';
+import { formatEstimate } from '../core/estimateFormat.js';
 import type { Block, Section, TableCell } from './htmlPage.js';
 
 /** The plaquette against beta, with error bars, one colour per (group, lattice, algorithm). */

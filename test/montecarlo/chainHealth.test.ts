@@ -5,6 +5,7 @@
  * nothing (the negative controls), and every finding names its number and remedy.
  */
 import { describe, expect, it } from 'vitest';
+import { formatEstimate } from '../../src/core/estimateFormat.js';
 import { Xoshiro128 } from '../../src/core/rng.js';
 import {
   assessEnsemble,
@@ -12,7 +13,6 @@ import {
   assessSavedSeries,
   assessThermalization,
   emptyCounts,
-  formatEstimate,
   driftOf,
   gewekeDiagnostic,
   linearTrend,
@@ -165,7 +165,7 @@ describe('linearTrend and assessSavedSeries', () => {
     expect(finding.message).toMatch(
       new RegExp(
         '^beta 2\\.3: the plaquette drifts over the 100 saved configurations: its first tenth ' +
-          `averages 1\\.000\\(\\d+\\), its last half ${formatEstimate(gewekeDiagnostic(stepped)!.last).replace(/[().]/g, '\\$&')} ` +
+          `averages 1\\.000\\(\\d+\\), its last half ${formatEstimate(gewekeDiagnostic(stepped)!.last.mean, gewekeDiagnostic(stepped)!.last.error).replace(/[().]/g, '\\$&')} ` +
           '\\(\\d+\\.\\d sigma apart\\): the chain was not in equilibrium, or did not move$',
       ),
     );

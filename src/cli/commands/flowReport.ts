@@ -5,7 +5,7 @@
  * @module
  */
 import type { FlowBetaStatistics, ScaleOutcome } from '../../flow/flowStatistics.js';
-import { formatEstimate } from '../../report/ensembleSection.js';
+import { formatEstimate } from '../../core/estimateFormat.js';
 
 function scaleText(s: ScaleOutcome): string {
   if ('failure' in s) return `-- (${s.failure})`;

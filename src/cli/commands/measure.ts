@@ -9,6 +9,7 @@
  * @module
  */
 import type { Command } from 'commander';
+import { formatEstimate } from '../../core/estimateFormat.js';
 import { openEnsemble } from '../../io/ensembleReader.js';
 import { FLOW_FORMAT, isFlowFile, openFlowFile } from '../../io/flowFile.js';
 import { flowStatistics, flowStatisticsJson } from '../../flow/flowStatistics.js';
@@ -17,14 +18,6 @@ import { ensembleStatistics, type BetaStatistics } from '../../montecarlo/ensemb
 import { assessRecordedEnsemble } from '../../montecarlo/chainHealth.js';
 import { UserError } from '../errors.js';
 import { addOptions, jsonOption, option, readOptions, rules } from '../optionTable.js';
-
-function formatEstimate(mean: number, error: number): string {
-  if (!(error > 0)) return mean.toPrecision(10);
-  // two significant digits of the error, in the usual parenthesis notation
-  const digits = Math.max(0, 1 - Math.floor(Math.log10(error)));
-  const scaled = Math.round(error * 10 ** digits);
-  return `${mean.toFixed(digits)}(${scaled})`;
-}
 
 function formatTable(file: string, stats: BetaStatistics[]): string {
   const lines = [`ensemble ${file}`];

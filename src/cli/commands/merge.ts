@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../core/atomicWrite.js';
 import { mergeChains, mergeScan, type ScanSummary } from '../../queue/merge.js';
-import { formatEstimate } from '../../report/ensembleSection.js';
+import { formatEstimate } from '../../core/estimateFormat.js';
 import { refuseExisting, UserError } from '../errors.js';
 import { addOptions, forceOption, jsonOption, option, readOptions, rules } from '../optionTable.js';
 
