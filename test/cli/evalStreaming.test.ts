@@ -101,7 +101,18 @@ describe('lgt eval and lgt predict', () => {
     expect(e.status).toBe(0);
     const evaluation = JSON.parse(e.stdout);
     const out = join(dir, 'predictions.json');
-    expect(lgt(['predict', model, small, '-o', out, '--per-site']).status).toBe(0);
+    const predicted = lgt(['predict', model, small, '-o', out, '--per-site', '--json']);
+    expect(predicted.status).toBe(0);
+    // its summary carries the errors of the rows it wrote, those of lgt eval to the last bit
+    const { mse, r2, n, siteAveraged: averaged } = evaluation;
+    expect(JSON.parse(predicted.stdout)).toEqual({
+      output: out,
+      configurations: 4,
+      mse,
+      r2,
+      n,
+      siteAveraged: averaged,
+    });
     const rows = JSON.parse(readFileSync(out, 'utf8')).configurations as Array<{
       beta: number;
       prediction: number[];

@@ -11,7 +11,7 @@ import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Dataset } from '../../lcnn/dataset.js';
 import { evaluateEnsemble } from '../../lcnn/ensembleEvaluation.js';
-import { evaluatePredictor } from '../../lcnn/evaluation.js';
+import { evaluatePredictor, type Evaluation } from '../../lcnn/evaluation.js';
 import { invarianceError, type InvarianceError } from '../../lcnn/invariance.js';
 import { checkModelTarget, loadPredictor, type LoadedPredictor } from '../../lcnn/modelLoader.js';
 import { formatTarget, parseTarget, targetParity, type TargetSpec } from '../../lcnn/targets.js';
@@ -211,13 +211,14 @@ export function registerEvaluate(program: Command): void {
     const partial = `${options.output}.partial`;
     const fd = openSync(partial, 'w');
     let rows = 0;
+    let evaluation: Evaluation;
     try {
       writeSync(
         fd,
         `{"model":${JSON.stringify(modelPath)},"target":${JSON.stringify(formatTarget(target))},"configurations":[`,
       );
       const mean = (a: Float64Array): number => a.reduce((x, y) => x + y, 0) / a.length;
-      evaluatePredictor(loaded.predictor, dataset, undefined, {
+      evaluation = evaluatePredictor(loaded.predictor, dataset, undefined, {
         onConfiguration: (i, p, t) => {
           const row = options.perSite
             ? { index: i, beta: dataset.beta[i], prediction: Array.from(p), target: Array.from(t) }
@@ -232,11 +233,13 @@ export function registerEvaluate(program: Command): void {
       dataset.close();
     }
     renameSync(partial, options.output);
-    const summary = { output: options.output, configurations: rows };
+    // the errors of the rows just written, as lgt eval --json gives them for the same file
+    const { mse, r2, n, siteAveraged } = evaluation;
+    const summary = { output: options.output, configurations: rows, mse, r2, n, siteAveraged };
     process.stdout.write(
       options.json
         ? `${JSON.stringify(summary)}\n`
-        : `wrote ${rows} predictions to ${options.output}\n`,
+        : `wrote ${rows} predictions to ${options.output} (MSE ${fmt(mse)}, site-averaged MSE ${fmt(siteAveraged.mse)})\n`,
     );
   });
 }
