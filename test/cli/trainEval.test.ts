@@ -89,6 +89,29 @@ describe('lgt train, eval and predict', () => {
     ).toBeLessThan(0.01);
   });
 
+  it('print the site-averaged test MSE beside the per-site one, only for a per-site target', async () => {
+    for (const target of ['wilson:1x1', 'wilson:1x1:mean']) {
+      const name = target.replace(/:/g, '-');
+      const args = ['train', '--data', train, '--target', target, '--epochs', '1'];
+      const layers = target.endsWith(':mean')
+        ? 'lcb:1:1,trace,dense:1,mean'
+        : 'lcb:1:1,trace,dense:1';
+      const run = [...args, '--architecture', layers, '--no-progress'];
+      cli.stdout = '';
+      expect(await main([...run, '-o', join(dir, `${name}.json`), '--json'])).toBe(0);
+      const t = JSON.parse(cli.stdout).test;
+      cli.stdout = '';
+      expect(await main([...run, '-o', join(dir, `${name}-text.json`)])).toBe(0);
+      const line = cli.stdout.trim().split('\n').at(-1);
+      const perValue = `test: MSE ${t.mse.toExponential(3)}, R^2 ${t.r2.toFixed(6)} (${t.n} values)`;
+      expect(line).toBe(
+        target.endsWith(':mean')
+          ? perValue
+          : `${perValue}; site-averaged MSE ${t.siteAveraged.mse.toExponential(3)} (${t.siteAveraged.n} configurations)`,
+      );
+    }
+  });
+
   it('train the baseline CNN through the same command with --model cnn', async () => {
     const model = join(dir, 'cnn.json');
     expect(

@@ -686,12 +686,18 @@ export function registerTrain(program: Command, argv: readonly string[] = []): v
           : `readout refit: validation MSE ${r.validationLoss.toExponential(3)} -> ${r.refitValidationLoss.toExponential(3)}, ${r.kept ? 'kept' : 'not kept (no better)'}\n`;
       // the finishes in the order they ran
       const finishes = o.marquardtAfterLbfgs ? lbfgs + marquardt : marquardt + lbfgs;
+      const t = summary.test;
+      // per-site targets: the site-averaged MSE too (the L-CNN paper's code's metric)
+      const averaged =
+        t.siteAveraged.n < t.n
+          ? `; site-averaged MSE ${t.siteAveraged.mse.toExponential(3)} (${t.siteAveraged.n} configurations)`
+          : '';
       process.stdout.write(
         stages.join('') +
           finishes +
           refit +
           `model ${summary.output}: ${trained}\n` +
-          `test: MSE ${summary.test.mse.toExponential(3)}, R^2 ${summary.test.r2.toFixed(6)} (${summary.test.n} values)\n`,
+          `test: MSE ${t.mse.toExponential(3)}, R^2 ${t.r2.toFixed(6)} (${t.n} values)${averaged}\n`,
       );
     }
   });
