@@ -97,6 +97,7 @@ export {
   type GammaResult,
   type GammaOptions,
 } from './core/gamma.js';
+export { formatEstimate } from './core/estimateFormat.js';
 export {
   measureConfiguration,
   wilsonLoopName,

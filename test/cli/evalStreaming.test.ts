@@ -15,6 +15,7 @@ import { parseArchitecture } from '../../src/lcnn/architecture.js';
 import { Model } from '../../src/lcnn/model.js';
 import { saveModel } from '../../src/lcnn/modelFile.js';
 import { parseTarget } from '../../src/lcnn/targets.js';
+import { expectRefused, runLgt } from '../cliProcess.js';
 import { roughField } from '../helpers.js';
 
 const LGT = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'lgt.js');
@@ -150,6 +151,11 @@ describe('lgt eval and lgt predict', () => {
     expect(twoD.status).toBe(2);
     expect(twoD.stderr).toContain(
       `lgt train: ${twoDimensional}: invalid attribute dims: expected 4 dimensions for the target charge, got 2 (dims [4, 4])`,
+    );
+    expectRefused(
+      runLgt(['train', '--data', small, '-o', out, '--model', 'cnn', '--no-progress']),
+      `lgt train: ${small}: invalid attribute dims: expected 2 dimensions (the baseline CNN convolves 2D images; an L-CNN takes any D), got [4, 4, 4, 2]`,
+      out,
     );
   });
 });

@@ -38,9 +38,15 @@ export async function runBaselineJob(job: BaselineJob): Promise<TrainSummary> {
       job.ensemble,
     );
   }
-  return runTrainingJob(
-    job,
-    (dataset) =>
-      new BaselineCnn(job.cnn, dataset.N, dataset.lattice.D, job.target.perSite, job.modelSeed),
-  );
+  return runTrainingJob(job, (dataset) => {
+    const { dims } = dataset.lattice;
+    if (dims.length !== 2) {
+      // named by the file and its attribute, as the dataset's own checks name them
+      throw new RangeError(
+        `${job.caller ?? fn}: ${job.data[0]}: invalid attribute dims: expected 2 dimensions ` +
+          `(the baseline CNN convolves 2D images; an L-CNN takes any D), got [${dims.join(', ')}]`,
+      );
+    }
+    return new BaselineCnn(job.cnn, dataset.N, dims.length, job.target.perSite, job.modelSeed);
+  });
 }
