@@ -91,6 +91,39 @@ describe('the Levenberg-Marquardt finish', () => {
     expect(worst).toBeLessThan(1e-12);
   });
 
+  it('runs each pass once whatever its memory budget: row chunks of a spilled block', () => {
+    const model = new Model(deepSpec);
+    const indices = split.train.slice(0, 2); // 36 rows each
+    const r = residuals(model, indices);
+    const n = model.parameterCount;
+    const passes = model.forwardFrom.bind(model);
+    let calls = 0;
+    model.forwardFrom = (...args: Parameters<Model['forwardFrom']>) => {
+      calls++;
+      return passes(...args);
+    };
+    const whole = marquardtNormalEquations(model, data, indices, r);
+    expect(calls).toBe(2 * n * indices.length);
+    calls = 0;
+    // 10 rows of n doubles: each 36-row configuration in chunks of 10, 10, 10, 6
+    const chunked = marquardtNormalEquations(model, data, indices, r, undefined, 10 * 8 * n);
+    expect(calls).toBe(2 * n * indices.length); // repeated per chunk, it was 4 times this
+    // the same sums in another order: equal to rounding
+    const scale = Math.max(...Array.from(whole.jtj, Math.abs));
+    for (let k = 0; k < n * n; k++) {
+      expect(Math.abs(chunked.jtj[k] - whole.jtj[k])).toBeLessThan(1e-14 * scale);
+    }
+    const gScale = Math.max(...Array.from(whole.jtr, Math.abs));
+    for (let k = 0; k < n; k++) {
+      expect(Math.abs(chunked.jtr[k] - whole.jtr[k])).toBeLessThan(1e-14 * gScale);
+    }
+    // and one row at a time: each row's products summed alone
+    const rows = marquardtNormalEquations(model, data, indices, r, undefined, 8 * n);
+    expect(Array.from(rows.jtj).every((v, k) => Math.abs(v - whole.jtj[k]) < 1e-14 * scale)).toBe(
+      true,
+    );
+  });
+
   it('continues a pass from any layer exactly as the whole pass (Model.forwardFrom)', () => {
     const model = new Model(deepSpec);
     const gauge = data.gaugeBatch([0, 1]);

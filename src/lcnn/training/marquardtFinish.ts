@@ -19,12 +19,14 @@
  * section 5.7); a column costs two passes through the layers from the weight's own layer on
  * (Model.forwardFrom). Relative error ~1e-10: each Gauss-Newton step then still contracts the
  * error by orders of magnitude. J^T J and J^T r are summed configuration by configuration, so
- * memory is bounded by one configuration's block of J (in row chunks where that is large:
- * each chunk repeats the configuration's passes, trading time for memory beyond 256 MB).
+ * memory is bounded by one configuration's block of J; beyond 256 MB (a configuration of more
+ * than ~59,000 sites at 565 weights) its columns are written once to a temporary file and read
+ * back in row chunks of that size (../../core/columnSpill.ts), each pass still run once.
  * The passes run on the calling thread, in a fixed order: deterministic for a seed.
  *
  * @module
  */
+import { ColumnSpill } from '../../core/columnSpill.js';
 import { faultPoint } from '../../core/faultPoint.js';
 import {
   minimizeLevenbergMarquardt,
@@ -108,7 +110,7 @@ export interface MarquardtFinishResult {
  */
 export const MARQUARDT_MAX_WEIGHTS = 4000;
 
-/** Bytes of the Jacobian block held at once (rows of one configuration). */
+/** Bytes of the Jacobian block held in memory at once (rows of one configuration). */
 const BLOCK_BYTES = 256 * 2 ** 20;
 
 /** Target values per weight of the default objective. */
@@ -174,7 +176,9 @@ function weightsByLayer(model: Model): Array<{ layer: number; from: number; to: 
 /**
  * J^T J and J^T r of the predictions of configurations `indices` at the model's current
  * weights, the residuals `r` given (in the order of `indices`, as {@link predict}), the Jacobian
- * by central differences (see the module comment).
+ * by central differences (see the module comment). `blockBytes` bounds the block of J held in
+ * memory (default 256 MB); the result does not depend on it but for the row chunks' order of
+ * summation, which depends only on it and the number of weights.
  */
 export function marquardtNormalEquations(
   model: Model,
@@ -182,6 +186,7 @@ export function marquardtNormalEquations(
   indices: readonly number[],
   r: Float64Array,
   signal?: AbortSignal,
+  blockBytes = BLOCK_BYTES,
 ): NormalEquations {
   const n = model.parameterCount;
   const jtj = new Float64Array(n * n);
@@ -193,16 +198,17 @@ export function marquardtNormalEquations(
     for (let e = 0; e < p.value.length; e++) slots.push({ value: p.value, at: e });
   }
   const cubeRootEps = Math.cbrt(Number.EPSILON);
+  const chunk = Math.max(1, Math.floor(blockBytes / (8 * n)));
   let offset = 0;
   for (const index of indices) {
     const rows = dataset.targetLength(index);
     const gauge = dataset.gaugeBatch([index]);
-    const chunk = Math.max(1, Math.floor(BLOCK_BYTES / (8 * n)));
-    for (let lo = 0; lo < rows; lo += chunk) {
-      const hi = Math.min(rows, lo + chunk);
-      const m = hi - lo;
+    // rows beyond the budget: the columns go to a file once, and come back a row chunk at a time
+    const spill = rows > chunk ? new ColumnSpill(rows, n) : undefined;
+    try {
       // column-major block of J: rows lo..hi of this configuration, one column per weight
-      const block = new Float64Array(m * n);
+      const block = new Float64Array(Math.min(rows, chunk) * n);
+      const column = spill === undefined ? undefined : new Float64Array(rows);
       for (const { layer, from, to } of layers) {
         if (signal?.aborted === true) throw new Aborted();
         const a = model.activationsBefore(gauge, layer, 'marquardtNormalEquations');
@@ -218,24 +224,34 @@ export function marquardtNormalEquations(
           const minus = model.forwardFrom(a, layer).data;
           value[at] = w;
           const width = up - down;
-          const column = block.subarray(j * m, (j + 1) * m);
-          for (let k = 0; k < m; k++) column[k] = (plus[lo + k] - minus[lo + k]) / width;
+          const out = column ?? block.subarray(j * rows, (j + 1) * rows);
+          for (let k = 0; k < rows; k++) out[k] = (plus[k] - minus[k]) / width;
+          spill?.write(j, out);
         }
       }
-      // the lower triangle of J^T J and J^T r, by offsets into the block (no views per pair)
-      const ro = offset + lo;
-      for (let a = 0; a < n; a++) {
-        const ca = a * m;
-        let g = 0;
-        for (let k = 0; k < m; k++) g += block[ca + k] * r[ro + k];
-        jtr[a] += g;
-        for (let b = 0; b <= a; b++) {
-          const cb = b * m;
-          let s = 0;
-          for (let k = 0; k < m; k++) s += block[ca + k] * block[cb + k];
-          jtj[a * n + b] += s;
+      for (let lo = 0; lo < rows; lo += chunk) {
+        const hi = Math.min(rows, lo + chunk);
+        const m = hi - lo;
+        if (spill !== undefined) {
+          for (let j = 0; j < n; j++) spill.read(j, lo, block.subarray(j * m, (j + 1) * m));
+        }
+        // the lower triangle of J^T J and J^T r, by offsets into the block (no views per pair)
+        const ro = offset + lo;
+        for (let a = 0; a < n; a++) {
+          const ca = a * m;
+          let g = 0;
+          for (let k = 0; k < m; k++) g += block[ca + k] * r[ro + k];
+          jtr[a] += g;
+          for (let b = 0; b <= a; b++) {
+            const cb = b * m;
+            let s = 0;
+            for (let k = 0; k < m; k++) s += block[ca + k] * block[cb + k];
+            jtj[a * n + b] += s;
+          }
         }
       }
+    } finally {
+      spill?.close();
     }
     offset += rows;
   }
