@@ -29,8 +29,8 @@
  * Targets (the L-CNN issues): training at least 45% of the plain product rate (issue 18; 30%
  * before) on the default kernels (WebAssembly SIMD where it runs; the TypeScript fallback's
  * fraction is printed as information: its scalar sums of the bilinear map keep the 2D W(2x2)
- * model at 23-38% on the AMD EPYC of bench/RESULTS.md, the 4D models at 37-55%); one epoch over 10,000 8x8 configurations of the W(2x2) model in under 60 s on 2
- * cores. The epoch is not run: its time is extrapolated from the measured rate on a few hundred
+ * model at 23-38% on the AMD EPYC of bench/RESULTS.md, the 4D models at 37-55%); one epoch
+ * over 10,000 8x8 configurations of the W(2x2) model in under 60 s on 2 cores. The epoch is not run: its time is extrapolated from the measured rate on a few hundred
  * configurations. The issue "WebAssembly SIMD kernels": on one thread, the WebAssembly kernels
  * train at least 2x as many configurations per second as the TypeScript ones, for every model.
  *

@@ -133,6 +133,11 @@ function finishIterations(n: number): number {
  * validation MSE. Through the CLI it took W(4x4) from R^2 0.9993 to 0.9999997 (README).
  */
 const lbfgs = { iterations: finishIterations(500), configurations: 250, memory: 100 };
+/**
+ * The Levenberg-Marquardt finish's iteration limit for W(2x2) and W(4x4) (on its default
+ * configurations, 4 values per weight); it stops by itself well before (10 and 13 iterations).
+ */
+const marquardtIterations = finishIterations(30);
 
 /** "8.69e-7 -> 9.52e-11 (500, iterations)": validation MSE before and after, and why it stopped. */
 function finishNote(l: LbfgsFinishResult): string {
@@ -154,7 +159,7 @@ const targets: TargetStudy[] = [
     architecture: 'lcb:4:1,lcb:4:2,trace,dense:1',
     // Levenberg-Marquardt: from Adam's 8.7e-7 to 1e-31 in 10 iterations of about 6 s, where
     // L-BFGS alone had stopped at its 500-iteration limit at 8.8e-11 (README)
-    marquardtIterations: finishIterations(30),
+    marquardtIterations,
   },
   {
     name: 'W(4x4)',
@@ -173,7 +178,7 @@ const targets: TargetStudy[] = [
     standardize: true,
     // Levenberg-Marquardt: from Adam's 2.0e-4 to the rounding level, 6.0e-31, in 13 iterations
     // of 54 s, where L-BFGS alone had stopped at its limit at 4.0e-7 (R^2 0.999998; README)
-    marquardtIterations: finishIterations(30),
+    marquardtIterations,
   },
 ];
 
@@ -317,7 +322,7 @@ async function main(): Promise<void> {
     '',
     `W(4x4): a curriculum, the model growing by one L-CB layer per stage (${stageEpochs} epoch${stageEpochs > 1 ? 's' : ''} each, step 1e-2 x 0.8 per epoch, standardised targets), then the full model on W(4x4) at step 1e-3 x 0.9 per epoch. Validation R^2 after each stage: ${stages.map((s) => `${s.stage} (${s.layers} layer${s.layers > 1 ? 's' : ''}) ${s.r2.toFixed(6)}`).join(', ')}.`,
     '',
-    `L-CNNs: after Adam (best epoch restored), W(2x2) and W(4x4) are refined by Levenberg-Marquardt on the squared errors of the fewest evenly spaced training configurations with 4 values per weight (at most ${finishIterations(30)} iterations; validation MSE after Adam -> after it: ${marquardts.map((m) => `${m.target} ${marquardtNote(m)}`).join('; ')}), then every L-CNN by full-batch L-BFGS on the training MSE of ${lbfgs.configurations} training configurations, evenly spaced (${lbfgs.memory} curvature pairs, at most ${lbfgs.iterations} iterations), each finish kept when it lowers the validation MSE. Validation MSE before -> after L-BFGS (iterations, why it stopped): ${finishes.map((f) => `${f.target} ${finishNote(f)}`).join('; ')}.`,
+    `L-CNNs: after Adam (best epoch restored), W(2x2) and W(4x4) are refined by Levenberg-Marquardt on the squared errors of the fewest evenly spaced training configurations with 4 values per weight (at most ${marquardtIterations} iterations; validation MSE after Adam -> after it: ${marquardts.map((m) => `${m.target} ${marquardtNote(m)}`).join('; ')}), then every L-CNN by full-batch L-BFGS on the training MSE of ${lbfgs.configurations} training configurations, evenly spaced (${lbfgs.memory} curvature pairs, at most ${lbfgs.iterations} iterations), each finish kept when it lowers the validation MSE. Validation MSE before -> after L-BFGS (iterations, why it stopped): ${finishes.map((f) => `${f.target} ${finishNote(f)}`).join('; ')}.`,
     '',
     `Wall time per target (L-CNN and CNN training and evaluation): ${timings.map((t) => `${t.target} ${t.minutes.toFixed(1)} min`).join(', ')}.`,
     '',

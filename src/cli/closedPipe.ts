@@ -16,16 +16,12 @@ export const CLOSED_PIPE_STATUS = 141;
  * Makes a closed stdout end the process quietly with {@link CLOSED_PIPE_STATUS}, and a closed
  * stderr drop what is written to it; any other stream error stays fatal.
  */
-export function handleClosedPipes(
-  stdout: NodeJS.WritableStream = process.stdout,
-  stderr: NodeJS.WritableStream = process.stderr,
-  exit: (status: number) => void = (status) => process.exit(status),
-): void {
-  stdout.on('error', (error: NodeJS.ErrnoException) => {
+export function handleClosedPipes(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
-    exit(CLOSED_PIPE_STATUS);
+    process.exit(CLOSED_PIPE_STATUS);
   });
-  stderr.on('error', (error: NodeJS.ErrnoException) => {
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
   });
 }

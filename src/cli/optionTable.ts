@@ -72,6 +72,11 @@ function colourCount(value: unknown): unknown {
   return m === null ? value : (m[1] ?? m[2]);
 }
 
+/** One N of SU(N) in [min, max], as {@link colourCount} reads it. */
+function colourSchema(min: number, max: number): z.ZodType<number> {
+  return z.preprocess(colourCount, z.coerce.number().int().min(min).max(max));
+}
+
 /** Rules for the usual kinds of values. */
 export const rules = {
   /** An integer in [min, max]. */
@@ -82,13 +87,12 @@ export const rules = {
   /** The N of SU(N) in [min, max], typed 3, su3 or SU(3). */
   colours(min: number, max: number): OptionRule<number> {
     return {
-      schema: z.preprocess(colourCount, z.coerce.number().int().min(min).max(max)),
+      schema: colourSchema(min, max),
       expected: `an integer in [${min}, ${max}] (N of SU(N): 3, su3 or SU(3))`,
     };
   },
   /** Comma-separated Ns of SU(N) (or a JSON array), each as {@link rules.colours} takes it. */
   colourList(min: number, max: number): OptionRule<number[]> {
-    const each = z.preprocess(colourCount, z.coerce.number().int().min(min).max(max));
     return {
       schema: z
         .union([
@@ -96,7 +100,7 @@ export const rules = {
           z.number().transform((n) => [n]),
           z.string().transform((s) => s.split(',')),
         ])
-        .pipe(z.array(each).min(1)),
+        .pipe(z.array(colourSchema(min, max)).min(1)),
       expected: `integers in [${min}, ${max}], comma-separated (N of SU(N): 2,3 or su2,su3)`,
     };
   },

@@ -69,6 +69,11 @@ export class ColumnSpill {
   }
 
   private at(j: number, row: number): number {
+    if (!(Number.isInteger(j) && j >= 0 && j < this.columns)) {
+      throw new RangeError(
+        `ColumnSpill: invalid column: expected 0 to ${this.columns - 1}, got ${j}`,
+      );
+    }
     return (j * this.rows + row) * 8;
   }
 }

@@ -5,10 +5,10 @@
  * pipe closed by the parent before the child writes.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CLOSED_PIPE_STATUS } from '../../src/cli/closedPipe.js';
 import { LGT, runLgt } from '../cliProcess.js';
 
@@ -31,6 +31,7 @@ function runWithClosed(
 
 describe('lgt with a closed pipe', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lgt-pipe-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const ensemble = join(dir, 'small.h5');
   const generate = ['generate', '--dims', '4,4', '-n', '3', '--thermalization', '2'];
 
